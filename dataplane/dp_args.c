@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * guardd option parsing. Numbers are parsed strictly (no sign, no trailing text, range
+ * checked) because a typo in a service file must stop the start, not run with a default.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp_args.h"
+
+enum {
+	OPT_POLICY = 256,
+	OPT_STATS_INTERVAL,
+	OPT_STATS_FILE,
+	OPT_IDLE_EXIT,
+	OPT_MAX_MSG,
+	OPT_HELP,
+};
+
+static const struct option long_opts[] = {
+	{"policy", required_argument, NULL, OPT_POLICY},
+	{"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
+	{"stats-file", required_argument, NULL, OPT_STATS_FILE},
+	{"idle-exit", required_argument, NULL, OPT_IDLE_EXIT},
+	{"max-msg", required_argument, NULL, OPT_MAX_MSG},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+void
+dp_args_usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"usage: %s [EAL options] -- --policy FILE [options]\n"
+		"  --policy FILE          policy YAML (required)\n"
+		"  --stats-interval SEC   print counters every SEC seconds (default 0: never)\n"
+		"  --stats-file FILE      write the final counters to FILE at exit\n"
+		"  --idle-exit SEC        exit once packets were received and none arrived for\n"
+		"                         SEC seconds (pcap replay; default 0: run until signalled)\n"
+		"  --max-msg BYTES        largest message inspected, %d..%d (default: the largest\n"
+		"                         channel max_size of the policy)\n"
+		"  --help                 this text\n",
+		prog, DP_MAX_MSG_MIN, DP_MAX_MSG_LIMIT);
+}
+
+/* Decimal unsigned in [lo, hi]; 0 on success. */
+static int
+parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+dp_args_parse(int argc, char **argv, struct dp_config *cfg, char *why, size_t why_len)
+{
+	int opt;
+
+	memset(cfg, 0, sizeof(*cfg));
+	/* EAL already ran getopt over its own arguments: start afresh. */
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_POLICY:
+			if (optarg[0] == '\0') {
+				snprintf(why, why_len, "--policy needs a file name");
+				return -EINVAL;
+			}
+			cfg->policy_path = optarg;
+			break;
+		case OPT_STATS_FILE:
+			if (optarg[0] == '\0') {
+				snprintf(why, why_len, "--stats-file needs a file name");
+				return -EINVAL;
+			}
+			cfg->stats_file = optarg;
+			break;
+		case OPT_STATS_INTERVAL:
+			if (parse_u32(optarg, 0, DP_SECONDS_LIMIT, &cfg->stats_interval) < 0) {
+				snprintf(why, why_len, "--stats-interval '%s': want 0..%d seconds",
+					 optarg, DP_SECONDS_LIMIT);
+				return -EINVAL;
+			}
+			break;
+		case OPT_IDLE_EXIT:
+			if (parse_u32(optarg, 0, DP_SECONDS_LIMIT, &cfg->idle_exit) < 0) {
+				snprintf(why, why_len, "--idle-exit '%s': want 0..%d seconds", optarg,
+					 DP_SECONDS_LIMIT);
+				return -EINVAL;
+			}
+			break;
+		case OPT_MAX_MSG:
+			if (parse_u32(optarg, DP_MAX_MSG_MIN, DP_MAX_MSG_LIMIT, &cfg->max_msg) < 0) {
+				snprintf(why, why_len, "--max-msg '%s': want %d..%d bytes", optarg,
+					 DP_MAX_MSG_MIN, DP_MAX_MSG_LIMIT);
+				return -EINVAL;
+			}
+			break;
+		case OPT_HELP:
+			dp_args_usage(stdout, argv[0]);
+			return 1;
+		case ':':
+			snprintf(why, why_len, "option '%s' needs a value", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			snprintf(why, why_len, "unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		snprintf(why, why_len, "unexpected argument '%s'", argv[optind]);
+		return -EINVAL;
+	}
+	if (cfg->policy_path == NULL) {
+		snprintf(why, why_len, "--policy FILE is required");
+		return -EINVAL;
+	}
+	return 0;
+}

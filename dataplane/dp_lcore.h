@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Per-worker-lcore context and counters.
+ *
+ * Sharing contract (examples/pipeline/thread.c habit):
+ * - struct dp_lcore_conf is written by the main lcore before rte_eal_remote_launch() and
+ *   is afterwards owned by its worker alone (tx buffers, ip_id); the main lcore only reads
+ *   it again after rte_eal_mp_wait_lcore(). The policy it points at is immutable.
+ * - struct dp_lcore_stats has exactly one writer, its worker. The main lcore reads it at
+ *   any time for interval prints and idle detection. Every field is a C11 atomic accessed
+ *   relaxed: race-free by the language's rules, and on x86-64 the same plain loads and
+ *   stores as non-atomic code (the writer never uses a read-modify-write instruction).
+ *   Counters live in their own cache lines, apart from the hot read-only conf, so the
+ *   reader never bounces the worker's working set.
+ * - The quit flag is written by the signal handler or the main lcore and polled by the
+ *   worker once per loop iteration.
+ */
+#ifndef DP_LCORE_H
+#define DP_LCORE_H
+
+#include <assert.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "dp_clock.h"
+#include "insp_inspect.h"
+#include "insp_policy.h"
+#include "insp_reason.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DP_MAX_PKT_BURST   32  /**< rx burst and tx buffer size (l3fwd's MAX_PKT_BURST) */
+#define DP_PREFETCH_OFFSET 3   /**< packets prefetched ahead of the one being handled */
+#define DP_DRAIN_US	   100 /**< tx buffers are flushed at least this often */
+
+/** Counter row for packets that matched no channel ("-" in tables and files). */
+#define DP_NO_CHANNEL INSP_MAX_CHANNELS
+#define DP_CNT_ROWS   (INSP_MAX_CHANNELS + 1)
+
+/** Counters of one worker lcore; see the sharing contract above. */
+struct dp_lcore_stats {
+	/** [channel index or DP_NO_CHANNEL][reason]: packets decided so. */
+	_Atomic uint64_t cnt[DP_CNT_ROWS][INSP_R_COUNT];
+	_Atomic uint64_t rx_packets;   /**< every mbuf returned by rx_burst */
+	_Atomic uint64_t first_rx_tsc; /**< TSC of the first non-empty burst, 0 before */
+	_Atomic uint64_t last_rx_tsc;  /**< TSC of the latest non-empty burst */
+} __rte_cache_aligned;
+
+/** Single-writer increment: the owner is the only writer, so no locked instruction. */
+static inline void
+dp_cnt_add(_Atomic uint64_t *c, uint64_t n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
+}
+
+/** One rx queue a worker polls. */
+struct dp_rxq {
+	uint16_t port;
+	uint16_t queue;
+};
+
+/**
+ * Released packets waiting for tx_burst on one port, with the counter row of each so that
+ * RELEASE is counted only once the driver accepted the packet (else TX_FAILED).
+ */
+struct dp_tx_buf {
+	uint16_t n;
+	uint16_t row[DP_MAX_PKT_BURST];
+	struct rte_mbuf *m[DP_MAX_PKT_BURST];
+};
+
+/** Everything one worker needs; built by the main lcore before launch. */
+struct dp_lcore_conf {
+	/* read-only after launch */
+	unsigned int lcore_id;
+	uint16_t n_rxq;
+	uint16_t txq;	      /**< this worker's tx queue id, the same on every port */
+	uint32_t max_msg;     /**< largest payload inspected (the scratch's size) */
+	uint64_t drain_tsc;   /**< DP_DRAIN_US in TSC cycles */
+	const struct insp_policy *policy; /**< NULL: fail closed (count no_policy) */
+	struct dp_lcore_stats *stats;
+	const atomic_bool *quit;
+	const struct dp_clock *clock;
+	struct dp_rxq rxq[RTE_MAX_ETHPORTS]; /**< at most one queue per port per worker */
+	struct rte_ether_addr port_mac[RTE_MAX_ETHPORTS]; /**< source MAC of egress frames */
+
+	/* owned and written by the worker */
+	struct insp_scratch *scratch;
+	uint16_t ip_id;	     /**< IPv4 identification of the next egress packet */
+	uint32_t tx_pending; /**< bit p: tx[p] holds packets */
+	struct dp_tx_buf tx[RTE_MAX_ETHPORTS];
+} __rte_cache_aligned;
+
+/* tx_pending is a 32-bit mask of ports. */
+static_assert(RTE_MAX_ETHPORTS <= 32, "tx_pending needs a wider mask");
+static_assert(INSP_MAX_CHANNELS < UINT16_MAX, "dp_tx_buf.row is 16 bits");
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * guardd: the DPDK primary process of the guard.
+ *
+ * Start-up: EAL, options, policy (fail to start on any error: a guard that runs with a
+ * policy other than the operator's is worse than one that does not run), ports, one
+ * context and one inspection scratch per worker, launch. The main lcore then only
+ * sleeps, re-anchors the fast-path clock, prints interval counters and watches for a
+ * signal or --idle-exit. Shutdown: stop the workers, report, close ports, free.
+ * This is the only file that may call rte_exit() (DPDK's rule for lib/ and drivers/).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+
+#include "dp_args.h"
+#include "dp_clock.h"
+#include "dp_lcore.h"
+#include "dp_log.h"
+#include "dp_port.h"
+#include "dp_stats.h"
+#include "dp_worker.h"
+#include "insp_inspect.h"
+#include "insp_policy.h"
+#include "insp_policy_load.h"
+
+RTE_LOG_REGISTER(dp_logtype_main, guard.main, INFO);
+RTE_LOG_REGISTER(dp_logtype_port, guard.port, INFO);
+
+#define DP_POLICY_MAX_BYTES (64u << 20) /* far above any real policy; bounds the read */
+#define DP_MAIN_TICK_US	    100000	/* main lcore wakes up ten times a second */
+
+/* The one global: a signal handler can reach nothing else. Lock-free, so signal-safe. */
+static atomic_bool quit_signal;
+
+/* Everything the main lcore owns, released in one place (dp_main_teardown). */
+struct dp_main {
+	struct dp_config cfg;
+	struct insp_policy *policy;
+	struct dp_ports ports;
+	struct dp_clock clock;
+	uint32_t max_msg;
+	uint16_t n_workers;
+	unsigned int workers[RTE_MAX_LCORE];
+	struct dp_lcore_conf *lconf[RTE_MAX_LCORE];
+	struct dp_lcore_stats *stats[RTE_MAX_LCORE];
+};
+
+static void
+dp_on_signal(int sig)
+{
+	RTE_SET_USED(sig);
+	atomic_store_explicit(&quit_signal, true, memory_order_relaxed);
+}
+
+/* Read a whole file into a malloc'd buffer. Returns 0 or -errno. */
+static int
+dp_read_file(const char *path, char **out, size_t *out_len)
+{
+	size_t cap = 4096, len = 0, n;
+	char *buf = malloc(cap), *nbuf;
+	FILE *f;
+	int err = 0;
+
+	if (buf == NULL)
+		return -ENOMEM;
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		err = -errno;
+		free(buf);
+		return err;
+	}
+	for (;;) {
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (len < cap) {
+			if (ferror(f))
+				err = -EIO;
+			break;
+		}
+		if (cap >= DP_POLICY_MAX_BYTES) {
+			err = -EFBIG;
+			break;
+		}
+		nbuf = realloc(buf, cap * 2);
+		if (nbuf == NULL) {
+			err = -ENOMEM;
+			break;
+		}
+		buf = nbuf;
+		cap *= 2;
+	}
+	fclose(f);
+	if (err != 0) {
+		free(buf);
+		return err;
+	}
+	*out = buf;
+	*out_len = len;
+	return 0;
+}
+
+static void
+dp_load_policy(struct dp_main *m)
+{
+	struct insp_err err;
+	size_t len = 0;
+	char *text = NULL;
+	int ret;
+
+	ret = dp_read_file(m->cfg.policy_path, &text, &len);
+	if (ret != 0)
+		rte_exit(EXIT_FAILURE, "cannot read policy file '%s': %s\n", m->cfg.policy_path,
+			 strerror(-ret));
+	memset(&err, 0, sizeof(err));
+	m->policy = insp_policy_load(text, len, m->cfg.policy_path, &err);
+	free(text);
+	if (m->policy == NULL)
+		rte_exit(EXIT_FAILURE, "%s\n",
+			 err.msg[0] != '\0' ? err.msg : "policy rejected (no reason given)");
+	if (m->policy->n_channels > INSP_MAX_CHANNELS)
+		rte_exit(EXIT_FAILURE, "%s: %u channels, at most %d are supported\n",
+			 m->cfg.policy_path, m->policy->n_channels, INSP_MAX_CHANNELS);
+}
+
+/* Every port a channel names must exist: a channel without its port would silently drop. */
+static void
+dp_check_channel_ports(const struct dp_main *m)
+{
+	uint16_t n_ports = rte_eth_dev_count_avail();
+	uint32_t i;
+
+	if (n_ports == 0)
+		rte_exit(EXIT_FAILURE, "no ports: add --vdev arguments (e.g. --vdev "
+				       "net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap) or NIC "
+				       "addresses\n");
+	for (i = 0; i < m->policy->n_channels; i++) {
+		const struct insp_channel *ch = &m->policy->channels[i];
+
+		if (!rte_eth_dev_is_valid_port(ch->ingress.port))
+			rte_exit(EXIT_FAILURE,
+				 "%s: channel '%s': ingress port %u does not exist (this guardd "
+				 "has %u ports, ids in EAL order from 0)\n",
+				 m->cfg.policy_path, ch->name, ch->ingress.port, n_ports);
+		if (!rte_eth_dev_is_valid_port(ch->egress.port))
+			rte_exit(EXIT_FAILURE,
+				 "%s: channel '%s': egress port %u does not exist (this guardd has "
+				 "%u ports, ids in EAL order from 0)\n",
+				 m->cfg.policy_path, ch->name, ch->egress.port, n_ports);
+	}
+}
+
+/* --max-msg, or the largest channel max_size: the scratch and the mbufs are sized by it. */
+static void
+dp_choose_max_msg(struct dp_main *m)
+{
+	uint32_t i, largest = 0;
+
+	for (i = 0; i < m->policy->n_channels; i++)
+		largest = RTE_MAX(largest, m->policy->channels[i].max_size);
+	if (m->cfg.max_msg != 0) {
+		m->max_msg = m->cfg.max_msg;
+	} else {
+		m->max_msg = largest != 0 ? largest : RTE_ETHER_MTU;
+		m->max_msg = RTE_MAX(m->max_msg, (uint32_t)DP_MAX_MSG_MIN);
+		m->max_msg = RTE_MIN(m->max_msg, (uint32_t)DP_MAX_MSG_LIMIT);
+	}
+	if (largest > m->max_msg)
+		DP_LOG(WARNING, main,
+		       "a channel allows %u-byte messages but guardd inspects at most %u "
+		       "(--max-msg); larger ones are dropped as l2l4_oversize",
+		       largest, m->max_msg);
+}
+
+static void *
+dp_zmalloc_near(const char *what, size_t size, unsigned int lcore)
+{
+	void *p = rte_zmalloc_socket(what, size, RTE_CACHE_LINE_SIZE,
+				     (int)rte_lcore_to_socket_id(lcore));
+
+	/* A socket without hugepage memory of its own can still be served from another. */
+	if (p == NULL)
+		p = rte_zmalloc_socket(what, size, RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
+	return p;
+}
+
+static void
+dp_setup_workers(struct dp_main *m)
+{
+	struct dp_lcore_conf *lc;
+	uint16_t w, port;
+
+	for (w = 0; w < m->n_workers; w++) {
+		unsigned int lcore = m->workers[w];
+
+		lc = dp_zmalloc_near("guard_lconf", sizeof(*lc), lcore);
+		m->lconf[w] = lc;
+		m->stats[w] = dp_zmalloc_near("guard_stats", sizeof(*m->stats[w]), lcore);
+		if (lc == NULL || m->stats[w] == NULL)
+			rte_exit(EXIT_FAILURE, "out of DPDK memory for lcore %u's context; give "
+					       "EAL more memory (-m)\n",
+				 lcore);
+		lc->scratch = insp_scratch_create(m->policy, m->max_msg);
+		if (lc->scratch == NULL)
+			rte_exit(EXIT_FAILURE,
+				 "cannot create the inspection scratch for lcore %u (max-msg %u): "
+				 "out of memory\n",
+				 lcore, m->max_msg);
+		lc->lcore_id = lcore;
+		lc->txq = w;
+		RTE_ETH_FOREACH_DEV(port) {
+			/* Rx queue w of each port belongs to worker w (dp_port.h). */
+			if (m->ports.nb_rxq[port] > w) {
+				lc->rxq[lc->n_rxq].port = port;
+				lc->rxq[lc->n_rxq].queue = w;
+				lc->n_rxq++;
+			}
+			lc->port_mac[port] = m->ports.mac[port];
+		}
+		if (lc->n_rxq == 0)
+			DP_LOG(WARNING, main, "lcore %u polls no rx queue (too few device queues)",
+			       lcore);
+		lc->max_msg = m->max_msg;
+		lc->drain_tsc = (rte_get_tsc_hz() + US_PER_S - 1) / US_PER_S * DP_DRAIN_US;
+		lc->policy = m->policy;
+		lc->stats = m->stats[w];
+		lc->quit = &quit_signal;
+		lc->clock = &m->clock;
+		lc->ip_id = (uint16_t)rte_rand();
+	}
+}
+
+/* Idle detection: reads only what it needs, relaxed (a stale view delays exit a tick). */
+static bool
+dp_idle_for(const struct dp_main *m, uint64_t now, uint64_t idle_tsc)
+{
+	uint64_t rx = 0, last = 0, v;
+	uint16_t w;
+
+	for (w = 0; w < m->n_workers; w++) {
+		rx += atomic_load_explicit(&m->stats[w]->rx_packets, memory_order_relaxed);
+		v = atomic_load_explicit(&m->stats[w]->last_rx_tsc, memory_order_relaxed);
+		last = RTE_MAX(last, v);
+	}
+	return rx != 0 && now > last && now - last >= idle_tsc;
+}
+
+static void
+dp_main_loop(struct dp_main *m)
+{
+	uint64_t hz = rte_get_tsc_hz(), now = rte_rdtsc();
+	uint64_t next_anchor = now + hz;
+	uint64_t next_stats = now + (uint64_t)m->cfg.stats_interval * hz;
+	uint64_t idle_tsc = (uint64_t)m->cfg.idle_exit * hz;
+	struct dp_stats_sum *sum = NULL;
+
+	if (m->cfg.stats_interval != 0) {
+		sum = malloc(sizeof(*sum));
+		if (sum == NULL)
+			DP_LOG(WARNING, main, "no memory for interval counters; not printing them");
+	}
+	while (!atomic_load_explicit(&quit_signal, memory_order_relaxed)) {
+		rte_delay_us_sleep(DP_MAIN_TICK_US);
+		now = rte_rdtsc();
+		if (now >= next_anchor) {
+			if (dp_clock_anchor(&m->clock) != 0)
+				DP_LOG(WARNING, main, "cannot read CLOCK_REALTIME; keeping the "
+						      "previous clock anchor");
+			next_anchor = now + hz;
+		}
+		if (sum != NULL && now >= next_stats) {
+			dp_stats_collect(m->stats, m->n_workers, sum);
+			printf("--- guardd counters ---\n");
+			dp_stats_print(stdout, sum, m->policy, hz);
+			fflush(stdout);
+			next_stats = now + (uint64_t)m->cfg.stats_interval * hz;
+		}
+		if (idle_tsc != 0 && dp_idle_for(m, now, idle_tsc)) {
+			DP_LOG(INFO, main, "no packet for %u s: exiting (--idle-exit)",
+			       m->cfg.idle_exit);
+			break;
+		}
+	}
+	free(sum);
+}
+
+/* Final report; returns 0, or -1 if the --stats-file could not be written. */
+static int
+dp_report(const struct dp_main *m)
+{
+	struct dp_stats_sum *sum = malloc(sizeof(*sum));
+	int ret = 0;
+
+	if (sum == NULL) {
+		fprintf(stderr, "guardd: no memory for the final counters\n");
+		return -1;
+	}
+	dp_stats_collect(m->stats, m->n_workers, sum);
+	printf("=== guardd final counters ===\n");
+	dp_stats_print(stdout, sum, m->policy, rte_get_tsc_hz());
+	dp_stats_print_ports(stdout);
+	fflush(stdout);
+	if (m->cfg.stats_file != NULL) {
+		ret = dp_stats_write(m->cfg.stats_file, sum, m->policy, rte_get_tsc_hz());
+		if (ret != 0) {
+			fprintf(stderr, "guardd: cannot write stats file '%s': %s\n",
+				m->cfg.stats_file, strerror(-ret));
+			ret = -1;
+		}
+	}
+	free(sum);
+	return ret;
+}
+
+static void
+dp_main_teardown(struct dp_main *m)
+{
+	uint16_t w;
+
+	dp_port_close_all(&m->ports);
+	for (w = 0; w < m->n_workers; w++) {
+		if (m->lconf[w] != NULL)
+			insp_scratch_free(m->lconf[w]->scratch);
+		rte_free(m->lconf[w]);
+		rte_free(m->stats[w]);
+	}
+	insp_policy_free(m->policy);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct dp_main m; /* static: too large for comfort on the stack */
+	struct sigaction sa;
+	char why[256];
+	unsigned int lcore;
+	uint16_t w;
+	int ret, rc = EXIT_SUCCESS;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0)
+		rte_exit(EXIT_FAILURE, "EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+	argc -= ret;
+	argv += ret;
+
+	ret = dp_args_parse(argc, argv, &m.cfg, why, sizeof(why));
+	if (ret == 1) {
+		rte_eal_cleanup();
+		return EXIT_SUCCESS;
+	}
+	if (ret < 0) {
+		dp_args_usage(stderr, argv[0]);
+		rte_exit(EXIT_FAILURE, "%s\n", why);
+	}
+
+	RTE_LCORE_FOREACH_WORKER(lcore) m.workers[m.n_workers++] = lcore;
+	if (m.n_workers == 0)
+		rte_exit(EXIT_FAILURE, "no worker lcore: give EAL at least two lcores, e.g. "
+				       "-l 0,1 (the main lcore does not poll)\n");
+
+	dp_load_policy(&m);
+	dp_check_channel_ports(&m);
+	dp_choose_max_msg(&m);
+	ret = dp_clock_anchor(&m.clock);
+	if (ret != 0)
+		rte_exit(EXIT_FAILURE, "cannot anchor the clock: %s\n", strerror(-ret));
+
+	ret = dp_port_setup(&m.ports, m.workers, m.n_workers, m.max_msg);
+	if (ret != 0)
+		rte_exit(EXIT_FAILURE, "port set-up failed (see the messages above): %s\n",
+			 strerror(-ret));
+	dp_setup_workers(&m);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = dp_on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+		rte_exit(EXIT_FAILURE, "cannot install signal handlers: %s\n", strerror(errno));
+
+	DP_LOG(INFO, main,
+	       "policy %s: %u channels, %u patterns; %u workers, %u ports, max-msg %u",
+	       m.cfg.policy_path, m.policy->n_channels, m.policy->n_patterns, m.n_workers,
+	       rte_eth_dev_count_avail(), m.max_msg);
+	for (w = 0; w < m.n_workers; w++) {
+		ret = rte_eal_remote_launch(dp_worker_main, m.lconf[w], m.workers[w]);
+		if (ret != 0) {
+			atomic_store_explicit(&quit_signal, true, memory_order_relaxed);
+			rte_eal_mp_wait_lcore();
+			rte_exit(EXIT_FAILURE, "cannot launch worker on lcore %u: %s\n",
+				 m.workers[w], strerror(-ret));
+		}
+	}
+
+	dp_main_loop(&m);
+
+	atomic_store_explicit(&quit_signal, true, memory_order_relaxed);
+	rte_eal_mp_wait_lcore();
+	if (dp_report(&m) != 0)
+		rc = EXIT_FAILURE;
+	dp_main_teardown(&m);
+	ret = rte_eal_cleanup();
+	if (ret != 0)
+		DP_LOG(WARNING, main, "EAL cleanup failed: %s", strerror(-ret));
+	return rc;
+}

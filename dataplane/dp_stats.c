@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counter reports. Runs on the main lcore only, never on the fast path, so plain stdio is
+ * fine here.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "dp_stats.h"
+#include "insp_reason.h"
+
+void
+dp_stats_collect(struct dp_lcore_stats *const *st, unsigned int n, struct dp_stats_sum *out)
+{
+	unsigned int i, row, r;
+	uint64_t v;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		for (row = 0; row < DP_CNT_ROWS; row++)
+			for (r = 0; r < INSP_R_COUNT; r++)
+				out->cnt[row][r] += atomic_load_explicit(&st[i]->cnt[row][r],
+									 memory_order_relaxed);
+		out->rx += atomic_load_explicit(&st[i]->rx_packets, memory_order_relaxed);
+		v = atomic_load_explicit(&st[i]->first_rx_tsc, memory_order_relaxed);
+		if (v != 0 && (out->first_tsc == 0 || v < out->first_tsc))
+			out->first_tsc = v;
+		v = atomic_load_explicit(&st[i]->last_rx_tsc, memory_order_relaxed);
+		if (v > out->last_tsc)
+			out->last_tsc = v;
+	}
+	for (row = 0; row < DP_CNT_ROWS; row++)
+		for (r = 0; r < INSP_R_COUNT; r++) {
+			if (r == INSP_R_RELEASE)
+				out->released += out->cnt[row][r];
+			else
+				out->dropped += out->cnt[row][r];
+		}
+}
+
+double
+dp_stats_seconds(const struct dp_stats_sum *s, uint64_t tsc_hz)
+{
+	if (s->first_tsc == 0 || s->last_tsc <= s->first_tsc || tsc_hz == 0)
+		return 0.0;
+	return (double)(s->last_tsc - s->first_tsc) / (double)tsc_hz;
+}
+
+static const char *
+dp_row_name(const struct insp_policy *p, unsigned int row)
+{
+	if (row == DP_NO_CHANNEL)
+		return "-";
+	if (p != NULL && row < p->n_channels)
+		return p->channels[row].name;
+	return "?";
+}
+
+void
+dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct insp_policy *p,
+	       uint64_t tsc_hz)
+{
+	double secs = dp_stats_seconds(s, tsc_hz);
+	unsigned int row, r;
+
+	fprintf(f, "%-24s %-24s %16s\n", "channel", "reason", "packets");
+	for (row = 0; row < DP_CNT_ROWS; row++)
+		for (r = 0; r < INSP_R_COUNT; r++)
+			if (s->cnt[row][r] != 0)
+				fprintf(f, "%-24s %-24s %16" PRIu64 "\n", dp_row_name(p, row),
+					insp_reason_name((enum insp_reason)r), s->cnt[row][r]);
+	fprintf(f, "received %" PRIu64 "  released %" PRIu64 "  dropped %" PRIu64, s->rx,
+		s->released, s->dropped);
+	/* A rate needs a measurable window: one burst alone has none. */
+	if (secs > 0.0)
+		fprintf(f, "  rate %.3f Mpps over %.6f s\n", (double)s->rx / secs / 1e6, secs);
+	else
+		fprintf(f, "  rate n/a\n");
+}
+
+void
+dp_stats_print_ports(FILE *f)
+{
+	struct rte_eth_stats es;
+	uint16_t port;
+
+	RTE_ETH_FOREACH_DEV(port) {
+		if (rte_eth_stats_get(port, &es) != 0) {
+			fprintf(f, "port %u: no statistics\n", port);
+			continue;
+		}
+		fprintf(f,
+			"port %u: rx %" PRIu64 " tx %" PRIu64 " rx_missed %" PRIu64
+			" rx_errors %" PRIu64 " rx_nombuf %" PRIu64 " tx_errors %" PRIu64 "\n",
+			port, es.ipackets, es.opackets, es.imissed, es.ierrors, es.rx_nombuf,
+			es.oerrors);
+	}
+}
+
+int
+dp_stats_write(const char *path, const struct dp_stats_sum *s, const struct insp_policy *p,
+	       uint64_t tsc_hz)
+{
+	char tmp[4096];
+	unsigned int row, r;
+	FILE *f;
+	int err = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -errno;
+	fprintf(f, "# guardd counters\n");
+	for (row = 0; row < DP_CNT_ROWS; row++)
+		for (r = 0; r < INSP_R_COUNT; r++)
+			if (s->cnt[row][r] != 0)
+				fprintf(f, "%s %s %" PRIu64 "\n", dp_row_name(p, row),
+					insp_reason_name((enum insp_reason)r), s->cnt[row][r]);
+	fprintf(f, "total rx %" PRIu64 "\n", s->rx);
+	fprintf(f, "total tx %" PRIu64 "\n", s->released);
+	fprintf(f, "total seconds %.6f\n", dp_stats_seconds(s, tsc_hz));
+	if (ferror(f))
+		err = -EIO;
+	if (fclose(f) != 0 && err == 0)
+		err = -errno;
+	if (err == 0 && rename(tmp, path) != 0)
+		err = -errno;
+	if (err != 0)
+		(void)remove(tmp);
+	return err;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Counter reports on the main lcore: sum the workers' struct dp_lcore_stats (relaxed
+ * reads, so an interval print may be a few packets behind; the final report is taken
+ * after the workers stopped and is exact), print a table, write the --stats-file.
+ *
+ * --stats-file format (parsed by tests and the demo; keep it stable):
+ *   # guardd counters
+ *   <channel name or -> <reason name> <count>      one line per non-zero counter
+ *   total rx <packets received>
+ *   total tx <packets released and accepted by the driver>
+ *   total seconds <first to last received burst, seconds>
+ */
+#ifndef DP_STATS_H
+#define DP_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dp_lcore.h"
+#include "insp_policy.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct dp_stats_sum {
+	uint64_t cnt[DP_CNT_ROWS][INSP_R_COUNT];
+	uint64_t rx;	    /**< packets received */
+	uint64_t released;  /**< RELEASE counts (sent) */
+	uint64_t dropped;   /**< every other reason */
+	uint64_t first_tsc; /**< earliest first_rx_tsc, 0 if nothing received */
+	uint64_t last_tsc;  /**< latest last_rx_tsc */
+};
+
+/** Sum @p n workers' counters into @p out. */
+void dp_stats_collect(struct dp_lcore_stats *const *st, unsigned int n, struct dp_stats_sum *out);
+
+/** Seconds between the first and the last received burst (0 if fewer than two). */
+double dp_stats_seconds(const struct dp_stats_sum *s, uint64_t tsc_hz);
+
+/** Print the counters table, totals and rate to @p f; @p p names the channel rows. */
+void dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct insp_policy *p,
+		    uint64_t tsc_hz);
+
+/** Print every port's ethdev statistics (what the devices themselves dropped). */
+void dp_stats_print_ports(FILE *f);
+
+/**
+ * Write the --stats-file (to PATH.tmp, then renamed, so a reader never sees half a file).
+ * @return 0 or -errno.
+ */
+int dp_stats_write(const char *path, const struct dp_stats_sum *s, const struct insp_policy *p,
+		   uint64_t tsc_hz);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

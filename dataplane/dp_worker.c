@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The burst loop (l3fwd shape). One worker polls its (port, queue) list in turn; the
+ * packets of a burst are decided one by one (classification and inspection are both
+ * per message, so there is nothing to gain from sorting a burst into classes yet), drops
+ * are freed in bulk at the end of the burst and tx buffers are flushed after each burst
+ * and on a ~100 us timer, so a released packet never waits behind an idle queue.
+ */
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "dp_clock.h"
+#include "dp_lcore.h"
+#include "dp_tx.h"
+#include "dp_worker.h"
+#include "insp_inspect.h"
+#include "insp_net.h"
+
+/* What the NIC already verified, in the library's terms (0 = verify in software). */
+static inline unsigned int
+dp_cksum_flags(const struct rte_mbuf *m)
+{
+	unsigned int f = 0;
+
+	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+		f |= INSP_NET_L3_CKSUM_GOOD;
+	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		f |= INSP_NET_L4_CKSUM_GOOD;
+	return f;
+}
+
+static inline uint16_t
+dp_row(const struct insp_policy *p, const struct insp_flow *flow)
+{
+	if (flow->channel >= 0 && (uint32_t)flow->channel < p->n_channels)
+		return (uint16_t)flow->channel;
+	return DP_NO_CHANNEL;
+}
+
+/*
+ * Protocol break: keep only the validated payload and put fresh headers from the
+ * channel's egress settings in front of it. Nothing of the ingress frame before or after
+ * the payload survives: adj drops the old headers, trim drops any Ethernet trailer, and
+ * the new headers overwrite the old bytes in the headroom.
+ * Returns 0, or -1 if the mbuf cannot take the new headers (then the caller drops it).
+ */
+static inline int
+dp_reoriginate(struct dp_lcore_conf *lc, const struct insp_channel *ch,
+	       const struct insp_flow *flow, struct rte_mbuf *m, uint32_t payload_sum)
+{
+	uint32_t hlen = insp_egress_hdr_len(&ch->egress);
+	uint8_t *hdr;
+
+	if (unlikely(rte_pktmbuf_adj(m, (uint16_t)flow->payload_offset) == NULL))
+		return -1;
+	if (unlikely(rte_pktmbuf_trim(m, (uint16_t)(m->data_len - flow->payload_len)) != 0))
+		return -1;
+	hdr = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
+	if (unlikely(hdr == NULL))
+		return -1;
+	insp_egress_build(&ch->egress, lc->port_mac[ch->egress.port].addr_bytes, lc->ip_id++,
+			  hdr, flow->payload_len, payload_sum);
+	/* Nothing the rx side learnt about the old frame applies to the new one. */
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	m->vlan_tci = 0;
+	m->vlan_tci_outer = 0;
+	m->port = ch->egress.port;
+	return 0;
+}
+
+/*
+ * Decide one packet. Returns 1 if it was buffered for tx (counted when sent), 0 if the
+ * caller must free it (already counted).
+ */
+static inline int
+dp_handle(struct dp_lcore_conf *lc, const struct insp_policy *p, uint16_t port,
+	  struct rte_mbuf *m, int64_t now_ms)
+{
+	struct dp_lcore_stats *st = lc->stats;
+	const struct insp_channel *ch;
+	const uint8_t *frame, *payload;
+	struct insp_result res;
+	struct insp_flow flow;
+	enum insp_reason r;
+	uint16_t row;
+
+	if (unlikely(p == NULL)) {
+		dp_cnt_add(&st->cnt[DP_NO_CHANNEL][INSP_R_NO_POLICY], 1);
+		return 0;
+	}
+	frame = rte_pktmbuf_mtod(m, const uint8_t *);
+	flow.channel = -1;
+	r = insp_net_classify(p, port, frame, m->data_len, dp_cksum_flags(m), &flow);
+	row = dp_row(p, &flow);
+	/*
+	 * A chained mbuf is a frame larger than the data room sized from --max-msg: never
+	 * inspect part of a message. Its first segment was classified only to name the
+	 * channel in the counter.
+	 */
+	if (unlikely(m->nb_segs > 1)) {
+		dp_cnt_add(&st->cnt[row][INSP_R_L2L4_OVERSIZE], 1);
+		return 0;
+	}
+	if (r != INSP_R_RELEASE) {
+		dp_cnt_add(&st->cnt[row][r], 1);
+		return 0;
+	}
+	if (unlikely(flow.payload_len > lc->max_msg)) {
+		dp_cnt_add(&st->cnt[row][INSP_R_L2L4_OVERSIZE], 1);
+		return 0;
+	}
+	ch = &p->channels[row];
+	payload = frame + flow.payload_offset;
+	r = insp_inspect(p, lc->scratch, row, payload, flow.payload_len, now_ms, &res);
+	if (r != INSP_R_RELEASE) {
+		dp_cnt_add(&st->cnt[row][r], 1);
+		return 0;
+	}
+	if (unlikely(dp_reoriginate(lc, ch, &flow, m,
+				    flow.has_payload_sum ? flow.payload_sum
+							 : insp_net_sum(payload, flow.payload_len)) !=
+		     0)) {
+		dp_cnt_add(&st->cnt[row][INSP_R_TX_FAILED], 1);
+		return 0;
+	}
+	dp_tx_enqueue(lc, ch->egress.port, m, row);
+	return 1;
+}
+
+static inline void
+dp_burst(struct dp_lcore_conf *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb_rx)
+{
+	struct dp_lcore_stats *st = lc->stats;
+	struct rte_mbuf *drops[DP_MAX_PKT_BURST];
+	const struct insp_policy *p = lc->policy;
+	uint64_t tsc = rte_rdtsc();
+	int64_t now_ms = dp_clock_ms(lc->clock, tsc);
+	uint16_t n_drop = 0, j;
+
+	dp_cnt_add(&st->rx_packets, nb_rx);
+	if (unlikely(atomic_load_explicit(&st->first_rx_tsc, memory_order_relaxed) == 0))
+		atomic_store_explicit(&st->first_rx_tsc, tsc, memory_order_relaxed);
+	atomic_store_explicit(&st->last_rx_tsc, tsc, memory_order_relaxed);
+
+	for (j = 0; j < DP_PREFETCH_OFFSET && j < nb_rx; j++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[j], void *));
+	for (j = 0; j < nb_rx; j++) {
+		if (j + DP_PREFETCH_OFFSET < nb_rx)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[j + DP_PREFETCH_OFFSET], void *));
+		if (dp_handle(lc, p, port, pkts[j], now_ms) == 0)
+			drops[n_drop++] = pkts[j];
+	}
+	if (n_drop != 0)
+		rte_pktmbuf_free_bulk(drops, n_drop);
+}
+
+int
+dp_worker_main(void *arg)
+{
+	struct dp_lcore_conf *lc = arg;
+	struct rte_mbuf *pkts[DP_MAX_PKT_BURST];
+	uint64_t prev_tsc = 0, cur_tsc;
+	uint16_t i, nb_rx;
+
+	while (!atomic_load_explicit(lc->quit, memory_order_relaxed)) {
+		cur_tsc = rte_rdtsc();
+		if (unlikely(cur_tsc - prev_tsc > lc->drain_tsc)) {
+			dp_tx_flush_all(lc);
+			prev_tsc = cur_tsc;
+		}
+		for (i = 0; i < lc->n_rxq; i++) {
+			nb_rx = rte_eth_rx_burst(lc->rxq[i].port, lc->rxq[i].queue, pkts,
+						 DP_MAX_PKT_BURST);
+			if (nb_rx == 0)
+				continue;
+			dp_burst(lc, lc->rxq[i].port, pkts, nb_rx);
+			dp_tx_flush_all(lc);
+		}
+	}
+	dp_tx_flush_all(lc);
+	return 0;
+}

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The decision procedure of GUARD-SPEC 4.3, steps 2-9, over the format-neutral view a
+ * format module produces. Every check either passes or decides: there is no "unknown"
+ * outcome that could fall through to a release.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "insp_cot.h"
+#include "insp_inspect.h"
+#include "insp_match.h"
+#include "insp_msg.h"
+
+/* Format modules: adding a format adds one line here (and its files). */
+typedef enum insp_reason (*format_parse_fn)(const struct insp_policy *p, const uint8_t *buf,
+					     size_t len, struct insp_msg *m);
+static const format_parse_fn format_parsers[INSP_FORMAT_COUNT] = {
+	[INSP_FORMAT_COT] = insp_cot_parse,
+};
+
+struct insp_scratch {
+	uint32_t max_msg;
+	struct insp_xml xml;
+	struct insp_msg msg;
+	struct insp_label marking; /**< the decoded marking string */
+	struct insp_hits hits;
+	struct insp_match_scratch *match;
+	uint8_t *arena;
+	uint8_t *scan;
+	struct insp_unit *units;
+};
+
+struct insp_scratch *
+insp_scratch_create(const struct insp_policy *p, uint32_t max_msg)
+{
+	struct insp_scratch *s = calloc(1, sizeof(*s));
+	uint32_t units = max_msg / 2 + 16;
+
+	if (s == NULL)
+		return NULL;
+	s->max_msg = max_msg;
+	s->arena = malloc(max_msg + 1);
+	s->scan = malloc((size_t)max_msg + units);
+	s->units = malloc(sizeof(*s->units) * units);
+	if (s->arena == NULL || s->scan == NULL || s->units == NULL)
+		goto fail;
+	if (p->matcher != NULL) {
+		s->match = insp_match_scratch_create(p->matcher);
+		if (s->match == NULL)
+			goto fail;
+	}
+	s->msg.xml = &s->xml;
+	s->msg.arena = s->arena;
+	s->msg.arena_cap = max_msg;
+	s->msg.scan = s->scan;
+	s->msg.scan_cap = max_msg + units;
+	s->msg.units = s->units;
+	s->msg.units_cap = units;
+	return s;
+fail:
+	insp_scratch_free(s);
+	return NULL;
+}
+
+void
+insp_scratch_free(struct insp_scratch *s)
+{
+	if (s == NULL)
+		return;
+	insp_match_scratch_free(s->match);
+	free(s->arena);
+	free(s->scan);
+	free(s->units);
+	free(s);
+}
+
+static enum insp_reason __attribute__((format(printf, 3, 4)))
+decide(struct insp_result *res, enum insp_reason r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(res->detail, sizeof(res->detail), fmt, ap);
+	va_end(ap);
+	return res->reason = r;
+}
+
+static int
+str_caseeq(struct insp_str a, struct insp_str b)
+{
+	return a.len == b.len && strncasecmp((const char *)a.p, (const char *)b.p, a.len) == 0;
+}
+
+/* Policy and classification of one carrier -> NATO level, or -1 (res filled). */
+static int
+resolve_level(const struct insp_policy *p, const struct insp_label *l, int is_marking,
+	      struct insp_result *res)
+{
+	const struct insp_class_policy *cp =
+		insp_policy_class_policy(p, (const char *)l->policy.p, l->policy.len);
+	int level;
+
+	if (cp == NULL) {
+		decide(res, INSP_R_BAD_LABEL, "label: policy '%.*s' unknown", (int)l->policy.len,
+		       (const char *)l->policy.p);
+		return -1;
+	}
+	/* marking strings use exact names; 4774 values are case-insensitive for NATO */
+	int exact = is_marking || strcasecmp(cp->id, "NATO") != 0;
+
+	level = insp_policy_class_level(cp, (const char *)l->classification.p,
+					l->classification.len, exact);
+	if (level < 0)
+		decide(res, INSP_R_BAD_LABEL, "label: classification '%.*s' unknown in policy '%s'",
+		       (int)l->classification.len, (const char *)l->classification.p, cp->id);
+	return level;
+}
+
+/* Same Releasable-To codes as written, order and case irrelevant, duplicates ignored. */
+static int
+same_rel_set(const struct insp_label *a, const struct insp_label *b)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		const struct insp_label *x = pass ? b : a, *y = pass ? a : b;
+
+		for (uint32_t i = 0; i < x->n_rel; i++) {
+			uint32_t j = 0;
+
+			while (j < y->n_rel && !str_caseeq(x->rel[i], y->rel[j]))
+				j++;
+			if (j == y->n_rel)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Steps 3-5: label present, well-formed, agreeing, within the destination's limits. */
+static enum insp_reason
+check_label(const struct insp_policy *p, struct insp_scratch *s,
+	    const struct insp_destination *dest, struct insp_result *res)
+{
+	const struct insp_msg *m = &s->msg;
+	const struct insp_label *l = NULL;
+	const char *why;
+	int level = -1, mlevel = -1;
+
+	if (!m->has_marking && !m->has_4774)
+		return decide(res, INSP_R_UNLABELLED, "label: no access marking and no 4774 label");
+	if (m->has_marking) {
+		if (insp_label_parse_marking(m->marking.p, m->marking.len, &s->marking, &why) < 0)
+			return decide(res, INSP_R_BAD_LABEL, "label: marking '%.*s': %s",
+				      (int)(m->marking.len > 60 ? 60 : m->marking.len),
+				      (const char *)m->marking.p, why);
+		mlevel = resolve_level(p, &s->marking, 1, res);
+		if (mlevel < 0)
+			return res->reason;
+		l = &s->marking;
+		level = mlevel;
+	}
+	if (m->has_4774) {
+		level = resolve_level(p, &m->label, 0, res);
+		if (level < 0)
+			return res->reason;
+		if (l != NULL && (!str_caseeq(l->policy, m->label.policy) ||
+				  !str_caseeq(l->classification, m->label.classification) ||
+				  !same_rel_set(l, &m->label)))
+			return decide(res, INSP_R_LABEL_CONFLICT,
+				      "label: access marking and 4774 label disagree");
+		l = &m->label; /* the richer carrier: it may hold categories */
+	}
+	res->level = (uint8_t)level;
+	if (level > dest->max_level)
+		return decide(res, INSP_R_OVER_CLASSIFIED, "label: %s above %s's maximum %s",
+			      insp_level_name(level), dest->name, insp_level_name(dest->max_level));
+
+	uint64_t rel = 0;
+
+	for (uint32_t i = 0; i < l->n_rel; i++)
+		rel |= insp_policy_expand_code(p, (const char *)l->rel[i].p, l->rel[i].len);
+	uint64_t missing = dest->members & ~rel;
+
+	if (missing)
+		return decide(res, INSP_R_NOT_RELEASABLE,
+			      "label: %s (member of %s) not in Releasable-To",
+			      p->nations[__builtin_ctzll(missing)], dest->name);
+	for (uint32_t i = 0; i < l->n_restrictive; i++) {
+		const struct insp_label_tag_value *tv = &l->restrictive[i];
+
+		if (!insp_policy_dest_holds(dest, (const char *)tv->tag.p, tv->tag.len,
+					    (const char *)tv->value.p, tv->value.len))
+			return decide(res, INSP_R_NOT_RELEASABLE,
+				      "label: %s does not hold RESTRICTIVE '%.*s:%.*s'", dest->name,
+				      (int)tv->tag.len, (const char *)tv->tag.p, (int)tv->value.len,
+				      (const char *)tv->value.p);
+	}
+	return INSP_R_RELEASE;
+}
+
+/*
+ * Steps 7-8. One scan over all units joined by '\n' finds candidates cheaply (clean
+ * messages, the common case, cost one call); only when something matched are the units
+ * rescanned one by one, so that no match spanning two units counts. The joined text is a
+ * superset: \b, \s and (multi-line) ^ $ see '\n' exactly as they see a unit's edge.
+ */
+static enum insp_reason
+check_content(const struct insp_policy *p, struct insp_scratch *s,
+	      const struct insp_destination *dest, struct insp_result *res)
+{
+	const struct insp_msg *m = &s->msg;
+	struct insp_hits *h = &s->hits;
+	uint32_t marking = UINT32_MAX, term = UINT32_MAX;
+
+	if (p->matcher == NULL || m->scan_len == 0)
+		return INSP_R_RELEASE;
+	h->n = 0;
+	h->overflow = 0;
+	if (insp_matcher_scan(p->matcher, s->match, m->scan, m->scan_len, h) < 0)
+		return decide(res, INSP_R_PROHIBITED_CONTENT, "scan: matcher error (fail closed)");
+	if (h->n == 0)
+		return INSP_R_RELEASE;
+	h->n = 0;
+	h->overflow = 0;
+	for (uint32_t u = 0; u < m->n_units; u++)
+		if (insp_matcher_scan(p->matcher, s->match, m->scan + m->units[u].off,
+				      m->units[u].len, h) < 0)
+			return decide(res, INSP_R_PROHIBITED_CONTENT,
+				      "scan: matcher error (fail closed)");
+	for (uint32_t i = 0; i < h->n; i++) {
+		uint32_t id = h->id[i];
+		const struct insp_pattern *pt = &p->patterns[id];
+
+		if (pt->kind == INSP_PATTERN_TERM) {
+			if (id < term)
+				term = id;
+			continue;
+		}
+		int above = pt->level != INSP_LEVEL_NONE && pt->level > res->level;
+		int excluded = pt->restrict_to != 0 && (dest->members & ~pt->restrict_to) != 0;
+
+		if ((above || excluded) && id < marking)
+			marking = id;
+	}
+	if (marking != UINT32_MAX) {
+		const struct insp_pattern *pt = &p->patterns[marking];
+
+		res->rule_id = pt->rule_id;
+		if (pt->level != INSP_LEVEL_NONE && pt->level > res->level)
+			return decide(res, INSP_R_MARKING_INCONSISTENT,
+				      "content: marking rule %u (%s) above label %s", pt->rule_id,
+				      insp_level_name(pt->level), insp_level_name(res->level));
+		return decide(res, INSP_R_MARKING_INCONSISTENT,
+			      "content: marking rule %u is a caveat excluding part of %s",
+			      pt->rule_id, dest->name);
+	}
+	if (term != UINT32_MAX) {
+		res->rule_id = p->patterns[term].rule_id;
+		return decide(res, INSP_R_PROHIBITED_CONTENT, "content: prohibited term rule %u",
+			      res->rule_id);
+	}
+	return INSP_R_RELEASE;
+}
+
+static void
+reset_msg(struct insp_msg *m, struct insp_result *res)
+{
+	m->scan_len = 0;
+	m->n_units = 0;
+	m->has_marking = 0;
+	m->has_4774 = 0;
+	m->has_stale = 0;
+	m->uid.len = 0;
+	m->err_offset = 0;
+	m->detail = res->detail;
+	m->detail_cap = sizeof(res->detail);
+}
+
+enum insp_reason
+insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
+	     const uint8_t *msg, size_t len, int64_t now_ms, struct insp_result *res)
+{
+	enum insp_reason r;
+
+	res->offset = 0;
+	res->rule_id = 0;
+	res->level = INSP_LEVEL_NONE;
+	res->uid[0] = '\0';
+	res->detail[0] = '\0';
+	if (p == NULL)
+		return decide(res, INSP_R_NO_POLICY, "no policy loaded");
+	if (channel >= p->n_channels)
+		return decide(res, INSP_R_L2L4_NO_CHANNEL, "channel %u not in policy", channel);
+
+	const struct insp_channel *ch = &p->channels[channel];
+	const struct insp_destination *dest = &p->destinations[ch->destination];
+
+	if (len > s->max_msg)
+		return decide(res, INSP_R_MALFORMED_MESSAGE,
+			      "message of %zu bytes exceeds the inspection buffer (%u)", len,
+			      s->max_msg);
+	reset_msg(&s->msg, res);
+	r = format_parsers[ch->format](p, msg, len, &s->msg);
+	if (s->msg.uid.len) {
+		uint32_t n = s->msg.uid.len < INSP_UID_MAX - 1 ? s->msg.uid.len : INSP_UID_MAX - 1;
+
+		memcpy(res->uid, s->msg.uid.p, n);
+		res->uid[n] = '\0';
+	}
+	if (r != INSP_R_RELEASE) {
+		res->offset = s->msg.err_offset;
+		return res->reason = r;
+	}
+	r = check_label(p, s, dest, res);
+	if (r != INSP_R_RELEASE)
+		return r;
+	r = check_content(p, s, dest, res);
+	if (r != INSP_R_RELEASE)
+		return r;
+	if (s->msg.has_stale && s->msg.stale_ms < now_ms - p->stale_skew_ms)
+		return decide(res, INSP_R_STALE, "validity: stale %lld s ago (skew %lld s)",
+			      (long long)((now_ms - s->msg.stale_ms) / 1000),
+			      (long long)(p->stale_skew_ms / 1000));
+	/* no formatting on the release path: it is the hot one */
+	return res->reason = INSP_R_RELEASE;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * THE entry point of the inspection library: one message payload in, one decision out.
+ *
+ *   parse (format module, strict) -> label decode -> classification and releasability
+ *   -> content markings -> prohibited terms -> validity          (GUARD-SPEC 4.3)
+ *
+ * The first failing step decides. Pure: no I/O, no globals, no allocation per message.
+ * The caller owns a struct insp_scratch per thread (created at set-up, sized for the
+ * largest message it will pass), and supplies the current time, so decisions are
+ * reproducible in tests and offline checks.
+ */
+#ifndef INSP_INSPECT_H
+#define INSP_INSPECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "insp_policy.h"
+#include "insp_reason.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define INSP_DETAIL_MAX 160
+#define INSP_UID_MAX	64
+
+/** A decision: what, where and why (for counters, audit records and guardctl). */
+struct insp_result {
+	enum insp_reason reason; /**< INSP_R_RELEASE or why not */
+	uint32_t offset;	 /**< byte offset in the payload the reason points at */
+	uint32_t rule_id;	 /**< matched rule id (marking/term reasons), else 0 */
+	uint8_t level;		 /**< label's NATO level, INSP_LEVEL_NONE if unknown */
+	char uid[INSP_UID_MAX];	 /**< message uid if parsed (truncated), else "" */
+	char detail[INSP_DETAIL_MAX]; /**< e.g. "cot: attribute 'stale' missing" */
+};
+
+struct insp_scratch;
+
+/**
+ * Per-thread working memory for messages up to @p max_msg bytes, usable with @p p.
+ * @return NULL on allocation failure.
+ */
+struct insp_scratch *insp_scratch_create(const struct insp_policy *p, uint32_t max_msg);
+
+void insp_scratch_free(struct insp_scratch *s);
+
+/**
+ * Decide one message that arrived on channel @p channel of @p p.
+ * @param now_ms  current time, ms since the Unix epoch (for 'stale')
+ * @return res->reason
+ */
+enum insp_reason insp_inspect(const struct insp_policy *p, struct insp_scratch *s,
+			      uint32_t channel, const uint8_t *msg, size_t len, int64_t now_ms,
+			      struct insp_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Pattern matching with Hyperscan: one block-mode database per ruleset, one scratch per
+ * worker thread.
+ *
+ * Contract: a matcher is immutable once built and may be shared by any number of threads;
+ * a scratch belongs to exactly one thread at a time. Scanning never allocates.
+ * Expressions use Hyperscan's PCRE syntax and are always compiled UTF-8 + Unicode
+ * properties + multi-line (so ^ and $ also match at unit separators, see insp_inspect.c).
+ */
+#ifndef INSP_MATCH_H
+#define INSP_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define INSP_MATCH_CASELESS 1u /**< compile the expression caseless */
+#define INSP_MAX_HITS	    32 /**< distinct expression ids remembered per scan */
+
+struct insp_matcher;
+struct insp_match_scratch;
+
+/** Distinct expression ids that matched in one scan, in first-match order. */
+struct insp_hits {
+	uint32_t n;
+	uint8_t overflow; /**< more than INSP_MAX_HITS distinct ids matched */
+	uint32_t id[INSP_MAX_HITS];
+};
+
+/**
+ * Compile @p n expressions; expression i reports id i.
+ * @return the matcher, or NULL with *bad_index set to the rejected expression (-1 if the
+ *   failure is not tied to one) and @p why holding Hyperscan's reason.
+ */
+struct insp_matcher *insp_matcher_build(const char *const *exprs, const unsigned *flags,
+					uint32_t n, int *bad_index, char *why, size_t why_len);
+
+void insp_matcher_free(struct insp_matcher *m);
+
+/** Size of the compiled database, bytes. */
+size_t insp_matcher_db_size(const struct insp_matcher *m);
+
+/** Scratch for one thread, usable with @p m (and any matcher it was grown for). */
+struct insp_match_scratch *insp_match_scratch_create(const struct insp_matcher *m);
+
+void insp_match_scratch_free(struct insp_match_scratch *s);
+
+/**
+ * Scan one block; hits are appended to @p hits (which the caller clears).
+ * @return 0, or -1 if Hyperscan failed (treat as a drop: fail closed).
+ */
+int insp_matcher_scan(const struct insp_matcher *m, struct insp_match_scratch *s,
+		      const uint8_t *text, size_t len, struct insp_hits *hits);
+
+/**
+ * Turn a literal phrase into the expression GUARD-SPEC 4.5 defines: words joined by \s+,
+ * regex metacharacters escaped, \b on each side whose edge character is a word character.
+ * @return length written (NUL excluded), or -1 if @p cap is too small or the phrase is
+ *   empty.
+ */
+int insp_match_literal_to_regex(const char *phrase, char *out, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

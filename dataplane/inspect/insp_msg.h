@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * The format-neutral view a format module produces from one message (GUARD-SPEC 5):
+ * its label carriers, its validity time, its identity, and the text a consumer would read,
+ * as scan units. The decision (insp_inspect.c) only ever looks at this view, so adding a
+ * format never touches the decision.
+ *
+ * Scan units: each attribute value and each text node is one unit, copied into msg->scan
+ * with the invisible characters of GUARD-SPEC 4.5 deleted, and followed by '\n'. Label
+ * carriers are not units. Strings point into the message or the parser's arena.
+ */
+#ifndef INSP_MSG_H
+#define INSP_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "insp_label.h"
+#include "insp_reason.h"
+#include "insp_xml.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct insp_unit {
+	uint32_t off; /**< in msg->scan */
+	uint32_t len; /**< without the '\n' separator */
+};
+
+struct insp_msg {
+	/* working memory, lent by struct insp_scratch */
+	struct insp_xml *xml;
+	struct insp_xml_event ev; /**< one event buffer for the whole walk */
+	uint8_t *arena;
+	size_t arena_cap;
+	uint8_t *scan;
+	uint32_t scan_len;
+	uint32_t scan_cap;
+	struct insp_unit *units;
+	uint32_t n_units;
+	uint32_t units_cap;
+
+	/* what the format found */
+	uint8_t has_marking; /**< a non-empty marking string */
+	uint8_t has_4774;    /**< a STANAG 4774 label */
+	uint8_t has_stale;
+	struct insp_str marking;
+	struct insp_label label; /**< the 4774 label, if has_4774 */
+	int64_t stale_ms;
+	struct insp_str uid;
+
+	/* why the format refused it: INSP_R_MALFORMED_MESSAGE or INSP_R_BAD_LABEL */
+	uint32_t err_offset;
+	char *detail; /**< caller's buffer */
+	size_t detail_cap;
+};
+
+/**
+ * Append one scan unit. @return 0, or -1 when the scan buffer or unit table is full
+ * (the format reports that as malformed: fail closed).
+ */
+int insp_msg_add_unit(struct insp_msg *m, struct insp_str s);
+
+/** Set m->detail ("fmt: ...") and m->err_offset; returns @p r for tail calls. */
+enum insp_reason insp_msg_fail(struct insp_msg *m, enum insp_reason r, uint32_t offset,
+			       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#ifdef __cplusplus
+}
+#endif
+#endif

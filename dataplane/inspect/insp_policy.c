@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Read-only queries over a compiled policy. They run on the fast path (channel lookup per
+ * packet, code expansion and classification lookup per label), so they never allocate and
+ * compare in ASCII only: locale-dependent functions such as strncasecmp() would make a
+ * security decision depend on the process environment.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "insp_match.h"
+#include "insp_policy.h"
+
+static const char *const level_names[INSP_LEVEL_COUNT] = {
+	[INSP_LEVEL_UNCLASSIFIED] = "UNCLASSIFIED", [INSP_LEVEL_RESTRICTED] = "RESTRICTED",
+	[INSP_LEVEL_CONFIDENTIAL] = "CONFIDENTIAL", [INSP_LEVEL_SECRET] = "SECRET",
+	[INSP_LEVEL_TOP_SECRET] = "TOP SECRET",
+};
+
+static const char *const format_names[INSP_FORMAT_COUNT] = {
+	[INSP_FORMAT_COT] = "cot",
+};
+
+const char *
+insp_level_name(enum insp_level l)
+{
+	return (unsigned)l < INSP_LEVEL_COUNT ? level_names[l] : NULL;
+}
+
+const char *
+insp_format_name(enum insp_format f)
+{
+	return (unsigned)f < INSP_FORMAT_COUNT ? format_names[f] : NULL;
+}
+
+void
+insp_policy_free(struct insp_policy *p)
+{
+	uint32_t i;
+
+	if (p == NULL)
+		return;
+	free(p->groups);
+	if (p->class_policies != NULL) {
+		for (i = 0; i < p->n_class_policies; i++)
+			free(p->class_policies[i].names);
+		free(p->class_policies);
+	}
+	if (p->destinations != NULL) {
+		for (i = 0; i < p->n_destinations; i++)
+			free(p->destinations[i].held);
+		free(p->destinations);
+	}
+	free(p->channels);
+	if (p->patterns != NULL) {
+		for (i = 0; i < p->n_patterns; i++)
+			free(p->patterns[i].expr);
+		free(p->patterns);
+	}
+	insp_matcher_free(p->matcher);
+	free(p);
+}
+
+static unsigned char
+ascii_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+static int
+span_eq_ci(const char *a, const char *b, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* Is NUL-terminated @p name exactly the @p len bytes at @p s? */
+static int
+name_eq(const char *name, const char *s, size_t len, int exact_case)
+{
+	size_t i;
+
+	if (s == NULL && len != 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char a = (unsigned char)name[i], b = (unsigned char)s[i];
+
+		if (a == '\0')
+			return 0;
+		if (a != b && (exact_case || ascii_lower(a) != ascii_lower(b)))
+			return 0;
+	}
+	return name[len] == '\0';
+}
+
+int
+insp_policy_nation(const struct insp_policy *p, const char *code, size_t len)
+{
+	uint32_t i;
+
+	if (p == NULL)
+		return -1;
+	for (i = 0; i < p->n_nations && i < INSP_MAX_NATIONS; i++) {
+		if (name_eq(p->nations[i], code, len, 1))
+			return (int)i;
+	}
+	return -1;
+}
+
+uint64_t
+insp_policy_expand_code(const struct insp_policy *p, const char *code, size_t len)
+{
+	uint32_t i;
+
+	if (p == NULL)
+		return 0;
+	for (i = 0; i < p->n_nations && i < INSP_MAX_NATIONS; i++) {
+		if (name_eq(p->nations[i], code, len, 0))
+			return UINT64_C(1) << i;
+	}
+	for (i = 0; i < p->n_groups; i++) {
+		if (name_eq(p->groups[i].code, code, len, 0))
+			return p->groups[i].members;
+	}
+	return 0;
+}
+
+const struct insp_class_policy *
+insp_policy_class_policy(const struct insp_policy *p, const char *id, size_t len)
+{
+	uint32_t i;
+
+	if (p == NULL)
+		return NULL;
+	for (i = 0; i < p->n_class_policies; i++) {
+		if (name_eq(p->class_policies[i].id, id, len, 0))
+			return &p->class_policies[i];
+	}
+	return NULL;
+}
+
+int
+insp_policy_class_level(const struct insp_class_policy *cp, const char *name, size_t len,
+			int exact_case)
+{
+	uint32_t i;
+
+	if (cp == NULL)
+		return -1;
+	for (i = 0; i < cp->n_names; i++) {
+		if (name_eq(cp->names[i].name, name, len, exact_case))
+			return cp->names[i].level;
+	}
+	return -1;
+}
+
+/*
+ * Held values are stored "TagName:Value" (the loader guarantees exactly one ':'). Both
+ * parts compare case-insensitively, as GUARD-SPEC 4.1 says 4774 values do for NATO policy.
+ */
+int
+insp_policy_dest_holds(const struct insp_destination *d, const char *tag, size_t tag_len,
+		       const char *value, size_t value_len)
+{
+	uint32_t i;
+
+	if (d == NULL || (tag == NULL && tag_len != 0) || (value == NULL && value_len != 0))
+		return 0;
+	for (i = 0; i < d->n_held; i++) {
+		const char *h = d->held[i];
+		const char *colon = strchr(h, ':');
+
+		if (colon == NULL || (size_t)(colon - h) != tag_len)
+			continue;
+		if (span_eq_ci(h, tag, tag_len) && name_eq(colon + 1, value, value_len, 0))
+			return 1;
+	}
+	return 0;
+}
+
+int
+insp_policy_channel_lookup(const struct insp_policy *p, uint16_t port,
+			   const struct insp_ipaddr *dst, uint16_t udp_port)
+{
+	uint32_t i;
+	size_t alen;
+
+	if (p == NULL || dst == NULL || (dst->version != 4 && dst->version != 6))
+		return -1;
+	alen = dst->version == 4 ? 4 : 16;
+	for (i = 0; i < p->n_channels; i++) {
+		const struct insp_ingress *in = &p->channels[i].ingress;
+
+		if (in->udp_port == udp_port && in->port == port &&
+		    in->dst.version == dst->version && memcmp(in->dst.a, dst->a, alen) == 0)
+			return (int)i;
+	}
+	return -1;
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * The compiled policy: an immutable, self-contained description of what may cross.
+ *
+ * Built once (insp_policy_load() from YAML, see insp_policy_load.h), then only read.
+ * Any number of threads may read one policy at the same time without locks; nothing in
+ * it changes after the builder returns. Nations are bit positions (at most
+ * INSP_MAX_NATIONS), so "every member of the destination is releasable" is one AND.
+ *
+ * Levels are the NATO lattice (GUARD-SPEC 4.1); every national classification name maps
+ * onto it through the policy's classification tables.
+ */
+#ifndef INSP_POLICY_H
+#define INSP_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "insp_err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define INSP_MAX_NATIONS  64 /**< nations are bits of a uint64_t */
+#define INSP_MAX_CHANNELS 64
+#define INSP_NAME_MAX	  64 /**< names, codes and classification names, NUL included */
+
+/** NATO classification lattice. */
+enum insp_level {
+	INSP_LEVEL_UNCLASSIFIED = 0,
+	INSP_LEVEL_RESTRICTED,
+	INSP_LEVEL_CONFIDENTIAL,
+	INSP_LEVEL_SECRET,
+	INSP_LEVEL_TOP_SECRET,
+	INSP_LEVEL_COUNT,
+	INSP_LEVEL_NONE = 0xff, /**< "no level" (e.g. a caveat-only marking) */
+};
+
+/** Message formats a channel may carry. */
+enum insp_format {
+	INSP_FORMAT_COT = 0, /**< Cursor-on-Target XML (GUARD-SPEC 5.1) */
+	INSP_FORMAT_COUNT,
+};
+
+enum insp_direction {
+	INSP_DIR_HIGH_TO_LOW = 0, /**< release */
+	INSP_DIR_LOW_TO_HIGH,	  /**< import */
+};
+
+/** NATO level name ("SECRET") or NULL. */
+const char *insp_level_name(enum insp_level l);
+/** Format name as written in the policy ("cot") or NULL. */
+const char *insp_format_name(enum insp_format f);
+
+struct insp_ipaddr {
+	uint8_t version; /**< 4 or 6 */
+	uint8_t a[16];	 /**< network order; IPv4 uses a[0..3] */
+};
+
+struct insp_group {
+	char code[INSP_NAME_MAX];
+	uint64_t members; /**< nation bits, fully expanded */
+};
+
+/** One classification name of one policy identifier, and its NATO level. */
+struct insp_class_name {
+	char name[INSP_NAME_MAX];
+	uint8_t level; /**< enum insp_level */
+};
+
+/** Classification equivalence table of one policy identifier ("NATO", "GBR", ...). */
+struct insp_class_policy {
+	char id[INSP_NAME_MAX];
+	uint32_t n_names;
+	struct insp_class_name *names;
+};
+
+struct insp_destination {
+	char name[INSP_NAME_MAX];
+	uint64_t members; /**< nation bits */
+	uint8_t max_level;
+	uint32_t n_held;
+	/** RESTRICTIVE category values held, each "TagName:Value" (case as in the policy). */
+	char (*held)[2 * INSP_NAME_MAX];
+};
+
+struct insp_ingress {
+	uint16_t port;		/**< DPDK port id */
+	struct insp_ipaddr dst; /**< destination address (unicast or multicast) */
+	uint16_t udp_port;	/**< destination UDP port, host order */
+};
+
+struct insp_egress {
+	uint16_t port;		    /**< DPDK port id */
+	uint8_t has_src_mac;	    /**< 0: the dataplane uses the port's own MAC */
+	uint8_t src_mac[6];
+	uint8_t dst_mac[6];	    /**< configured next hop (the guard never ARPs) */
+	struct insp_ipaddr src;	    /**< the guard's own address on that side */
+	struct insp_ipaddr dst;
+	uint16_t src_udp_port;	    /**< host order */
+	uint16_t dst_udp_port;	    /**< host order */
+	uint8_t ttl;		    /**< TTL / hop limit of re-originated packets */
+	uint8_t dscp;		    /**< 6-bit DSCP */
+};
+
+struct insp_channel {
+	char name[INSP_NAME_MAX];
+	uint8_t direction; /**< enum insp_direction */
+	uint8_t format;	   /**< enum insp_format */
+	uint32_t destination; /**< index into insp_policy.destinations */
+	uint32_t max_size;    /**< largest payload accepted, bytes */
+	struct insp_ingress ingress;
+	struct insp_egress egress;
+};
+
+enum insp_pattern_kind {
+	INSP_PATTERN_TERM = 0, /**< prohibited content */
+	INSP_PATTERN_MARKING,  /**< a classification marking or caveat in the content */
+};
+
+/** One Hyperscan expression; its index in insp_policy.patterns is its Hyperscan id. */
+struct insp_pattern {
+	uint32_t rule_id;    /**< operator's id, reported in decisions and audit */
+	uint8_t kind;	     /**< enum insp_pattern_kind */
+	uint8_t level;	     /**< marking: level it denotes, or INSP_LEVEL_NONE */
+	uint64_t restrict_to; /**< marking caveat: nations allowed to see it; 0 = none */
+	uint32_t line;	     /**< where it was defined in the policy file */
+	char *expr;	     /**< Hyperscan expression as compiled */
+};
+
+struct insp_matcher; /* insp_match.h */
+
+struct insp_policy {
+	/* label handling */
+	uint8_t strict_labels;	/**< 1 strict (default), 0 lenient (GUARD-SPEC 4.1) */
+	int64_t stale_skew_ms;	/**< tolerated clock skew for 'stale' */
+	uint32_t cot_max_depth; /**< max element depth below <detail> */
+	uint32_t cot_max_elems; /**< max elements below <detail> */
+
+	uint32_t n_nations;
+	char nations[INSP_MAX_NATIONS][8];
+	uint32_t n_groups;
+	struct insp_group *groups;
+	uint32_t n_class_policies;
+	struct insp_class_policy *class_policies;
+	uint32_t n_destinations;
+	struct insp_destination *destinations;
+	uint32_t n_channels;
+	struct insp_channel *channels;
+	uint32_t n_patterns;
+	struct insp_pattern *patterns;
+	uint32_t n_terms;    /**< patterns of kind TERM */
+	uint32_t n_markings; /**< patterns of kind MARKING */
+
+	struct insp_matcher *matcher; /**< compiled patterns; NULL when there are none */
+	double compile_seconds;	      /**< time Hyperscan took to compile, for reports */
+};
+
+/** Free a policy and everything it owns. NULL is allowed. */
+void insp_policy_free(struct insp_policy *p);
+
+/** Nation bit index of an upper-case code, or -1. */
+int insp_policy_nation(const struct insp_policy *p, const char *code, size_t len);
+
+/**
+ * Expand a Releasable-To code (nation or group, case-insensitive) to nation bits.
+ * Unknown codes grant nothing and return 0.
+ */
+uint64_t insp_policy_expand_code(const struct insp_policy *p, const char *code, size_t len);
+
+/** Classification table for a policy identifier (case-insensitive), or NULL. */
+const struct insp_class_policy *insp_policy_class_policy(const struct insp_policy *p,
+							 const char *id, size_t len);
+
+/**
+ * NATO level of a classification name in one table. @p exact_case selects exact
+ * comparison (marking strings) or case-insensitive (NATO 4774 labels).
+ * Returns the level or -1 if the name is not in the table.
+ */
+int insp_policy_class_level(const struct insp_class_policy *cp, const char *name, size_t len,
+			    int exact_case);
+
+/** Does the destination hold RESTRICTIVE category value @p value of tag @p tag? */
+int insp_policy_dest_holds(const struct insp_destination *d, const char *tag, size_t tag_len,
+			   const char *value, size_t value_len);
+
+/**
+ * Channel for a datagram arriving on @p port for @p dst : @p udp_port (host order),
+ * or -1. IP version is part of the match.
+ */
+int insp_policy_channel_lookup(const struct insp_policy *p, uint16_t port,
+			       const struct insp_ipaddr *dst, uint16_t udp_port);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Strict UTF-8 for XML text: rejects overlong forms, surrogates, code points above
+ * U+10FFFF, truncated sequences, and code points that are not XML 1.0 Chars (controls
+ * other than TAB, LF, CR; U+FFFE, U+FFFF). Every XML-carrying format validates its whole
+ * buffer with this before parsing, so later stages may assume valid UTF-8 (Hyperscan's
+ * UTF-8 mode requires it).
+ */
+#ifndef INSP_UTF8_H
+#define INSP_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @return 0 if @p buf is valid, else -1 with *bad_offset at the first offending byte.
+ */
+int insp_utf8_validate_xml(const uint8_t *buf, size_t len, size_t *bad_offset);
+
+/** Is @p cp an XML 1.0 Char? */
+int insp_utf8_is_xml_char(uint32_t cp);
+
+/** Encode @p cp (a valid scalar value) at @p out; returns bytes written (1-4). */
+int insp_utf8_encode(uint32_t cp, uint8_t *out);
+
+/**
+ * Copy @p len bytes of valid UTF-8 to @p out as the scanner must see them: the invisible
+ * characters GUARD-SPEC 4.5 names (U+200B, U+200C, U+200D, U+2060, U+FEFF, U+00AD) are
+ * deleted and Unicode spaces (U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029,
+ * U+202F, U+205F, U+3000) become one ASCII space. @p out may not overlap.
+ * @return bytes written (<= len).
+ */
+size_t insp_utf8_copy_visible(uint8_t *out, const uint8_t *in, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

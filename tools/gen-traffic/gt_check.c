@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include "gt_buf.h"
+#include "gt_check.h"
+#include "gt_deploy.h"
+
+#define MAX_DEPTH 32
+#define MAX_ATTRS 32
+#define MAX_TEXT  16384
+
+static bool
+is_word(uint8_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '_' || c >= 0x80;
+}
+
+static bool
+is_space(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static uint8_t
+lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+static bool
+is_hex(uint8_t c)
+{
+	c = lower(c);
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/* literal phrase: words joined by \s+, \b on both sides, caseless */
+static bool
+phrase_at(const uint8_t *t, size_t n, size_t i, const char *ph)
+{
+	const char *p = ph;
+	size_t j = i;
+
+	if (i > 0 && is_word(t[i - 1]))
+		return false;
+	while (*p != '\0') {
+		if (*p == ' ') {
+			if (j >= n || !is_space(t[j]))
+				return false;
+			while (j < n && is_space(t[j]))
+				j++;
+			while (*p == ' ')
+				p++;
+			continue;
+		}
+		if (j >= n || lower(t[j]) != lower((uint8_t)*p))
+			return false;
+		j++;
+		p++;
+	}
+	return j >= n || !is_word(t[j]);
+}
+
+/* \bTK-[0-9]{4}-[A-Z]{2}\b, caseless (term 1101) */
+static bool
+tasking_at(const uint8_t *t, size_t n, size_t i)
+{
+	if ((i > 0 && is_word(t[i - 1])) || i + 10 > n)
+		return false;
+	if (lower(t[i]) != 't' || lower(t[i + 1]) != 'k' || t[i + 2] != '-' || t[i + 7] != '-')
+		return false;
+	for (size_t k = 3; k < 7; k++)
+		if (t[i + k] < '0' || t[i + k] > '9')
+			return false;
+	for (size_t k = 8; k < 10; k++)
+		if (lower(t[i + k]) < 'a' || lower(t[i + k]) > 'z')
+			return false;
+	return i + 10 == n || !is_word(t[i + 10]);
+}
+
+/* \bkeymat\s+[0-9a-f]{8,}\b, caseless (term 1102) */
+static bool
+keymat_at(const uint8_t *t, size_t n, size_t i)
+{
+	size_t j = i + 6;
+	size_t h;
+
+	if ((i > 0 && is_word(t[i - 1])) || j > n || !phrase_at(t, j, i, "keymat"))
+		return false;
+	if (j >= n || !is_space(t[j]))
+		return false;
+	while (j < n && is_space(t[j]))
+		j++;
+	for (h = 0; j + h < n && is_hex(t[j + h]); h++)
+		;
+	return h >= 8 && (j + h == n || !is_word(t[j + h]));
+}
+
+static void
+hit(struct gt_check_result *r, const char *what)
+{
+	if (r->first_hit[0] == '\0')
+		(void)gt_fmt(r->first_hit, sizeof(r->first_hit), "%s", what); /* may truncate */
+}
+
+void
+gt_check_text(const uint8_t *t, size_t n, struct gt_check_result *r)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!is_word(t[i]) || (i > 0 && is_word(t[i - 1])))
+			continue;
+		for (unsigned k = 0; k < gt_n_prohibited_literals; k++) {
+			if (phrase_at(t, n, i, gt_prohibited_literals[k])) {
+				r->terms++;
+				hit(r, gt_prohibited_literals[k]);
+			}
+		}
+		if (tasking_at(t, n, i)) {
+			r->terms++;
+			hit(r, "TK-nnnn-XX");
+		}
+		if (keymat_at(t, n, i)) {
+			r->terms++;
+			hit(r, "keymat <hex>");
+		}
+		for (unsigned k = 0; k < gt_n_markings; k++) {
+			if (phrase_at(t, n, i, gt_markings[k].literal)) {
+				r->markings++;
+				hit(r, gt_markings[k].literal);
+			}
+		}
+	}
+}
+
+/* Encode code point @p cp as UTF-8 into @p out (room for 4). @return bytes written. */
+static size_t
+utf8_put(uint32_t cp, uint8_t *out)
+{
+	if (cp < 0x80) {
+		out[0] = (uint8_t)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (uint8_t)(0xc0 | cp >> 6);
+		out[1] = (uint8_t)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (uint8_t)(0xe0 | cp >> 12);
+		out[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (uint8_t)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (uint8_t)(0xf0 | cp >> 18);
+	out[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (uint8_t)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* zero-width space/non-joiner/joiner, word joiner, BOM, soft hyphen (GUARD-SPEC 4.5) */
+static size_t
+invisible_len(const uint8_t *s, size_t n)
+{
+	if (n >= 2 && s[0] == 0xc2 && s[1] == 0xad)
+		return 2;
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x8b && s[2] <= 0x8d)
+		return 3;
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0xa0)
+		return 3;
+	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
+/*
+ * Decode references and delete invisible characters of @p s[0..n) into @p out (never
+ * longer than the input). @return decoded length, or (size_t)-1 on a bad reference.
+ */
+static size_t
+decode(const uint8_t *s, size_t n, uint8_t *out, size_t cap)
+{
+	uint8_t tmp[MAX_TEXT];
+	size_t o = 0;
+	size_t k = 0;
+
+	if (n > cap || n > sizeof(tmp))
+		return (size_t)-1;
+	for (size_t i = 0; i < n;) {
+		if (s[i] != '&') {
+			tmp[o++] = s[i++];
+			continue;
+		}
+		const uint8_t *semi = memchr(s + i, ';', n - i);
+		size_t rl;
+
+		if (semi == NULL)
+			return (size_t)-1;
+		rl = (size_t)(semi - (s + i)) + 1;
+		if (rl >= 4 && s[i + 1] == '#') {
+			uint32_t cp = 0;
+			bool hex = s[i + 2] == 'x';
+
+			for (size_t j = i + (hex ? 3 : 2); j < i + rl - 1; j++) {
+				uint8_t c = lower(s[j]);
+				uint32_t d;
+
+				if (c >= '0' && c <= '9')
+					d = c - '0';
+				else if (hex && c >= 'a' && c <= 'f')
+					d = (uint32_t)(c - 'a' + 10);
+				else
+					return (size_t)-1;
+				cp = cp * (hex ? 16 : 10) + d;
+				if (cp > 0x10ffff)
+					return (size_t)-1;
+			}
+			o += utf8_put(cp, tmp + o);
+		} else if (rl == 4 && memcmp(s + i, "&lt;", 4) == 0) {
+			tmp[o++] = '<';
+		} else if (rl == 4 && memcmp(s + i, "&gt;", 4) == 0) {
+			tmp[o++] = '>';
+		} else if (rl == 5 && memcmp(s + i, "&amp;", 5) == 0) {
+			tmp[o++] = '&';
+		} else if (rl == 6 && memcmp(s + i, "&quot;", 6) == 0) {
+			tmp[o++] = '"';
+		} else if (rl == 6 && memcmp(s + i, "&apos;", 6) == 0) {
+			tmp[o++] = '\'';
+		} else {
+			return (size_t)-1;
+		}
+		i += rl;
+	}
+	for (size_t i = 0; i < o;) {
+		size_t z = invisible_len(tmp + i, o - i);
+
+		if (z > 0) {
+			i += z;
+			continue;
+		}
+		out[k++] = tmp[i++];
+	}
+	return k;
+}
+
+static void
+fail(struct gt_check_result *r, size_t at, const char *why)
+{
+	if (r->wellformed)
+		(void)gt_fmt(r->error, sizeof(r->error), "offset %zu: %s", at, why); /* may truncate */
+	r->wellformed = false;
+}
+
+static void
+scan_unit(const uint8_t *s, size_t n, size_t at, struct gt_check_result *r)
+{
+	uint8_t dec[MAX_TEXT];
+	size_t dn = decode(s, n, dec, sizeof(dec));
+
+	if (dn == (size_t)-1) {
+		fail(r, at, "bad character or entity reference");
+		return;
+	}
+	gt_check_text(dec, dn, r);
+}
+
+static size_t
+name_len(const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (is_word(s[i]) || s[i] == ':' || s[i] == '-' || s[i] == '.'))
+		i++;
+	return i;
+}
+
+static bool
+local_is(const uint8_t *name, size_t n, const char *want)
+{
+	const uint8_t *colon = memchr(name, ':', n);
+	size_t wl = strlen(want);
+
+	if (colon != NULL) {
+		n -= (size_t)(colon + 1 - name);
+		name = colon + 1;
+	}
+	return n == wl && memcmp(name, want, wl) == 0;
+}
+
+struct span {
+	const uint8_t *p;
+	size_t n;
+};
+
+/* Parse one start tag at m[i] == '<'. @return index after it, 0 on error. */
+static size_t
+start_tag(const uint8_t *m, size_t len, size_t i, struct span *stack, unsigned *depth,
+	  unsigned *label_depth, unsigned *roots, struct gt_check_result *r)
+{
+	struct span attrs[MAX_ATTRS];
+	unsigned na = 0;
+	size_t nl = name_len(m + i + 1, len - i - 1);
+	struct span name = {m + i + 1, nl};
+	bool in_label;
+
+	if (nl == 0)
+		return fail(r, i, "bad element name"), 0;
+	if (*depth == 0 && (*roots)++ > 0)
+		return fail(r, i, "second root element"), 0;
+	if (*label_depth == 0 && local_is(name.p, nl, "originatorConfidentialityLabel"))
+		*label_depth = *depth + 1;
+	in_label = *label_depth != 0;
+	i += 1 + nl;
+	for (;;) {
+		size_t an;
+		uint8_t q;
+		const uint8_t *v;
+		const uint8_t *end;
+
+		while (i < len && is_space(m[i]))
+			i++;
+		if (i < len && m[i] == '>') {
+			if (*depth >= MAX_DEPTH)
+				return fail(r, i, "too deep"), 0;
+			stack[(*depth)++] = name;
+			return i + 1;
+		}
+		if (i + 1 < len && m[i] == '/' && m[i + 1] == '>') {
+			if (*label_depth == *depth + 1)
+				*label_depth = 0;
+			return i + 2;
+		}
+		an = name_len(m + i, len - i);
+		if (an == 0 || i + an + 1 >= len || m[i + an] != '=')
+			return fail(r, i, "bad attribute"), 0;
+		for (unsigned k = 0; k < na; k++)
+			if (attrs[k].n == an && memcmp(attrs[k].p, m + i, an) == 0)
+				return fail(r, i, "duplicate attribute"), 0;
+		if (na >= MAX_ATTRS)
+			return fail(r, i, "too many attributes"), 0;
+		attrs[na].p = m + i;
+		attrs[na++].n = an;
+		q = m[i + an + 1];
+		if (q != '"' && q != '\'')
+			return fail(r, i, "unquoted attribute"), 0;
+		v = m + i + an + 2;
+		end = memchr(v, q, len - (size_t)(v - m));
+		if (end == NULL || memchr(v, '<', (size_t)(end - v)) != NULL)
+			return fail(r, i, "unterminated attribute value"), 0;
+		/* the root's access attribute and the whole 4774 label are label carriers */
+		if (!in_label && !(*depth == 0 && an == 6 && memcmp(m + i, "access", 6) == 0))
+			scan_unit(v, (size_t)(end - v), i, r);
+		i = (size_t)(end - m) + 1;
+	}
+}
+
+void
+gt_check_cot(const uint8_t *m, size_t len, struct gt_check_result *r)
+{
+	struct span stack[MAX_DEPTH];
+	unsigned depth = 0;
+	unsigned label_depth = 0; /* depth of the label element + 1 while inside it */
+	unsigned roots = 0;
+	size_t i = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->wellformed = true;
+	while (i < len && r->wellformed) {
+		if (m[i] != '<') {
+			const uint8_t *lt = memchr(m + i, '<', len - i);
+			size_t n = lt != NULL ? (size_t)(lt - (m + i)) : len - i;
+
+			if (depth == 0) {
+				for (size_t k = 0; k < n; k++)
+					if (!is_space(m[i + k]))
+						fail(r, i, "text outside the root element");
+			} else if (label_depth == 0) {
+				scan_unit(m + i, n, i, r);
+			}
+			i += n;
+			continue;
+		}
+		if (i + 1 < len && m[i + 1] == '?') {
+			const uint8_t *e = memmem(m + i, len - i, "?>", 2);
+
+			if (e == NULL || depth > 0 || roots > 0)
+				fail(r, i, "misplaced processing instruction");
+			else
+				i = (size_t)(e - m) + 2;
+			continue;
+		}
+		if (i + 1 < len && m[i + 1] == '!') {
+			fail(r, i, "DOCTYPE, comment or CDATA (never written by gen-traffic)");
+			continue;
+		}
+		if (i + 1 < len && m[i + 1] == '/') {
+			size_t nl = name_len(m + i + 2, len - i - 2);
+
+			if (depth == 0 || stack[depth - 1].n != nl ||
+			    memcmp(stack[depth - 1].p, m + i + 2, nl) != 0 || i + 2 + nl >= len ||
+			    m[i + 2 + nl] != '>') {
+				fail(r, i, "mismatched end tag");
+				continue;
+			}
+			if (label_depth == depth)
+				label_depth = 0;
+			depth--;
+			i += 3 + nl;
+			continue;
+		}
+		i = start_tag(m, len, i, stack, &depth, &label_depth, &roots, r);
+	}
+	if (r->wellformed && (depth != 0 || roots != 1))
+		fail(r, len, depth != 0 ? "unclosed element" : "no root element");
+}

@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# Shared helpers for tools/demo, tools/test and tests/e2e. Source it; do not run it.
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# Everything here is idempotent: running it twice changes nothing the second time.
+
+# The Debian 12 packages the build, the demo and the tests need.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+GUARD_PACKAGES=(dpdk dpdk-dev libdpdk-dev libhyperscan-dev libyaml-dev libpcap-dev
+	meson ninja-build pkg-config gcc clang)
+
+# 2 MiB hugepages the demo and tests want reserved (testpmd and guardd take 256 MiB each).
+GUARD_HUGEPAGES=${GUARD_HUGEPAGES:-1024}
+HUGEPAGE_DIR=/dev/hugepages
+HUGEPAGE_SYSFS=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+
+guard_repo_root() {
+	local d
+	d=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	printf '%s\n' "$d"
+}
+
+log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+die() {
+	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
+	exit 1
+}
+
+need_root() {
+	[[ $(id -u) -eq 0 ]] || die "run as root (needs apt-get, hugepages and DPDK)"
+}
+
+# ensure_packages PKG... : apt-get install whatever of PKG is not installed yet.
+# Runs 'apt-get update' only when the install fails for want of package lists.
+ensure_packages() {
+	local missing=() p st
+	for p in "$@"; do
+		st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+		[[ $st == installed ]] || missing+=("$p")
+	done
+	((${#missing[@]} == 0)) && return 0
+	need_root
+	command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
+	log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	if ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+		log "apt-get update (package lists missing or stale)"
+		apt-get update -q >/dev/null || die "apt-get update failed; run it by hand to see why"
+		apt-get install -y --no-install-recommends "${missing[@]}" ||
+			die "apt-get install ${missing[*]} failed (output above)"
+	fi
+}
+
+# hugepages_free: number of free 2 MiB hugepages (0 if none).
+hugepages_free() {
+	awk '/^HugePages_Free:/ { print $2; f = 1 } END { if (!f) print 0 }' /proc/meminfo
+}
+
+# setup_hugepages [PAGES]: reserve PAGES (default $GUARD_HUGEPAGES) 2 MiB pages and mount
+# hugetlbfs on /dev/hugepages. Returns 1 (with a message) if that cannot be done; never
+# lowers a larger reservation someone else made.
+setup_hugepages() {
+	local want=${1:-$GUARD_HUGEPAGES} have
+	if [[ ! -w $HUGEPAGE_SYSFS && ! -r $HUGEPAGE_SYSFS ]]; then
+		log "no 2 MiB hugepage support ($HUGEPAGE_SYSFS missing)"
+		return 1
+	fi
+	have=$(cat "$HUGEPAGE_SYSFS")
+	if ((have < want)); then
+		if ! { echo "$want" >"$HUGEPAGE_SYSFS"; } 2>/dev/null; then
+			log "cannot reserve hugepages: writing $want to $HUGEPAGE_SYSFS failed (root needed)"
+			return 1
+		fi
+		have=$(cat "$HUGEPAGE_SYSFS")
+		if ((have < want)); then
+			log "only $have of $want hugepages could be reserved (memory fragmented?)"
+			((have >= 256)) || return 1
+		fi
+	fi
+	if ! mountpoint -q "$HUGEPAGE_DIR" 2>/dev/null; then
+		mkdir -p "$HUGEPAGE_DIR" 2>/dev/null || true
+		if ! mount -t hugetlbfs nodev "$HUGEPAGE_DIR" 2>/dev/null; then
+			log "cannot mount hugetlbfs on $HUGEPAGE_DIR (root needed)"
+			return 1
+		fi
+	fi
+	return 0
+}
+
+# build_dir DIR [meson -D options...]: configure DIR once (meson setup), keep its options
+# in line on later runs (meson configure), then build it with ninja.
+# Logs go to DIR/guard-build.log; the caller gets 1 back (not an exit) if anything fails.
+build_dir() {
+	local dir=$1 root
+	shift
+	root=$(guard_repo_root)
+	mkdir -p "$root/$dir"
+	local blog="$root/$dir/guard-build.log"
+	: >"$blog"
+	if [[ ! -f $root/$dir/build.ninja ]]; then
+		log "meson setup $dir $*"
+		local wipe=()
+		# A half-made directory from an interrupted setup would make 'meson setup' refuse.
+		[[ -d $root/$dir/meson-private ]] && wipe=(--wipe)
+		if ! (cd "$root" && meson setup "${wipe[@]}" "$dir" "$@" >>"$blog" 2>&1); then
+			log "meson setup $dir failed; read $blog"
+			return 1
+		fi
+	elif (($# > 0)); then
+		if ! (cd "$root" && meson configure "$dir" "$@" >>"$blog" 2>&1); then
+			log "meson configure $dir $* failed; read $blog"
+			return 1
+		fi
+	fi
+	log "ninja -C $dir"
+	if ! ninja -C "$root/$dir" >>"$blog" 2>&1; then
+		tail -n 30 "$blog" >&2
+		log "build of $dir failed; full log: $blog"
+		return 1
+	fi
+	return 0
+}

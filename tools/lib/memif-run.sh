@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# One replay of a pcap through guardd over net_memif, driven by dpdk-testpmd; used by
+# tools/demo and tests/e2e/memif.sh so that both run exactly the same topology.
+#
+#   dpdk-testpmd (main lcore on core 1, forwarding lcore on core 0)     guardd
+#     port 0 net_pcap0  rx_pcap=PCAP (each frame once) --io+retry--> port 1 memif server A == A client: guardd port 0 (high side in)
+#     port 3 net_null0 (or net_pcap tx_pcap=RELEASED)  <--io-------  port 2 memif server B == B client: guardd port 1 (low side out)
+#
+# testpmd runs in interactive mode, fed through a FIFO, so that forwarding starts only
+# once guardd's memif links are up; 'set fwd io retry' and 'set burst tx delay 1 retry
+# 1000000' make a full memif ring wait instead of dropping. guardd is given
+# --idle-exit and quits when the replay is over; the counters are then compared.
+#
+# Usage: memif-run.sh --guardd BIN --policy FILE --pcap FILE --expect FILE --workdir DIR
+#          [--idle-exit SEC] [--timeout SEC] [--released-pcap FILE] [--label TEXT]
+#        memif-run.sh --standin --pcap FILE --workdir DIR [...]
+#          (a second dpdk-testpmd forwarding A to B stands in for guardd: checks the
+#          testpmd side of the topology alone; every frame must come back)
+# Exit: 0 all counts agree, 1 otherwise (the reason and the log to read are printed).
+# Output in DIR: summary.txt, testpmd.log, guardd.log, guardd.stats.
+set -euo pipefail
+
+prog=${0##*/}
+die() {
+	printf '%s: error: %s\n' "$prog" "$*" >&2
+	exit 1
+}
+usage() {
+	sed -n '/^# Usage:/,/^# Output/p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+guardd='' policy='' pcap='' expect='' workdir='' idle_exit=2 timeout=600 released='' standin=0
+label="memif replay"
+while (($#)); do
+	case $1 in
+	--guardd) guardd=${2:?}; shift 2 ;;
+	--policy) policy=${2:?}; shift 2 ;;
+	--pcap) pcap=${2:?}; shift 2 ;;
+	--expect) expect=${2:?}; shift 2 ;;
+	--workdir) workdir=${2:?}; shift 2 ;;
+	--idle-exit) idle_exit=${2:?}; shift 2 ;;
+	--timeout) timeout=${2:?}; shift 2 ;;
+	--released-pcap) released=${2:?}; shift 2 ;;
+	--label) label=${2:?}; shift 2 ;;
+	--standin) standin=1; shift ;;
+	-h | --help) usage ;;
+	*) printf '%s: unknown argument %s\n' "$prog" "$1" >&2; usage ;;
+	esac
+done
+[[ -n $pcap && -n $workdir ]] || usage
+[[ -r $pcap ]] || die "pcap $pcap not readable"
+if ((!standin)); then
+	[[ -n $guardd && -n $policy && -n $expect ]] || usage
+	[[ -x $guardd ]] || die "guardd $guardd is not an executable (build it first)"
+	[[ -r $policy ]] || die "policy $policy not readable"
+	[[ -r $expect ]] || die "sidecar $expect not readable"
+fi
+command -v dpdk-testpmd >/dev/null || die "dpdk-testpmd not found (apt-get install dpdk)"
+command -v stdbuf >/dev/null || die "stdbuf not found (coreutils)"
+[[ $idle_exit =~ ^[1-9][0-9]*$ ]] || die "--idle-exit wants whole seconds >= 1"
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout wants whole seconds >= 1"
+
+mkdir -p "$workdir"
+workdir=$(cd "$workdir" && pwd)
+pcap=$(realpath "$pcap")
+[[ -n $released ]] && released=$(realpath -m "$released")
+tp_log=$workdir/testpmd.log
+gd_log=$workdir/guardd.log
+gd_stats=$workdir/guardd.stats
+summary=$workdir/summary.txt
+rm -f "$tp_log" "$gd_log" "$gd_stats" "$summary"
+
+# Devargs are comma-separated and memif socket paths must fit sun_path: keep the sockets
+# and the control FIFO in a short private directory.
+rundir=$(mktemp -d /tmp/guard-memif.XXXXXX)
+prefix=guard-$$-${RANDOM}
+tp_prefix=$prefix-tp
+gd_prefix=$prefix-gd
+fifo=$rundir/testpmd.in
+sock_a=$rundir/a.sock
+sock_b=$rundir/b.sock
+mkfifo "$fifo"
+
+tp_pid='' gd_pid='' tp_fd=''
+cleanup() {
+	local pid
+	for pid in $gd_pid $tp_pid; do
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -INT "$pid" 2>/dev/null || true
+		fi
+	done
+	for pid in $gd_pid $tp_pid; do
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	if [[ -n $tp_fd ]]; then exec {tp_fd}>&- 2>/dev/null || true; fi
+	rm -rf "$rundir"
+	rm -rf /dev/hugepages/"$tp_prefix"* /dev/hugepages/"$gd_prefix"* \
+		/var/run/dpdk/"$tp_prefix" /var/run/dpdk/"$gd_prefix"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() {
+	printf '%s: FAILED: %s\n' "$prog" "$1" >&2
+	shift
+	local f
+	for f in "$@"; do
+		if [[ -s $f ]]; then
+			printf '  --- last lines of %s ---\n' "$f" >&2
+			tail -n 15 "$f" | sed 's/^/  /' >&2
+		fi
+	done
+	exit 1
+}
+
+# ---- testpmd: the traffic source and sink, run interactively through the FIFO --------
+sink=(--vdev "net_null0,no-rx=1")
+[[ -n $released ]] && sink=(--vdev "net_pcap1,tx_pcap=$released")
+# stdbuf: testpmd writes its answers with stdio; unbuffered so they can be read at once.
+stdbuf -o0 -e0 dpdk-testpmd -l 0,1 --main-lcore 1 --no-pci --in-memory \
+	--file-prefix "$tp_prefix" -m 256 \
+	--vdev "net_pcap0,rx_pcap=$pcap" \
+	--vdev "net_memif0,role=server,id=0,socket=$sock_a,socket-abstract=no" \
+	--vdev "net_memif1,role=server,id=0,socket=$sock_b,socket-abstract=no" \
+	"${sink[@]}" \
+	-- -i --total-num-mbufs=16384 --nb-cores=1 --no-flush-rx \
+	<"$fifo" >"$tp_log" 2>&1 &
+tp_pid=$!
+exec {tp_fd}>"$fifo"
+
+prompts() { grep -o 'testpmd> ' "$tp_log" 2>/dev/null | wc -l; }
+
+# tp_cmd CMD: send one command and wait for testpmd's next prompt (its answer is done).
+tp_cmd() {
+	local before t=0
+	before=$(prompts)
+	printf '%s\n' "$1" >&"$tp_fd"
+	while (($(prompts) <= before)); do
+		kill -0 "$tp_pid" 2>/dev/null || fail "dpdk-testpmd exited during '$1'" "$tp_log"
+		((t++ < 1200)) || fail "dpdk-testpmd did not answer '$1' within 60 s" "$tp_log"
+		sleep 0.05
+	done
+}
+
+# tp_output CMD: the text testpmd printed in answer to its most recent CMD.
+tp_output() {
+	awk -v cmd="testpmd> $1" 'index($0, cmd) == 1 { buf = ""; on = 1; next }
+		on && /testpmd> / { on = 0 } on { buf = buf $0 "\n" } END { printf "%s", buf }' "$tp_log"
+}
+
+t=0
+until grep -q 'testpmd> ' "$tp_log" 2>/dev/null; do
+	kill -0 "$tp_pid" 2>/dev/null || fail "dpdk-testpmd did not start" "$tp_log"
+	((t++ < 600)) || fail "dpdk-testpmd gave no prompt within 30 s" "$tp_log"
+	sleep 0.05
+done
+[[ -S $sock_a && -S $sock_b ]] || fail "testpmd made no memif sockets in $rundir" "$tp_log"
+tp_cmd 'set fwd io retry'
+tp_cmd 'set burst tx delay 1 retry 1000000'
+
+# ---- the guard (or a testpmd standing in for it) -----------------------------------------
+memif_clients=(--vdev "net_memif0,role=client,id=0,socket=$sock_a,socket-abstract=no"
+	--vdev "net_memif1,role=client,id=0,socket=$sock_b,socket-abstract=no")
+if ((standin)); then
+	printf 'set fwd io retry\nset burst tx delay 1 retry 1000000\n' >"$rundir/standin.cmds"
+	dpdk-testpmd -l 0,1 --no-pci --in-memory --file-prefix "$gd_prefix" -m 256 \
+		"${memif_clients[@]}" \
+		-- --total-num-mbufs=16384 --nb-cores=1 --cmdline-file="$rundir/standin.cmds" \
+		--stats-period=3600 </dev/null >"$gd_log" 2>&1 &
+else
+	# testpmd polls on core 0 and idles its main lcore on core 1; guardd's main lcore goes
+	# on core 0 and its worker lcore on core 1: one polling thread per core.
+	"$guardd" -l 0,1 --no-pci --file-prefix "$gd_prefix" -m 256 \
+		"${memif_clients[@]}" \
+		-- --policy "$policy" --stats-file "$gd_stats" --idle-exit "$idle_exit" \
+		</dev/null >"$gd_log" 2>&1 &
+fi
+gd_pid=$!
+gd_name=guardd
+((standin)) && gd_name="stand-in testpmd"
+
+# Wait for both memif links (testpmd ports 1 and 2) to come up.
+t=0
+while :; do
+	kill -0 "$gd_pid" 2>/dev/null || fail "$gd_name exited before its memif links came up" "$gd_log"
+	tp_cmd 'show port summary all'
+	if tp_output 'show port summary all' |
+		awk '$1 == 1 || $1 == 2 { if ($5 == "up") up++ } END { exit up != 2 }'; then
+		break
+	fi
+	((t++ < 300)) || fail "memif links not up within 30 s" "$gd_log" "$tp_log"
+	sleep 0.1
+done
+
+# ---- replay --------------------------------------------------------------------------------
+start_ns=$(date +%s%N)
+tp_cmd 'start'
+deadline=$((SECONDS + timeout))
+if ((standin)); then
+	# The stand-in never exits by itself: wait until testpmd's counters stop moving.
+	last='' still=0
+	while :; do
+		tp_cmd 'show port stats all'
+		now=$(tp_output 'show port stats all' | awk '/RX-packets:/ { printf "%s ", $2 }')
+		if [[ $now == "$last" && $now != "0 0 0 0 " ]]; then
+			((++still >= idle_exit * 10)) && break
+		else
+			still=0 last=$now
+		fi
+		((SECONDS < deadline)) || fail "replay not finished within $timeout s" "$tp_log"
+		sleep 0.1
+	done
+	# Stop the stand-in while its memif peer is still there (it crashes on the way out
+	# otherwise), then forget it: its exit status says nothing about the replay.
+	kill -INT "$gd_pid" 2>/dev/null || true
+	for _ in $(seq 100); do kill -0 "$gd_pid" 2>/dev/null || break; sleep 0.05; done
+	kill -KILL "$gd_pid" 2>/dev/null || true
+	wait "$gd_pid" 2>/dev/null || true
+	gd_pid=
+else
+	while kill -0 "$gd_pid" 2>/dev/null; do
+		kill -0 "$tp_pid" 2>/dev/null || fail "dpdk-testpmd died during the replay" "$tp_log"
+		((SECONDS < deadline)) ||
+			fail "guardd did not finish (--idle-exit $idle_exit) within $timeout s" "$gd_log"
+		sleep 0.05
+	done
+	gd_rc=0
+	wait "$gd_pid" || gd_rc=$?
+	gd_pid=
+	((gd_rc == 0)) || fail "guardd exited with status $gd_rc" "$gd_log"
+fi
+wall_ms=$((($(date +%s%N) - start_ns) / 1000000))
+tp_cmd 'stop'
+fwd=$(tp_output 'stop')
+tp_cmd 'show port stats all'
+nic=$(tp_output 'show port stats all')
+printf 'quit\n' >&"$tp_fd"
+exec {tp_fd}>&-
+tp_fd=
+for _ in $(seq 100); do kill -0 "$tp_pid" 2>/dev/null || break; sleep 0.05; done
+
+# Forward statistics per port: "RX-packets: n RX-dropped: n ..." / "TX-packets: n TX-dropped: n"
+fwd_stat() { # PORT FIELD(rx|tx|txdrop)
+	awk -v p="$1" -v f="$2" '
+		/Forward statistics for port/ { on = ($0 ~ "port " p " ") }
+		/Accumulated/ { on = 0 }
+		on && /RX-packets:/ && f == "rx" { print $2; exit }
+		on && /TX-packets:/ && f == "tx" { print $2; exit }
+		on && /TX-packets:/ && f == "txdrop" { print $4; exit }' <<<"$fwd"
+}
+nic_stat() { # PORT FIELD(RX-packets|TX-errors|RX-missed...)
+	awk -v p="$1" -v f="$2:" '
+		/NIC statistics for port/ { on = ($0 ~ "port " p " ") }
+		on { for (i = 1; i < NF; i++) if ($i == f) { print $(i + 1); exit } }' <<<"$nic"
+}
+# testpmd's per-port RX/TX-packets come from the PMDs' counters, and a memif port's
+# counters read 0 once its peer has gone (as guardd has by now). So count the frames at
+# the ends that stay: read from the pcap (port 0), and handed to the sink (port 3), which
+# forwards, with retry, every frame that came back on memif B. TX-dropped is testpmd's
+# own count of frames it gave up on after all retries.
+sent_in=$(fwd_stat 0 rx)           # frames testpmd read from the pcap
+to_guard_drop=$(fwd_stat 1 txdrop) # ... and could not put on memif A
+back=$(fwd_stat 3 tx)              # frames that came back on memif B, handed to the sink
+sink_drop=$(fwd_stat 3 txdrop)
+pcap_nic_rx=$(nic_stat 0 RX-packets)
+[[ -n $sent_in && -n $to_guard_drop && -n $back && -n $pcap_nic_rx ]] ||
+	fail "could not read testpmd's forward statistics" "$tp_log"
+
+problems=()
+((to_guard_drop == 0)) || problems+=("testpmd dropped $to_guard_drop frames on memif A (TX-dropped)")
+((${sink_drop:-0} == 0)) || problems+=("testpmd dropped $sink_drop frames at the sink")
+((pcap_nic_rx == sent_in)) ||
+	problems+=("net_pcap read $pcap_nic_rx frames but only $sent_in were forwarded (flushed?)")
+
+{
+	printf '%s\n' "$label"
+	if ((standin)); then
+		printf '  %-36s %12s\n' "frames replayed by testpmd" "$sent_in" \
+			"frames received back by testpmd" "$back"
+		printf '  %-36s %12s\n' "testpmd TX-dropped (memif A)" "$to_guard_drop"
+		((back == sent_in)) || problems+=("stand-in: $sent_in frames sent but $back came back")
+	else
+		[[ -s $gd_stats ]] || fail "guardd wrote no stats file $gd_stats" "$gd_log"
+		# Compare guardd's counters with the generator's sidecar, per (channel, reason).
+		cmp_out=$(awk '
+			FNR == 1 { file++ }
+			/^#/ || NF == 0 { next }
+			file == 1 { exp_n[$2 " " $3]++; exp_total++; next }
+			$1 == "total" { tot[$2] = $3; next }
+			NF == 3 { got[$1 " " $2] += $3 }
+			END {
+				for (k in exp_n) keys[k] = 1
+				for (k in got) keys[k] = 1
+				for (k in keys) {
+					split(k, a, " "); r = a[2]
+					er[r] += exp_n[k]; gr[r] += got[k]; reasons[r] = 1
+					if (exp_n[k] + 0 != got[k] + 0)
+						printf "MISMATCH channel %s reason %s: guardd %d, expected %d\n",
+							a[1], r, got[k], exp_n[k]
+				}
+				printf "TOTAL rx %d tx %d seconds %s expected %d\n",
+					tot["rx"], tot["tx"], tot["seconds"], exp_total
+				for (r in reasons) printf "REASON %s %d %d\n", r, gr[r], er[r]
+			}' "$expect" "$gd_stats")
+		read -r _ _ g_rx _ g_tx _ g_secs _ e_total < <(grep '^TOTAL' <<<"$cmp_out")
+		g_rel=$(awk '$1 == "REASON" && $2 == "release" { print $3 }' <<<"$cmp_out")
+		e_rel=$(awk '$1 == "REASON" && $2 == "release" { print $4 }' <<<"$cmp_out")
+		g_rel=${g_rel:-0} e_rel=${e_rel:-0}
+		printf '  %-36s %12s %12s\n' "" "guardd" "expected"
+		printf '  %-36s %12s %12s\n' "received" "$g_rx" "$e_total"
+		printf '  %-36s %12s %12s\n' "released" "$g_rel" "$e_rel"
+		printf '  %-36s %12s %12s\n' "dropped" "$((g_rx - g_rel))" "$((e_total - e_rel))"
+		awk '$1 == "REASON" && $2 != "release" { printf "    %-34s %12s %12s\n", $2, $3, $4 }' \
+			<<<"$cmp_out" | sort
+		printf '  %-36s %12s\n' "frames replayed by testpmd" "$sent_in"
+		printf '  %-36s %12s\n' "testpmd TX-dropped (memif A)" "$to_guard_drop"
+		printf '  %-36s %12s %12s\n' "received back by testpmd" "$back" "$e_rel"
+		mpps=$(awk -v n="$g_rx" -v s="$g_secs" 'BEGIN { if (s > 0) printf "%.3f", n / s / 1e6; else print "n/a" }')
+		g_secs=$(awk -v s="$g_secs" 'BEGIN { printf "%.3f", s }')
+		printf '  %-36s %12s  (%s frames in %s s, guardd stats)\n' "guardd rate, Mpps" "$mpps" "$g_rx" "$g_secs"
+		while read -r line; do problems+=("$line"); done < <(grep '^MISMATCH' <<<"$cmp_out" || true)
+		((g_rx == e_total)) || problems+=("guardd received $g_rx frames, the sidecar lists $e_total")
+		((sent_in == e_total)) || problems+=("testpmd replayed $sent_in frames, the sidecar lists $e_total")
+		((g_tx == g_rel)) || problems+=("guardd sent $g_tx frames but counted $g_rel released")
+		((back == g_rel)) || problems+=("guardd released $g_rel frames but testpmd received $back back")
+	fi
+	printf '  %-36s %12s\n' "wall time of the replay, s" \
+		"$(awk -v ms="$wall_ms" 'BEGIN { printf "%.2f", ms / 1000 }')"
+	if ((${#problems[@]} == 0)); then
+		if ((standin)); then
+			echo "RESULT: PASS (every frame came back through the stand-in, none dropped)"
+		else
+			echo "RESULT: PASS (released and dropped counts equal the generator's sidecar)"
+		fi
+	else
+		echo "RESULT: FAIL"
+		printf '  - %s\n' "${problems[@]}"
+		printf '  logs: %s %s %s\n' "$tp_log" "$gd_log" "$gd_stats"
+	fi
+} | tee "$summary"
+grep -q '^RESULT: PASS' "$summary"
