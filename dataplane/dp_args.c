@@ -38,7 +38,8 @@ dp_args_usage(FILE *f, const char *prog)
 		"  --stats-interval SEC   print counters every SEC seconds (default 0: never)\n"
 		"  --stats-file FILE      write the final counters to FILE at exit\n"
 		"  --idle-exit SEC        exit once packets were received and none arrived for\n"
-		"                         SEC seconds (pcap replay; default 0: run until signalled)\n"
+		"                         SEC seconds (pcap replay; default 0: run until "
+		"signalled)\n"
 		"  --max-msg BYTES        largest message inspected, %d..%d (default: the largest\n"
 		"                         channel max_size of the policy)\n"
 		"  --help                 this text\n",
@@ -96,13 +97,14 @@ dp_args_parse(int argc, char **argv, struct dp_config *cfg, char *why, size_t wh
 			break;
 		case OPT_IDLE_EXIT:
 			if (parse_u32(optarg, 0, DP_SECONDS_LIMIT, &cfg->idle_exit) < 0) {
-				snprintf(why, why_len, "--idle-exit '%s': want 0..%d seconds", optarg,
-					 DP_SECONDS_LIMIT);
+				snprintf(why, why_len, "--idle-exit '%s': want 0..%d seconds",
+					 optarg, DP_SECONDS_LIMIT);
 				return -EINVAL;
 			}
 			break;
 		case OPT_MAX_MSG:
-			if (parse_u32(optarg, DP_MAX_MSG_MIN, DP_MAX_MSG_LIMIT, &cfg->max_msg) < 0) {
+			if (parse_u32(optarg, DP_MAX_MSG_MIN, DP_MAX_MSG_LIMIT, &cfg->max_msg) <
+			    0) {
 				snprintf(why, why_len, "--max-msg '%s': want %d..%d bytes", optarg,
 					 DP_MAX_MSG_MIN, DP_MAX_MSG_LIMIT);
 				return -EINVAL;

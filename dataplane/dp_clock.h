@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 struct dp_clock {
-	uint64_t tsc_per_ms;	  /**< set once before the workers start */
+	uint64_t tsc_per_ms;	   /**< set once before the workers start */
 	_Atomic int64_t offset_ms; /**< CLOCK_REALTIME ms minus TSC ms */
 };
 

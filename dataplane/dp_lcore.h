@@ -41,6 +41,8 @@ extern "C" {
 #define DP_MAX_PKT_BURST   32  /**< rx burst and tx buffer size (l3fwd's MAX_PKT_BURST) */
 #define DP_PREFETCH_OFFSET 3   /**< packets prefetched ahead of the one being handled */
 #define DP_DRAIN_US	   100 /**< tx buffers are flushed at least this often */
+/** Largest chained (multi-segment) frame still classified for its counter cell. */
+#define DP_BOUNCE_MAX 16384
 
 /** Counter row for packets that matched no channel ("-" in tables and files). */
 #define DP_NO_CHANNEL INSP_MAX_CHANNELS
@@ -84,9 +86,9 @@ struct dp_lcore_conf {
 	/* read-only after launch */
 	unsigned int lcore_id;
 	uint16_t n_rxq;
-	uint16_t txq;	      /**< this worker's tx queue id, the same on every port */
-	uint32_t max_msg;     /**< largest payload inspected (the scratch's size) */
-	uint64_t drain_tsc;   /**< DP_DRAIN_US in TSC cycles */
+	uint16_t txq;			  /**< this worker's tx queue id, the same on every port */
+	uint32_t max_msg;		  /**< largest payload inspected (the scratch's size) */
+	uint64_t drain_tsc;		  /**< DP_DRAIN_US in TSC cycles */
 	const struct insp_policy *policy; /**< NULL: fail closed (count no_policy) */
 	struct dp_lcore_stats *stats;
 	const atomic_bool *quit;
@@ -99,6 +101,8 @@ struct dp_lcore_conf {
 	uint16_t ip_id;	     /**< IPv4 identification of the next egress packet */
 	uint32_t tx_pending; /**< bit p: tx[p] holds packets */
 	struct dp_tx_buf tx[RTE_MAX_ETHPORTS];
+	/** Cold: linear copy of a chained frame, only to learn its reason and channel. */
+	uint8_t bounce[DP_BOUNCE_MAX];
 } __rte_cache_aligned;
 
 /* tx_pending is a 32-bit mask of ports. */

@@ -17,7 +17,7 @@ extern "C" {
 extern int dp_logtype_main;
 extern int dp_logtype_port;
 
-#define DP_LOG(level, type, fmt, ...)                                                              \
+#define DP_LOG(level, type, fmt, ...) \
 	rte_log(RTE_LOG_##level, dp_logtype_##type, "guardd: " fmt "\n", ##__VA_ARGS__)
 
 #ifdef __cplusplus

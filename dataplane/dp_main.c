@@ -213,8 +213,9 @@ dp_setup_workers(struct dp_main *m)
 		m->lconf[w] = lc;
 		m->stats[w] = dp_zmalloc_near("guard_stats", sizeof(*m->stats[w]), lcore);
 		if (lc == NULL || m->stats[w] == NULL)
-			rte_exit(EXIT_FAILURE, "out of DPDK memory for lcore %u's context; give "
-					       "EAL more memory (-m)\n",
+			rte_exit(EXIT_FAILURE,
+				 "out of DPDK memory for lcore %u's context; give "
+				 "EAL more memory (-m)\n",
 				 lcore);
 		lc->scratch = insp_scratch_create(m->policy, m->max_msg);
 		if (lc->scratch == NULL)
@@ -224,7 +225,7 @@ dp_setup_workers(struct dp_main *m)
 				 lcore, m->max_msg);
 		lc->lcore_id = lcore;
 		lc->txq = w;
-		RTE_ETH_FOREACH_DEV(port) {
+		RTE_ETH_FOREACH_DEV (port) {
 			/* Rx queue w of each port belongs to worker w (dp_port.h). */
 			if (m->ports.nb_rxq[port] > w) {
 				lc->rxq[lc->n_rxq].port = port;
@@ -280,8 +281,9 @@ dp_main_loop(struct dp_main *m)
 		now = rte_rdtsc();
 		if (now >= next_anchor) {
 			if (dp_clock_anchor(&m->clock) != 0)
-				DP_LOG(WARNING, main, "cannot read CLOCK_REALTIME; keeping the "
-						      "previous clock anchor");
+				DP_LOG(WARNING, main,
+				       "cannot read CLOCK_REALTIME; keeping the "
+				       "previous clock anchor");
 			next_anchor = now + hz;
 		}
 		if (sum != NULL && now >= next_stats) {
@@ -346,13 +348,14 @@ dp_main_teardown(struct dp_main *m)
 int
 main(int argc, char **argv)
 {
-	static struct dp_main m; /* static: too large for comfort on the stack */
+	struct dp_main m;
 	struct sigaction sa;
 	char why[256];
 	unsigned int lcore;
 	uint16_t w;
 	int ret, rc = EXIT_SUCCESS;
 
+	memset(&m, 0, sizeof(m));
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "EAL initialisation failed: %s\n", rte_strerror(rte_errno));
@@ -369,7 +372,8 @@ main(int argc, char **argv)
 		rte_exit(EXIT_FAILURE, "%s\n", why);
 	}
 
-	RTE_LCORE_FOREACH_WORKER(lcore) m.workers[m.n_workers++] = lcore;
+	RTE_LCORE_FOREACH_WORKER (lcore)
+		m.workers[m.n_workers++] = lcore;
 	if (m.n_workers == 0)
 		rte_exit(EXIT_FAILURE, "no worker lcore: give EAL at least two lcores, e.g. "
 				       "-l 0,1 (the main lcore does not poll)\n");
@@ -393,8 +397,7 @@ main(int argc, char **argv)
 	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
 		rte_exit(EXIT_FAILURE, "cannot install signal handlers: %s\n", strerror(errno));
 
-	DP_LOG(INFO, main,
-	       "policy %s: %u channels, %u patterns; %u workers, %u ports, max-msg %u",
+	DP_LOG(INFO, main, "policy %s: %u channels, %u patterns; %u workers, %u ports, max-msg %u",
 	       m.cfg.policy_path, m.policy->n_channels, m.policy->n_patterns, m.n_workers,
 	       rte_eth_dev_count_avail(), m.max_msg);
 	for (w = 0; w < m.n_workers; w++) {

@@ -61,8 +61,8 @@ dp_pools_create(struct dp_ports *pp, const unsigned int *workers, uint16_t n_wor
 		if (pp->pool[s] != NULL)
 			continue;
 		snprintf(name, sizeof(name), "guard_mbuf_s%u", s);
-		pp->pool[s] = rte_pktmbuf_pool_create(name, nb_mbuf, DP_MEMPOOL_CACHE, 0, room,
-						      (int)s);
+		pp->pool[s] =
+			rte_pktmbuf_pool_create(name, nb_mbuf, DP_MEMPOOL_CACHE, 0, room, (int)s);
 		if (pp->pool[s] == NULL) {
 			DP_LOG(ERR, port,
 			       "cannot create mempool %s (%u mbufs of %u bytes) on socket %u: %s; "
@@ -94,8 +94,8 @@ dp_mtu(uint16_t port, const struct rte_eth_dev_info *info, uint32_t max_msg)
 }
 
 static int
-dp_port_init(struct dp_ports *pp, uint16_t port, const unsigned int *workers,
-	     uint16_t n_workers, uint32_t max_msg)
+dp_port_init(struct dp_ports *pp, uint16_t port, const unsigned int *workers, uint16_t n_workers,
+	     uint32_t max_msg)
 {
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info info;
@@ -223,7 +223,7 @@ dp_port_setup(struct dp_ports *pp, const unsigned int *workers, uint16_t n_worke
 	ret = dp_pools_create(pp, workers, n_workers, n_ports, max_msg);
 	if (ret != 0)
 		return ret;
-	RTE_ETH_FOREACH_DEV(port) {
+	RTE_ETH_FOREACH_DEV (port) {
 		ret = dp_port_init(pp, port, workers, n_workers, max_msg);
 		if (ret != 0)
 			return ret;

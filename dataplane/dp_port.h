@@ -28,16 +28,16 @@
 extern "C" {
 #endif
 
-#define DP_RX_DESC	1024
-#define DP_TX_DESC	1024
+#define DP_RX_DESC	 1024
+#define DP_TX_DESC	 1024
 #define DP_MEMPOOL_CACHE 256
-#define DP_NB_MBUF_MIN	8192
+#define DP_NB_MBUF_MIN	 8192
 
 struct dp_ports {
-	uint16_t n_workers;			  /**< tx queues per port */
-	uint16_t nb_rxq[RTE_MAX_ETHPORTS];	  /**< rx queues per port (0: not set up) */
-	uint8_t started[RTE_MAX_ETHPORTS];	  /**< needs stop at shutdown */
-	uint8_t configured[RTE_MAX_ETHPORTS];	  /**< needs close at shutdown */
+	uint16_t n_workers;		      /**< tx queues per port */
+	uint16_t nb_rxq[RTE_MAX_ETHPORTS];    /**< rx queues per port (0: not set up) */
+	uint8_t started[RTE_MAX_ETHPORTS];    /**< needs stop at shutdown */
+	uint8_t configured[RTE_MAX_ETHPORTS]; /**< needs close at shutdown */
 	struct rte_ether_addr mac[RTE_MAX_ETHPORTS];
 	struct rte_mempool *pool[RTE_MAX_NUMA_NODES];
 };

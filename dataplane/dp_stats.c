@@ -61,8 +61,7 @@ dp_row_name(const struct insp_policy *p, unsigned int row)
 }
 
 void
-dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct insp_policy *p,
-	       uint64_t tsc_hz)
+dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct insp_policy *p, uint64_t tsc_hz)
 {
 	double secs = dp_stats_seconds(s, tsc_hz);
 	unsigned int row, r;
@@ -88,7 +87,7 @@ dp_stats_print_ports(FILE *f)
 	struct rte_eth_stats es;
 	uint16_t port;
 
-	RTE_ETH_FOREACH_DEV(port) {
+	RTE_ETH_FOREACH_DEV (port) {
 		if (rte_eth_stats_get(port, &es) != 0) {
 			fprintf(f, "port %u: no statistics\n", port);
 			continue;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_debug.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -33,6 +34,14 @@ dp_cksum_flags(const struct rte_mbuf *m)
 	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 		f |= INSP_NET_L4_CKSUM_GOOD;
 	return f;
+}
+
+/* Count one decision; reasons come from the library's enum, rows from dp_row(). */
+static inline void
+dp_count(struct dp_lcore_stats *st, uint16_t row, enum insp_reason r)
+{
+	RTE_ASSERT(row < DP_CNT_ROWS && (unsigned int)r < INSP_R_COUNT);
+	dp_cnt_add(&st->cnt[row][r], 1);
 }
 
 static inline uint16_t
@@ -64,8 +73,8 @@ dp_reoriginate(struct dp_lcore_conf *lc, const struct insp_channel *ch,
 	hdr = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
 	if (unlikely(hdr == NULL))
 		return -1;
-	insp_egress_build(&ch->egress, lc->port_mac[ch->egress.port].addr_bytes, lc->ip_id++,
-			  hdr, flow->payload_len, payload_sum);
+	insp_egress_build(&ch->egress, lc->port_mac[ch->egress.port].addr_bytes, lc->ip_id++, hdr,
+			  flow->payload_len, payload_sum);
 	/* Nothing the rx side learnt about the old frame applies to the new one. */
 	m->ol_flags = 0;
 	m->packet_type = 0;
@@ -76,12 +85,43 @@ dp_reoriginate(struct dp_lcore_conf *lc, const struct insp_channel *ch,
 }
 
 /*
+ * A chained mbuf is a frame larger than the data room sized from --max-msg. It is never
+ * inspected (no partial parse, no copy on the release path), only dropped. To put it in
+ * the same counter cell a single-segment frame would get (a bad checksum, a fragment or
+ * no channel still win over its size, as in insp_net_classify()), its bytes are copied
+ * once into the lcore's bounce buffer and classified; whatever classification would let
+ * pass is l2l4_oversize. Frames beyond the bounce buffer count as "-" l2l4_oversize.
+ * Cold path: real NICs drop such frames themselves (no scatter rx is configured).
+ */
+static __rte_noinline void
+dp_chained(struct dp_lcore_conf *lc, const struct insp_policy *p, uint16_t port, struct rte_mbuf *m)
+{
+	struct dp_lcore_stats *st = lc->stats;
+	const uint8_t *frame;
+	struct insp_flow flow;
+	enum insp_reason r;
+
+	if (m->pkt_len > sizeof(lc->bounce)) {
+		dp_count(st, DP_NO_CHANNEL, INSP_R_L2L4_OVERSIZE);
+		return;
+	}
+	frame = rte_pktmbuf_read(m, 0, m->pkt_len, lc->bounce);
+	if (frame == NULL) {
+		dp_count(st, DP_NO_CHANNEL, INSP_R_L2L4_OVERSIZE);
+		return;
+	}
+	flow.channel = -1;
+	r = insp_net_classify(p, port, frame, m->pkt_len, dp_cksum_flags(m), &flow);
+	dp_count(st, dp_row(p, &flow), r == INSP_R_RELEASE ? INSP_R_L2L4_OVERSIZE : r);
+}
+
+/*
  * Decide one packet. Returns 1 if it was buffered for tx (counted when sent), 0 if the
  * caller must free it (already counted).
  */
 static inline int
-dp_handle(struct dp_lcore_conf *lc, const struct insp_policy *p, uint16_t port,
-	  struct rte_mbuf *m, int64_t now_ms)
+dp_handle(struct dp_lcore_conf *lc, const struct insp_policy *p, uint16_t port, struct rte_mbuf *m,
+	  int64_t now_ms)
 {
 	struct dp_lcore_stats *st = lc->stats;
 	const struct insp_channel *ch;
@@ -92,42 +132,42 @@ dp_handle(struct dp_lcore_conf *lc, const struct insp_policy *p, uint16_t port,
 	uint16_t row;
 
 	if (unlikely(p == NULL)) {
-		dp_cnt_add(&st->cnt[DP_NO_CHANNEL][INSP_R_NO_POLICY], 1);
+		dp_count(st, DP_NO_CHANNEL, INSP_R_NO_POLICY);
+		return 0;
+	}
+	if (unlikely(m->nb_segs > 1)) {
+		dp_chained(lc, p, port, m);
 		return 0;
 	}
 	frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	flow.channel = -1;
 	r = insp_net_classify(p, port, frame, m->data_len, dp_cksum_flags(m), &flow);
 	row = dp_row(p, &flow);
-	/*
-	 * A chained mbuf is a frame larger than the data room sized from --max-msg: never
-	 * inspect part of a message. Its first segment was classified only to name the
-	 * channel in the counter.
-	 */
-	if (unlikely(m->nb_segs > 1)) {
-		dp_cnt_add(&st->cnt[row][INSP_R_L2L4_OVERSIZE], 1);
+	if (r != INSP_R_RELEASE) {
+		dp_count(st, row, r);
 		return 0;
 	}
-	if (r != INSP_R_RELEASE) {
-		dp_cnt_add(&st->cnt[row][r], 1);
+	/* A release without a channel would be a library bug: fail closed, never index. */
+	if (unlikely(row == DP_NO_CHANNEL)) {
+		dp_count(st, row, INSP_R_L2L4_NO_CHANNEL);
 		return 0;
 	}
 	if (unlikely(flow.payload_len > lc->max_msg)) {
-		dp_cnt_add(&st->cnt[row][INSP_R_L2L4_OVERSIZE], 1);
+		dp_count(st, row, INSP_R_L2L4_OVERSIZE);
 		return 0;
 	}
 	ch = &p->channels[row];
 	payload = frame + flow.payload_offset;
 	r = insp_inspect(p, lc->scratch, row, payload, flow.payload_len, now_ms, &res);
 	if (r != INSP_R_RELEASE) {
-		dp_cnt_add(&st->cnt[row][r], 1);
+		dp_count(st, row, r);
 		return 0;
 	}
 	if (unlikely(dp_reoriginate(lc, ch, &flow, m,
-				    flow.has_payload_sum ? flow.payload_sum
-							 : insp_net_sum(payload, flow.payload_len)) !=
-		     0)) {
-		dp_cnt_add(&st->cnt[row][INSP_R_TX_FAILED], 1);
+				    flow.has_payload_sum
+					    ? flow.payload_sum
+					    : insp_net_sum(payload, flow.payload_len)) != 0)) {
+		dp_count(st, row, INSP_R_TX_FAILED);
 		return 0;
 	}
 	dp_tx_enqueue(lc, ch->egress.port, m, row);

@@ -17,7 +17,7 @@
 
 /* Format modules: adding a format adds one line here (and its files). */
 typedef enum insp_reason (*format_parse_fn)(const struct insp_policy *p, const uint8_t *buf,
-					     size_t len, struct insp_msg *m);
+					    size_t len, struct insp_msg *m);
 static const format_parse_fn format_parsers[INSP_FORMAT_COUNT] = {
 	[INSP_FORMAT_COT] = insp_cot_parse,
 };

@@ -29,11 +29,11 @@ extern "C" {
 
 /** A decision: what, where and why (for counters, audit records and guardctl). */
 struct insp_result {
-	enum insp_reason reason; /**< INSP_R_RELEASE or why not */
-	uint32_t offset;	 /**< byte offset in the payload the reason points at */
-	uint32_t rule_id;	 /**< matched rule id (marking/term reasons), else 0 */
-	uint8_t level;		 /**< label's NATO level, INSP_LEVEL_NONE if unknown */
-	char uid[INSP_UID_MAX];	 /**< message uid if parsed (truncated), else "" */
+	enum insp_reason reason;      /**< INSP_R_RELEASE or why not */
+	uint32_t offset;	      /**< byte offset in the payload the reason points at */
+	uint32_t rule_id;	      /**< matched rule id (marking/term reasons), else 0 */
+	uint8_t level;		      /**< label's NATO level, INSP_LEVEL_NONE if unknown */
+	char uid[INSP_UID_MAX];	      /**< message uid if parsed (truncated), else "" */
 	char detail[INSP_DETAIL_MAX]; /**< e.g. "cot: attribute 'stale' missing" */
 };
 
@@ -52,8 +52,8 @@ void insp_scratch_free(struct insp_scratch *s);
  * @param now_ms  current time, ms since the Unix epoch (for 'stale')
  * @return res->reason
  */
-enum insp_reason insp_inspect(const struct insp_policy *p, struct insp_scratch *s,
-			      uint32_t channel, const uint8_t *msg, size_t len, int64_t now_ms,
+enum insp_reason insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
+			      const uint8_t *msg, size_t len, int64_t now_ms,
 			      struct insp_result *res);
 
 #ifdef __cplusplus

@@ -25,8 +25,7 @@ label_clear(struct insp_label *l)
 
 /* GUARD-SPEC 4.5: policy SP classification [ "//REL TO" SP code *( "," SP code ) ] */
 int
-insp_label_parse_marking(const uint8_t *s, uint32_t len, struct insp_label *out,
-			 const char **why)
+insp_label_parse_marking(const uint8_t *s, uint32_t len, struct insp_label *out, const char **why)
 {
 	uint32_t i = 0, start;
 
@@ -139,7 +138,8 @@ insp_label_4774_begin(struct insp_label_4774 *b, struct insp_label *out, int str
 	    !insp_str_eq(root->ns, INSP_4774_NS)) {
 		if (strict || !ns_ok(b, root))
 			set_error(b, root->offset,
-				  "4774 label root must be originatorConfidentialityLabel in the 4774 namespace");
+				  "4774 label root must be originatorConfidentialityLabel in the "
+				  "4774 namespace");
 		else
 			out->normalised = 1;
 	}
@@ -165,7 +165,9 @@ start_category(struct insp_label_4774 *b, const struct insp_xml_event *ev)
 			else if (insp_str_eq(a->value, "INFORMATIVE"))
 				b->cat_type = CAT_INFORMATIVE;
 			else
-				set_error(b, a->offset, "Category Type must be PERMISSIVE, RESTRICTIVE or INFORMATIVE");
+				set_error(b, a->offset,
+					  "Category Type must be PERMISSIVE, RESTRICTIVE or "
+					  "INFORMATIVE");
 		} else if (a->prefix.len == 0 && insp_str_eq(a->local, "TagName")) {
 			b->cat_tag = a->value;
 		} else {
@@ -177,7 +179,8 @@ start_category(struct insp_label_4774 *b, const struct insp_xml_event *ev)
 	else if (b->cat_tag.len == 0)
 		set_error(b, ev->offset, "Category without TagName");
 	else if (b->cat_type == CAT_PERMISSIVE && !insp_str_eq(b->cat_tag, "Releasable To"))
-		set_error(b, ev->offset, "PERMISSIVE category other than 'Releasable To' not supported");
+		set_error(b, ev->offset,
+			  "PERMISSIVE category other than 'Releasable To' not supported");
 }
 
 static void
@@ -214,7 +217,8 @@ on_start(struct insp_label_4774 *b, const struct insp_xml_event *ev)
 			start_category(b, ev);
 			return;
 		} else {
-			set_error(b, ev->offset, "unexpected element in ConfidentialityInformation");
+			set_error(b, ev->offset,
+				  "unexpected element in ConfidentialityInformation");
 		}
 	} else if (rel == 3 && b->state == ST_CAT && insp_str_eq(ev->local, "GenericValue")) {
 		b->state = ST_VALUE;
@@ -268,7 +272,8 @@ on_text(struct insp_label_4774 *b, const struct insp_xml_event *ev)
 		int64_t t;
 
 		if (insp_time_parse(v.p, v.len, &t) < 0)
-			set_error(b, ev->offset, "CreationDateTime is not an xs:dateTime with zone");
+			set_error(b, ev->offset,
+				  "CreationDateTime is not an xs:dateTime with zone");
 		break;
 	}
 	case ST_VALUE:
@@ -280,9 +285,8 @@ on_text(struct insp_label_4774 *b, const struct insp_xml_event *ev)
 		} else {
 			uint32_t *n = b->cat_type == CAT_RESTRICTIVE ? &l->n_restrictive
 								     : &l->n_informative;
-			struct insp_label_tag_value *tv = b->cat_type == CAT_RESTRICTIVE
-								  ? l->restrictive
-								  : l->informative;
+			struct insp_label_tag_value *tv =
+				b->cat_type == CAT_RESTRICTIVE ? l->restrictive : l->informative;
 
 			if (*n == INSP_LABEL_MAX_VALUES) {
 				set_error(b, ev->offset, "too many category values");
@@ -327,9 +331,14 @@ insp_label_4774_end(struct insp_label_4774 *b)
 	if (b->failed)
 		return -1;
 	if (b->n_ci != 1)
-		return set_error(b, b->offset, "4774 label needs exactly one ConfidentialityInformation"), -1;
+		return set_error(b, b->offset,
+				 "4774 label needs exactly one ConfidentialityInformation"),
+		       -1;
 	if (b->n_policy != 1 || b->n_class != 1)
-		return set_error(b, b->offset, "4774 label needs exactly one PolicyIdentifier and one Classification"), -1;
+		return set_error(b, b->offset,
+				 "4774 label needs exactly one PolicyIdentifier and one "
+				 "Classification"),
+		       -1;
 	if (b->out->policy.len == 0 || b->out->classification.len == 0)
 		return set_error(b, b->offset, "empty PolicyIdentifier or Classification"), -1;
 	if (b->n_privacy > 1)

@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 #define INSP_LABEL_MAX_VALUES 32 /**< Releasable-To values, restrictive, informative each */
-#define INSP_4774_NS		  "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
+#define INSP_4774_NS	      "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
 
 /** A category value with its tag (RESTRICTIVE or INFORMATIVE). */
 struct insp_label_tag_value {
@@ -54,13 +54,13 @@ int insp_label_parse_marking(const uint8_t *s, uint32_t len, struct insp_label *
 struct insp_label_4774 {
 	struct insp_label *out;
 	uint8_t strict;
-	uint8_t failed;		/**< first error recorded in why/offset */
-	uint8_t state;		/**< where in the label structure we are */
-	uint8_t n_ci;		/**< ConfidentialityInformation seen */
+	uint8_t failed; /**< first error recorded in why/offset */
+	uint8_t state;	/**< where in the label structure we are */
+	uint8_t n_ci;	/**< ConfidentialityInformation seen */
 	uint8_t n_policy, n_class, n_privacy, n_created;
-	uint8_t cat_type;	/**< current Category's Type */
+	uint8_t cat_type; /**< current Category's Type */
 	struct insp_str cat_tag;
-	uint32_t root_depth;	/**< XML depth of the label's root element */
+	uint32_t root_depth; /**< XML depth of the label's root element */
 	uint32_t offset;
 	const char *why;
 };

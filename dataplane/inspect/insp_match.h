@@ -6,8 +6,10 @@
  *
  * Contract: a matcher is immutable once built and may be shared by any number of threads;
  * a scratch belongs to exactly one thread at a time. Scanning never allocates.
- * Expressions use Hyperscan's PCRE syntax and are always compiled UTF-8 + Unicode
- * properties + multi-line (so ^ and $ also match at unit separators, see insp_inspect.c).
+ * Expressions use Hyperscan's PCRE syntax, compiled UTF-8 + multi-line (so ^ and $ also
+ * match at unit separators, see insp_inspect.c) + Unicode properties, except expressions
+ * using \b or \B, which Hyperscan refuses under Unicode properties: those are compiled
+ * with ASCII classes (the scan text has Unicode spaces made ASCII, see insp_utf8.h).
  */
 #ifndef INSP_MATCH_H
 #define INSP_MATCH_H
@@ -37,8 +39,8 @@ struct insp_hits {
  * @return the matcher, or NULL with *bad_index set to the rejected expression (-1 if the
  *   failure is not tied to one) and @p why holding Hyperscan's reason.
  */
-struct insp_matcher *insp_matcher_build(const char *const *exprs, const unsigned *flags,
-					uint32_t n, int *bad_index, char *why, size_t why_len);
+struct insp_matcher *insp_matcher_build(const char *const *exprs, const unsigned *flags, uint32_t n,
+					int *bad_index, char *why, size_t why_len);
 
 void insp_matcher_free(struct insp_matcher *m);
 
@@ -59,7 +61,9 @@ int insp_matcher_scan(const struct insp_matcher *m, struct insp_match_scratch *s
 
 /**
  * Turn a literal phrase into the expression GUARD-SPEC 4.5 defines: words joined by \s+,
- * regex metacharacters escaped, \b on each side whose edge character is a word character.
+ * regex metacharacters escaped, and a word boundary on each side whose edge character is a
+ * word character, written (?:^|[^0-9A-Z_a-z]) / (?:[^0-9A-Z_a-z]|$) because Hyperscan has
+ * no \b under Unicode properties (for detection the two are equivalent).
  * @return length written (NUL excluded), or -1 if @p cap is too small or the phrase is
  *   empty.
  */

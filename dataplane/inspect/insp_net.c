@@ -94,8 +94,8 @@ set_addr(struct insp_ipaddr *a, uint8_t version, const uint8_t *p)
 static int
 is_ipv6_ext(uint8_t nh)
 {
-	return nh == 0 || nh == 43 || nh == 50 || nh == 51 || nh == 60 || nh == 135 ||
-	       nh == 139 || nh == 140;
+	return nh == 0 || nh == 43 || nh == 50 || nh == 51 || nh == 60 || nh == 135 || nh == 139 ||
+	       nh == 140;
 }
 
 enum insp_reason

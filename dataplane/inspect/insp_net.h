@@ -33,15 +33,15 @@ extern "C" {
 
 /** What classification found; valid fields depend on how far it got. */
 struct insp_flow {
-	int32_t channel;	/**< channel index, -1 if none */
-	uint8_t ip_version;	/**< 4 or 6, 0 if not IP */
+	int32_t channel;	 /**< channel index, -1 if none */
+	uint8_t ip_version;	 /**< 4 or 6, 0 if not IP */
 	uint8_t has_payload_sum; /**< payload_sum is valid */
-	uint16_t src_port;	/**< UDP, host order */
-	uint16_t dst_port;	/**< UDP, host order */
-	uint32_t l3_offset;	/**< IP header offset in the frame */
+	uint16_t src_port;	 /**< UDP, host order */
+	uint16_t dst_port;	 /**< UDP, host order */
+	uint32_t l3_offset;	 /**< IP header offset in the frame */
 	uint32_t payload_offset; /**< UDP payload offset in the frame */
-	uint32_t payload_len;	/**< UDP payload length (trailer excluded) */
-	uint32_t payload_sum;	/**< folded one's-complement sum of the payload */
+	uint32_t payload_len;	 /**< UDP payload length (trailer excluded) */
+	uint32_t payload_sum;	 /**< folded one's-complement sum of the payload */
 	struct insp_ipaddr src;
 	struct insp_ipaddr dst;
 };
@@ -52,9 +52,8 @@ struct insp_flow {
  *   payload fits the channel (flow->channel and payload fields set), otherwise one of the
  *   INSP_R_L2L4_* reasons.
  */
-enum insp_reason insp_net_classify(const struct insp_policy *p, uint16_t port,
-				   const uint8_t *frame, size_t len, unsigned flags,
-				   struct insp_flow *flow);
+enum insp_reason insp_net_classify(const struct insp_policy *p, uint16_t port, const uint8_t *frame,
+				   size_t len, unsigned flags, struct insp_flow *flow);
 
 /** Folded 16-bit one's-complement sum of @p len bytes (odd tail padded with zero). */
 uint32_t insp_net_sum(const uint8_t *buf, size_t len);

@@ -93,22 +93,22 @@ struct insp_ingress {
 };
 
 struct insp_egress {
-	uint16_t port;		    /**< DPDK port id */
-	uint8_t has_src_mac;	    /**< 0: the dataplane uses the port's own MAC */
+	uint16_t port;	     /**< DPDK port id */
+	uint8_t has_src_mac; /**< 0: the dataplane uses the port's own MAC */
 	uint8_t src_mac[6];
-	uint8_t dst_mac[6];	    /**< configured next hop (the guard never ARPs) */
-	struct insp_ipaddr src;	    /**< the guard's own address on that side */
+	uint8_t dst_mac[6];	/**< configured next hop (the guard never ARPs) */
+	struct insp_ipaddr src; /**< the guard's own address on that side */
 	struct insp_ipaddr dst;
-	uint16_t src_udp_port;	    /**< host order */
-	uint16_t dst_udp_port;	    /**< host order */
-	uint8_t ttl;		    /**< TTL / hop limit of re-originated packets */
-	uint8_t dscp;		    /**< 6-bit DSCP */
+	uint16_t src_udp_port; /**< host order */
+	uint16_t dst_udp_port; /**< host order */
+	uint8_t ttl;	       /**< TTL / hop limit of re-originated packets */
+	uint8_t dscp;	       /**< 6-bit DSCP */
 };
 
 struct insp_channel {
 	char name[INSP_NAME_MAX];
-	uint8_t direction; /**< enum insp_direction */
-	uint8_t format;	   /**< enum insp_format */
+	uint8_t direction;    /**< enum insp_direction */
+	uint8_t format;	      /**< enum insp_format */
 	uint32_t destination; /**< index into insp_policy.destinations */
 	uint32_t max_size;    /**< largest payload accepted, bytes */
 	struct insp_ingress ingress;
@@ -122,12 +122,12 @@ enum insp_pattern_kind {
 
 /** One Hyperscan expression; its index in insp_policy.patterns is its Hyperscan id. */
 struct insp_pattern {
-	uint32_t rule_id;    /**< operator's id, reported in decisions and audit */
-	uint8_t kind;	     /**< enum insp_pattern_kind */
-	uint8_t level;	     /**< marking: level it denotes, or INSP_LEVEL_NONE */
+	uint32_t rule_id;     /**< operator's id, reported in decisions and audit */
+	uint8_t kind;	      /**< enum insp_pattern_kind */
+	uint8_t level;	      /**< marking: level it denotes, or INSP_LEVEL_NONE */
 	uint64_t restrict_to; /**< marking caveat: nations allowed to see it; 0 = none */
-	uint32_t line;	     /**< where it was defined in the policy file */
-	char *expr;	     /**< Hyperscan expression as compiled */
+	uint32_t line;	      /**< where it was defined in the policy file */
+	char *expr;	      /**< Hyperscan expression as compiled */
 };
 
 struct insp_matcher; /* insp_match.h */

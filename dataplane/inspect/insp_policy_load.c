@@ -306,9 +306,13 @@ item_what(struct ld *c, char *buf, size_t cap, const char *noun, const yaml_node
 
 /* ---- scalar values ---- */
 
-/* A non-empty string of at most @p max bytes without control characters (NUL included). */
+/*
+ * A non-empty string of at most @p max bytes without control characters. NUL is always
+ * refused (expressions and names are C strings); tab, LF and CR only where @p allow_ws
+ * (patterns, where they are whitespace or literal characters).
+ */
 static int
-get_string(struct ld *c, const yaml_node_t *n, const char *what, size_t max)
+get_text(struct ld *c, const yaml_node_t *n, const char *what, size_t max, int allow_ws)
 {
 	const unsigned char *s;
 	size_t i;
@@ -319,10 +323,18 @@ get_string(struct ld *c, const yaml_node_t *n, const char *what, size_t max)
 		return ld_fail(c, n, "%s is %zu bytes long (at most %zu)", what, slen(n), max);
 	s = (const unsigned char *)sval(n);
 	for (i = 0; i < slen(n); i++) {
+		if (allow_ws && (s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+			continue;
 		if (s[i] < 0x20 || s[i] == 0x7f)
 			return ld_fail(c, n, "%s contains control character 0x%02x", what, s[i]);
 	}
 	return 0;
+}
+
+static int
+get_string(struct ld *c, const yaml_node_t *n, const char *what, size_t max)
+{
+	return get_text(c, n, what, max, 0);
 }
 
 static void
@@ -337,14 +349,32 @@ copy_str(char *out, const yaml_node_t *n)
  * leading zero is refused because YAML 1.1 readers take 010 as octal.
  */
 static int
+parse_uint(const yaml_node_t *n, uint64_t *out)
+{
+	const char *s = sval(n);
+	size_t i, len = slen(n);
+	uint64_t v = 0;
+
+	if (!is_scalar(n) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || len == 0 ||
+	    (len > 1 && s[0] == '0'))
+		return -1;
+	for (i = 0; i < len; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
 get_uint(struct ld *c, const yaml_node_t *n, const char *what, uint64_t min, uint64_t max,
 	 uint64_t *out)
 {
-	const char *s;
-	uint64_t v = 0;
-	size_t i, len;
+	uint64_t v;
 	char q[72];
-	int ok;
 
 	if (!is_scalar(n) || slen(n) == 0)
 		return ld_fail(c, n, "%s must be an integer in %" PRIu64 "..%" PRIu64 ", got %s",
@@ -354,18 +384,7 @@ get_uint(struct ld *c, const yaml_node_t *n, const char *what, uint64_t min, uin
 			       "%s must be an integer in %" PRIu64 "..%" PRIu64
 			       ", got a quoted string",
 			       what, min, max);
-	s = sval(n);
-	len = slen(n);
-	ok = !(len > 1 && s[0] == '0');
-	for (i = 0; ok && i < len; i++) {
-		unsigned d = (unsigned)(s[i] - '0');
-
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			ok = 0;
-		else
-			v = v * 10 + d;
-	}
-	if (!ok || v < min || v > max)
+	if (parse_uint(n, &v) < 0 || v < min || v > max)
 		return ld_fail(c, n, "%s must be an integer in %" PRIu64 "..%" PRIu64 ", got '%s'",
 			       what, min, max, Q(n, q));
 	*out = v;
@@ -415,7 +434,7 @@ static int
 get_level(struct ld *c, const yaml_node_t *n, const char *what, uint8_t *out)
 {
 	const char *names[INSP_LEVEL_COUNT];
-	int i, v;
+	int i, v = 0;
 
 	for (i = 0; i < INSP_LEVEL_COUNT; i++)
 		names[i] = insp_level_name((enum insp_level)i);
@@ -553,19 +572,23 @@ name_in_class(const yaml_node_t *n, enum name_class nc)
  * match and is refused here rather than silently never granting anything.
  */
 static int
-get_label_name(struct ld *c, const yaml_node_t *n, const char *what, char *out)
+get_label_name(struct ld *c, const yaml_node_t *n, const char *noun, const char *where, char *out)
 {
+	char what[LD_WHAT_MAX], q[72];
 	const char *s;
 	size_t i;
-	char q[72];
 
+	if (snprintf(what, sizeof(what), "%s%s", noun, where) < 0)
+		what[0] = '\0';
 	if (get_string(c, n, what, INSP_NAME_MAX - 1) < 0)
 		return -1;
 	s = sval(n);
 	for (i = 0; i < slen(n); i++) {
 		if (s[i] == ' ' && (i == 0 || i + 1 == slen(n) || s[i + 1] == ' '))
-			return ld_fail(c, n, "%s '%s' has a leading, trailing or double space", what,
-				       Q(n, q));
+			return ld_fail(c, n,
+				       "%s '%s'%s has a leading, trailing or double space (labels "
+				       "compare with spaces collapsed)",
+				       noun, Q(n, q), where);
 	}
 	copy_str(out, n);
 	return 0;
@@ -627,14 +650,15 @@ unknown_code(struct ld *c, const yaml_node_t *n, const char *where)
 	uint32_t i;
 
 	for (i = 0; i < p->n_nations + p->n_groups; i++) {
-		const char *code = i < p->n_nations ? p->nations[i]
-						    : p->groups[i - p->n_nations].code;
+		const char *code =
+			i < p->n_nations ? p->nations[i] : p->groups[i - p->n_nations].code;
 
 		if (ascii_ieq(code, strlen(code), sval(n), slen(n)))
-			return ld_fail(c, n,
-				       "nation or group '%s' unknown in %s (codes are case-sensitive "
-				       "in the policy: did you mean '%s'?)",
-				       Q(n, q), where, code);
+			return ld_fail(
+				c, n,
+				"nation or group '%s' unknown in %s (codes are case-sensitive "
+				"in the policy: did you mean '%s'?)",
+				Q(n, q), where, code);
 		list_add(&l, code);
 	}
 	return ld_fail(c, n, "nation or group '%s' unknown in %s (known: %s)", Q(n, q), where,
@@ -700,10 +724,11 @@ load_nations(struct ld *c, const yaml_node_t *seq)
 		if (!is_scalar(n))
 			return ld_fail(c, n, "'nations' must hold nation codes, got %s", kind(n));
 		if (!is_nation_code(n))
-			return ld_fail(c, n,
-				       "nation code '%s' must be three upper-case letters (ISO 3166 "
-				       "alpha-3, e.g. USA)",
-				       Q(n, q));
+			return ld_fail(
+				c, n,
+				"nation code '%s' must be three upper-case letters (ISO 3166 "
+				"alpha-3, e.g. USA)",
+				Q(n, q));
 		dup = find_nation(p, n);
 		if (dup >= 0)
 			return ld_fail(c, n, "nation '%s' listed twice (first at %zu:%zu)",
@@ -804,7 +829,8 @@ load_groups(struct ld *c, const yaml_node_t *map)
 	int rc = -1;
 
 	if (map->type != YAML_MAPPING_NODE)
-		return ld_fail(c, map, "'groups' must be a mapping of group code to members, got %s",
+		return ld_fail(c, map,
+			       "'groups' must be a mapping of group code to members, got %s",
 			       kind(map));
 	n = (uint32_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
 	if (n == 0)
@@ -838,8 +864,9 @@ load_groups(struct ld *c, const yaml_node_t *map)
 			goto out;
 		}
 		if (find_nation(p, k) >= 0) {
-			ld_fail(c, k, "group '%s' has the code of a nation (a group needs its own "
-				      "code)",
+			ld_fail(c, k,
+				"group '%s' has the code of a nation (a group needs its own "
+				"code)",
 				Q(k, q));
 			goto out;
 		}
@@ -881,7 +908,7 @@ static int
 load_class_table(struct ld *c, struct insp_class_policy *cp, const yaml_node_t *map)
 {
 	const yaml_node_pair_t *pair;
-	char what[LD_WHAT_MAX];
+	char where[LD_WHAT_MAX];
 	uint32_t n;
 
 	if (map->type != YAML_MAPPING_NODE)
@@ -898,15 +925,15 @@ load_class_table(struct ld *c, struct insp_class_policy *cp, const yaml_node_t *
 	cp->names = calloc(n, sizeof(*cp->names));
 	if (cp->names == NULL)
 		return ld_oom(c, map);
-	if (snprintf(what, sizeof(what), "a classification name in table '%s'", cp->id) < 0)
-		what[0] = '\0';
+	if (snprintf(where, sizeof(where), " in table '%s'", cp->id) < 0)
+		where[0] = '\0';
 	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
 		const yaml_node_t *k = node(c, pair->key), *v = node(c, pair->value);
 		struct insp_class_name *cn = &cp->names[cp->n_names];
 		char fwhat[LD_WHAT_MAX];
 		uint32_t j;
 
-		if (get_label_name(c, k, what, cn->name) < 0)
+		if (get_label_name(c, k, "classification name", where, cn->name) < 0)
 			return -1;
 		/* Case-insensitive: 4774 labels are looked up ignoring case. */
 		for (j = 0; j < cp->n_names; j++) {
@@ -956,7 +983,7 @@ load_classifications(struct ld *c, const yaml_node_t *map, const yaml_node_t *ro
 		const yaml_node_t *k = node(c, pair->key);
 		struct insp_class_policy *cp = &p->class_policies[p->n_class_policies];
 
-		if (get_label_name(c, k, "a policy identifier", cp->id) < 0)
+		if (get_label_name(c, k, "policy identifier", "", cp->id) < 0)
 			return -1;
 		for (i = 0; i < p->n_class_policies; i++) {
 			if (ascii_ieq(p->class_policies[i].id, strlen(p->class_policies[i].id),
@@ -1030,8 +1057,9 @@ load_destinations(struct ld *c, const yaml_node_t *map)
 	char q[72];
 
 	if (map->type != YAML_MAPPING_NODE)
-		return ld_fail(c, map, "'destinations' must be a mapping of name to destination, "
-				       "got %s",
+		return ld_fail(c, map,
+			       "'destinations' must be a mapping of name to destination, "
+			       "got %s",
 			       kind(map));
 	n = (uint32_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
 	if (n > LD_MAX_DESTINATIONS)
@@ -1107,8 +1135,9 @@ enum {
 	E_COUNT
 };
 static const char *const egress_keys[E_COUNT] = {
-	"port",	    "source_address", "address", "source_udp_port", "udp_port",
-	"next_hop_mac", "source_mac", "ttl",	 "dscp",
+	"port",	    "source_address", "address",    "source_udp_port",
+	"udp_port", "next_hop_mac",   "source_mac", "ttl",
+	"dscp",
 };
 
 static const char *const direction_names[] = {
@@ -1203,8 +1232,7 @@ load_egress(struct ld *c, struct insp_egress *eg, const yaml_node_t *map, const 
 	}
 	eg->ttl = 64;
 	if (f[E_TTL] != NULL) {
-		if (get_uint(c, f[E_TTL], field(fwhat, sizeof(fwhat), "ttl", what), 1, 255, &v) <
-		    0)
+		if (get_uint(c, f[E_TTL], field(fwhat, sizeof(fwhat), "ttl", what), 1, 255, &v) < 0)
 			return -1;
 		eg->ttl = (uint8_t)v;
 	}
@@ -1239,7 +1267,7 @@ same_ingress(const struct insp_ingress *a, const struct insp_ingress *b)
 
 static int
 load_channel(struct ld *c, struct insp_channel *ch, const yaml_node_t *map, int index,
-	     const yaml_node_t **ingress_node)
+	     const yaml_node_t **name_at, const yaml_node_t **ingress_at)
 {
 	struct insp_policy *p = c->p;
 	const char *formats[INSP_FORMAT_COUNT];
@@ -1247,7 +1275,7 @@ load_channel(struct ld *c, struct insp_channel *ch, const yaml_node_t *map, int 
 	char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX], q[72];
 	uint32_t i;
 	uint64_t v;
-	int e;
+	int e = 0;
 
 	item_what(c, what, sizeof(what), "channel", map, "name", 1, index);
 	if (get_fields(c, map, what, chan_keys, C_COUNT, f) < 0)
@@ -1257,8 +1285,7 @@ load_channel(struct ld *c, struct insp_channel *ch, const yaml_node_t *map, int 
 	if (!is_scalar(f[C_NAME]) || !name_in_class(f[C_NAME], NC_CHANNEL)) {
 		if (!is_scalar(f[C_NAME]))
 			return ld_fail(c, f[C_NAME], "%s must be a string, got %s",
-				       field(fwhat, sizeof(fwhat), "name", what),
-				       kind(f[C_NAME]));
+				       field(fwhat, sizeof(fwhat), "name", what), kind(f[C_NAME]));
 		return ld_fail(c, f[C_NAME],
 			       "channel name '%s' must be 1 to %d characters of a-z, 0-9, '_' "
 			       "and '-'",
@@ -1266,10 +1293,13 @@ load_channel(struct ld *c, struct insp_channel *ch, const yaml_node_t *map, int 
 	}
 	for (i = 0; i < p->n_channels; i++) {
 		if (scalar_is(f[C_NAME], p->channels[i].name))
-			return ld_fail(c, f[C_NAME], "channel name '%s' used twice",
-				       p->channels[i].name);
+			return ld_fail(c, f[C_NAME],
+				       "channel name '%s' used twice (first at %zu:%zu)",
+				       p->channels[i].name, name_at[i]->start_mark.line + 1,
+				       name_at[i]->start_mark.column + 1);
 	}
 	copy_str(ch->name, f[C_NAME]);
+	name_at[p->n_channels] = f[C_NAME];
 
 	if (f[C_DIRECTION] == NULL)
 		return missing(c, map, what, "direction");
@@ -1315,7 +1345,7 @@ load_channel(struct ld *c, struct insp_channel *ch, const yaml_node_t *map, int 
 		return missing(c, map, what, "ingress");
 	if (load_ingress(c, &ch->ingress, f[C_INGRESS], what) < 0)
 		return -1;
-	*ingress_node = f[C_INGRESS];
+	ingress_at[p->n_channels] = f[C_INGRESS];
 	if (f[C_EGRESS] == NULL)
 		return missing(c, map, what, "egress");
 	return load_egress(c, &ch->egress, f[C_EGRESS], what);
@@ -1325,7 +1355,7 @@ static int
 load_channels(struct ld *c, const yaml_node_t *seq)
 {
 	struct insp_policy *p = c->p;
-	const yaml_node_t *ingress_at[INSP_MAX_CHANNELS];
+	const yaml_node_t *ingress_at[INSP_MAX_CHANNELS], *name_at[INSP_MAX_CHANNELS];
 	const yaml_node_item_t *it;
 	int n, idx = 0;
 
@@ -1345,7 +1375,7 @@ load_channels(struct ld *c, const yaml_node_t *seq)
 		struct insp_channel *ch = &p->channels[p->n_channels];
 		uint32_t i;
 
-		if (load_channel(c, ch, node(c, *it), idx, &ingress_at[p->n_channels]) < 0)
+		if (load_channel(c, ch, node(c, *it), idx, name_at, ingress_at) < 0)
 			return -1;
 		for (i = 0; i < p->n_channels; i++) {
 			char addr[INET6_ADDRSTRLEN];
@@ -1417,8 +1447,8 @@ load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const 
 		size_t cap;
 		int n;
 
-		if (get_string(c, lit, field(fwhat, sizeof(fwhat), "literal", what),
-			       LD_MAX_LITERAL) < 0)
+		if (get_text(c, lit, field(fwhat, sizeof(fwhat), "literal", what), LD_MAX_LITERAL,
+			     1) < 0)
 			return -1;
 		/*
 		 * Worst case: every byte escaped (2 bytes) or a \s+ (3), plus the two
@@ -1442,7 +1472,7 @@ load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const 
 	} else {
 		const yaml_node_t *re = f[P_REGEX];
 
-		if (get_string(c, re, field(fwhat, sizeof(fwhat), "regex", what), LD_MAX_REGEX) <
+		if (get_text(c, re, field(fwhat, sizeof(fwhat), "regex", what), LD_MAX_REGEX, 1) <
 		    0)
 			return -1;
 		pat->expr = malloc(slen(re) + 1);
@@ -1466,8 +1496,7 @@ load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const 
 				       what);
 		if (f[P_CLASSIFICATION] != NULL &&
 		    get_level(c, f[P_CLASSIFICATION],
-			      field(fwhat, sizeof(fwhat), "classification", what),
-			      &pat->level) < 0)
+			      field(fwhat, sizeof(fwhat), "classification", what), &pat->level) < 0)
 			return -1;
 		/*
 		 * An empty list would mean "nobody" but restrict_to 0 means "no caveat":
@@ -1515,8 +1544,7 @@ check_ids(struct ld *c, const struct pat_src *src)
 	qsort(v, p->n_patterns, sizeof(*v), cmp_id_at);
 	/* Report the earliest second definition, so the message is stable. */
 	for (i = 1; i < p->n_patterns; i++) {
-		if (v[i].id == v[i - 1].id && (i < 2 || v[i - 2].id != v[i].id) &&
-		    v[i].idx < dup) {
+		if (v[i].id == v[i - 1].id && (i < 2 || v[i - 2].id != v[i].id) && v[i].idx < dup) {
 			dup = v[i].idx;
 			first = v[i - 1].idx;
 		}
@@ -1607,9 +1635,10 @@ load_patterns(struct ld *c, const yaml_node_t *terms, const yaml_node_t *marks)
 
 		if (lists[l] == NULL)
 			continue;
-		for (it = lists[l]->data.sequence.items.start; it < lists[l]->data.sequence.items.top;
-		     it++, idx++, k++) {
-			enum insp_pattern_kind pk = l == 0 ? INSP_PATTERN_TERM : INSP_PATTERN_MARKING;
+		for (it = lists[l]->data.sequence.items.start;
+		     it < lists[l]->data.sequence.items.top; it++, idx++, k++) {
+			enum insp_pattern_kind pk =
+				l == 0 ? INSP_PATTERN_TERM : INSP_PATTERN_MARKING;
 
 			if (load_pattern(c, &p->patterns[k], &src[k], node(c, *it), pk, idx) < 0)
 				goto out;
@@ -1643,7 +1672,7 @@ enum {
 	T_COUNT
 };
 static const char *const top_keys[T_COUNT] = {
-	"version",	"labels",	"cot",	    "nations",		"groups",
+	"version",	   "labels",	   "cot",      "nations",	   "groups",
 	"classifications", "destinations", "channels", "prohibited_terms", "markings",
 };
 
@@ -1661,19 +1690,21 @@ load_labels(struct ld *c, const yaml_node_t *map)
 	yaml_node_t *f[L_COUNT];
 	char fwhat[LD_WHAT_MAX];
 	uint64_t v;
-	int e;
+	int e = 0;
 
 	if (get_fields(c, map, "'labels'", label_keys, L_COUNT, f) < 0)
 		return -1;
 	if (f[L_STRICTNESS] != NULL) {
-		if (get_enum(c, f[L_STRICTNESS], field(fwhat, sizeof(fwhat), "strictness", "'labels'"),
+		if (get_enum(c, f[L_STRICTNESS],
+			     field(fwhat, sizeof(fwhat), "strictness", "'labels'"),
 			     strictness_names, 2, &e) < 0)
 			return -1;
 		p->strict_labels = (uint8_t)e;
 	}
 	if (f[L_SKEW] != NULL) {
-		if (get_uint(c, f[L_SKEW], field(fwhat, sizeof(fwhat), "stale_skew_seconds", "'labels'"),
-			     0, 86400, &v) < 0)
+		if (get_uint(c, f[L_SKEW],
+			     field(fwhat, sizeof(fwhat), "stale_skew_seconds", "'labels'"), 0,
+			     86400, &v) < 0)
 			return -1;
 		p->stale_skew_ms = (int64_t)v * 1000;
 	}
@@ -1691,8 +1722,9 @@ load_cot(struct ld *c, const yaml_node_t *map)
 	if (get_fields(c, map, "'cot'", cot_keys, K_COUNT, f) < 0)
 		return -1;
 	if (f[K_DEPTH] != NULL) {
-		if (get_uint(c, f[K_DEPTH], field(fwhat, sizeof(fwhat), "max_detail_depth", "'cot'"),
-			     1, 64, &v) < 0)
+		if (get_uint(c, f[K_DEPTH],
+			     field(fwhat, sizeof(fwhat), "max_detail_depth", "'cot'"), 1, 64,
+			     &v) < 0)
 			return -1;
 		p->cot_max_depth = (uint32_t)v;
 	}
@@ -1723,12 +1755,21 @@ load_root(struct ld *c, const yaml_node_t *root)
 
 	if (f[T_VERSION] == NULL)
 		return missing(c, root, "the policy", "version");
-	if (get_uint(c, f[T_VERSION], "'version'", 0, UINT32_MAX, &v) < 0)
-		return -1;
+	if (parse_uint(f[T_VERSION], &v) < 0) {
+		char q[72];
+
+		if (!is_scalar(f[T_VERSION]) ||
+		    f[T_VERSION]->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+			return ld_fail(c, f[T_VERSION], "'version' must be the integer 1, got %s",
+				       is_scalar(f[T_VERSION]) ? "a quoted string"
+							       : kind(f[T_VERSION]));
+		return ld_fail(c, f[T_VERSION], "'version' must be the integer 1, got '%s'",
+			       Q(f[T_VERSION], q));
+	}
 	if (v != 1)
-		return ld_fail(c, f[T_VERSION],
-			       "unsupported policy version %" PRIu64 " (this guard reads version 1)",
-			       v);
+		return ld_fail(
+			c, f[T_VERSION],
+			"unsupported policy version %" PRIu64 " (this guard reads version 1)", v);
 
 	p->strict_labels = 1;
 	p->stale_skew_ms = 60 * 1000;
@@ -1752,6 +1793,23 @@ load_root(struct ld *c, const yaml_node_t *root)
 	if (f[T_CHANNELS] != NULL && load_channels(c, f[T_CHANNELS]) < 0)
 		return -1;
 	return load_patterns(c, f[T_TERMS], f[T_MARKINGS]);
+}
+
+/*
+ * Is there a tab at @p m? The most common YAML mistake earns a hint. Marks count
+ * characters, so this looks at the right byte only when the line is ASCII up to there;
+ * otherwise it just gives no hint.
+ */
+static int
+at_tab(const char *text, size_t len, const yaml_mark_t *m)
+{
+	size_t i = 0, line = 0;
+
+	while (line < m->line && i < len) {
+		if (text[i++] == '\n')
+			line++;
+	}
+	return i + m->column < len && text[i + m->column] == '\t';
 }
 
 /* libyaml's own errors: syntax (with a mark), encoding (with a byte offset), memory. */
@@ -1782,15 +1840,21 @@ yaml_error(struct ld *c, const yaml_parser_t *ps, const char *text, size_t len)
 			ld_fail_at(c, line, col, "YAML: %s", problem);
 		break;
 	}
-	default:
+	default: {
+		const char *hint = at_tab(text, len, &ps->problem_mark)
+					   ? "; YAML indents with spaces, not tabs"
+					   : "";
+
 		if (ps->context != NULL)
 			ld_fail_at(c, ps->problem_mark.line + 1, ps->problem_mark.column + 1,
-				   "YAML syntax error: %s (%s at %zu:%zu)", problem, ps->context,
-				   ps->context_mark.line + 1, ps->context_mark.column + 1);
+				   "YAML syntax error: %s (%s at %zu:%zu%s)", problem, ps->context,
+				   ps->context_mark.line + 1, ps->context_mark.column + 1, hint);
 		else
 			ld_fail_at(c, ps->problem_mark.line + 1, ps->problem_mark.column + 1,
-				   "YAML syntax error: %s", problem);
+				   "YAML syntax error: %s%s", problem,
+				   hint[0] != '\0' ? " (YAML indents with spaces, not tabs)" : "");
 		break;
+	}
 	}
 }
 

@@ -14,25 +14,25 @@ extern "C" {
 #endif
 
 /* X(ENUM_SUFFIX, "name", "what it means") */
-#define INSP_REASONS(X)                                                                            \
-	X(RELEASE, "release", "message released")                                                  \
-	X(L2L4_NOT_UDP, "l2l4_not_udp", "not an IPv4/IPv6 UDP datagram (ARP, TCP, ICMP, ...)")     \
-	X(L2L4_NO_CHANNEL, "l2l4_no_channel", "no channel for this port/address/UDP port")         \
-	X(L2L4_FRAGMENT, "l2l4_fragment", "IP fragment")                                           \
-	X(L2L4_IP_OPTIONS, "l2l4_ip_options", "IPv4 options or IPv6 extension headers")            \
-	X(L2L4_BAD_CHECKSUM, "l2l4_bad_checksum", "IPv4 header or UDP checksum wrong")             \
-	X(L2L4_TRUNCATED, "l2l4_truncated", "headers or lengths past the end of the frame")        \
-	X(L2L4_OVERSIZE, "l2l4_oversize", "payload above the channel's max_size")                  \
-	X(NO_POLICY, "no_policy", "no policy loaded: fail closed")                                 \
-	X(MALFORMED_MESSAGE, "malformed_message", "the format's strict parse failed")              \
-	X(UNLABELLED, "unlabelled", "no security label")                                           \
-	X(BAD_LABEL, "bad_label", "a label that does not follow its grammar or names unknowns")    \
-	X(LABEL_CONFLICT, "label_conflict", "two label carriers disagree")                         \
-	X(OVER_CLASSIFIED, "over_classified", "classification above the destination's maximum")    \
-	X(NOT_RELEASABLE, "not_releasable", "a destination nation is not in Releasable-To")        \
-	X(MARKING_INCONSISTENT, "marking_inconsistent", "content marking above label or caveat")   \
-	X(PROHIBITED_CONTENT, "prohibited_content", "a prohibited term matched")                   \
-	X(STALE, "stale", "message validity expired")                                              \
+#define INSP_REASONS(X)                                                                          \
+	X(RELEASE, "release", "message released")                                                \
+	X(L2L4_NOT_UDP, "l2l4_not_udp", "not an IPv4/IPv6 UDP datagram (ARP, TCP, ICMP, ...)")   \
+	X(L2L4_NO_CHANNEL, "l2l4_no_channel", "no channel for this port/address/UDP port")       \
+	X(L2L4_FRAGMENT, "l2l4_fragment", "IP fragment")                                         \
+	X(L2L4_IP_OPTIONS, "l2l4_ip_options", "IPv4 options or IPv6 extension headers")          \
+	X(L2L4_BAD_CHECKSUM, "l2l4_bad_checksum", "IPv4 header or UDP checksum wrong")           \
+	X(L2L4_TRUNCATED, "l2l4_truncated", "headers or lengths past the end of the frame")      \
+	X(L2L4_OVERSIZE, "l2l4_oversize", "payload above the channel's max_size")                \
+	X(NO_POLICY, "no_policy", "no policy loaded: fail closed")                               \
+	X(MALFORMED_MESSAGE, "malformed_message", "the format's strict parse failed")            \
+	X(UNLABELLED, "unlabelled", "no security label")                                         \
+	X(BAD_LABEL, "bad_label", "a label that does not follow its grammar or names unknowns")  \
+	X(LABEL_CONFLICT, "label_conflict", "two label carriers disagree")                       \
+	X(OVER_CLASSIFIED, "over_classified", "classification above the destination's maximum")  \
+	X(NOT_RELEASABLE, "not_releasable", "a destination nation is not in Releasable-To")      \
+	X(MARKING_INCONSISTENT, "marking_inconsistent", "content marking above label or caveat") \
+	X(PROHIBITED_CONTENT, "prohibited_content", "a prohibited term matched")                 \
+	X(STALE, "stale", "message validity expired")                                            \
 	X(TX_FAILED, "tx_failed", "released but the egress queue refused it")
 
 enum insp_reason {

@@ -43,8 +43,7 @@ insp_time_parse(const uint8_t *s, uint32_t len, int64_t *ms_since_epoch)
 	int y, mo, d, h, mi, sec, ms = 0, tzh = 0, tzm = 0, sign = 1;
 	uint32_t i = 19;
 
-	if (len < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-	    s[16] != ':')
+	if (len < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
 		return -1;
 	if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
 	    digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &sec))

@@ -147,6 +147,16 @@ insp_utf8_copy_visible(uint8_t *out, const uint8_t *in, size_t len)
 
 	/* Copy runs between special characters with memcpy: the common case is one run. */
 	while (i < len) {
+		uint64_t block;
+
+		/* the special characters are all non-ASCII: skip ASCII 8 bytes at a time */
+		if (i + 8 <= len) {
+			memcpy(&block, in + i, 8);
+			if (!(block & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
 		uint8_t c = in[i];
 		int space;
 		size_t skip = (c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF)

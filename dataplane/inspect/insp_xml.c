@@ -14,25 +14,51 @@
 
 static const char xml_ns_uri[] = "http://www.w3.org/XML/1998/namespace";
 
+/* Character classes, one table lookup per byte on the hot loops. */
+enum {
+	C_SPACE = 1,	  /* S: space, tab, LF, CR */
+	C_NAME_START = 2, /* ASCII letters, '_', and every byte of a non-ASCII character */
+	C_NAME = 4,	  /* name start, digits, '-', '.' */
+	C_ATTR_STOP = 8,  /* needs a look in an attribute value: < & TAB LF CR */
+	C_TEXT_STOP = 16, /* ends a plain text chunk: < & ] */
+};
+
+static const uint8_t cls[256] = {
+	['\t'] = C_SPACE | C_ATTR_STOP,
+	['\n'] = C_SPACE | C_ATTR_STOP,
+	['\r'] = C_SPACE | C_ATTR_STOP,
+	[' '] = C_SPACE,
+	['<'] = C_ATTR_STOP | C_TEXT_STOP,
+	['&'] = C_ATTR_STOP | C_TEXT_STOP,
+	[']'] = C_TEXT_STOP,
+	['-'] = C_NAME,
+	['.'] = C_NAME,
+	['0' ... '9'] = C_NAME,
+	['A' ... 'Z'] = C_NAME_START | C_NAME,
+	['_'] = C_NAME_START | C_NAME,
+	['a' ... 'z'] = C_NAME_START | C_NAME,
+	[0x80 ... 0xFF] = C_NAME_START | C_NAME,
+};
+
 static inline int
 is_space(uint8_t c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	return cls[c] & C_SPACE;
 }
 
 static inline int
 is_name_start(uint8_t c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c >= 0x80;
+	return cls[c] & C_NAME_START;
 }
 
 static inline int
 is_name_char(uint8_t c)
 {
-	return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+	return cls[c] & C_NAME;
 }
 
-static int
+static inline int
 has_prefix(const struct insp_xml *x, const char *lit)
 {
 	size_t n = strlen(lit);
@@ -53,11 +79,34 @@ fail(struct insp_xml *x, size_t offset, const char *fmt, ...)
 	return INSP_XML_ERROR;
 }
 
-static void
+/*
+ * Hot loops work on local pointers: buf is a byte pointer, so the compiler must assume
+ * every store through it may change x->pos, and would reload it on every byte.
+ */
+static inline size_t
+span_class(const struct insp_xml *x, size_t pos, uint8_t mask)
+{
+	const uint8_t *p = x->buf + pos, *end = x->buf + x->len;
+
+	while (p < end && (cls[*p] & mask))
+		p++;
+	return (size_t)(p - x->buf);
+}
+
+static inline size_t
+span_not_class(const struct insp_xml *x, size_t pos, uint8_t mask)
+{
+	const uint8_t *p = x->buf + pos, *end = x->buf + x->len;
+
+	while (p < end && !(cls[*p] & mask))
+		p++;
+	return (size_t)(p - x->buf);
+}
+
+static inline void
 skip_space(struct insp_xml *x)
 {
-	while (x->pos < x->len && is_space(x->buf[x->pos]))
-		x->pos++;
+	x->pos = span_class(x, x->pos, C_SPACE);
 }
 
 /* Name with at most one colon; fills prefix ("" if none), local and the raw qname. */
@@ -69,17 +118,13 @@ parse_qname(struct insp_xml *x, struct insp_str *prefix, struct insp_str *local,
 
 	if (x->pos >= x->len || !is_name_start(x->buf[x->pos]))
 		return -1;
-	while (x->pos < x->len) {
-		uint8_t c = x->buf[x->pos];
-
-		if (c == ':') {
-			if (colon || x->pos + 1 >= x->len || !is_name_start(x->buf[x->pos + 1]))
-				return -1;
-			colon = x->pos;
-		} else if (!is_name_char(c)) {
+	for (;;) {
+		x->pos = span_class(x, x->pos, C_NAME);
+		if (x->pos >= x->len || x->buf[x->pos] != ':')
 			break;
-		}
-		x->pos++;
+		if (colon || x->pos + 1 >= x->len || !is_name_start(x->buf[x->pos + 1]))
+			return -1;
+		colon = x->pos++;
 	}
 	qname->p = x->buf + start;
 	qname->len = (uint32_t)(x->pos - start);
@@ -116,7 +161,8 @@ decode_ref(struct insp_xml *x)
 	static const struct {
 		const char *name;
 		uint8_t ch;
-	} predefined[] = {{"lt;", '<'}, {"gt;", '>'}, {"amp;", '&'}, {"quot;", '"'}, {"apos;", '\''}};
+	} predefined[] = {
+		{"lt;", '<'}, {"gt;", '>'}, {"amp;", '&'}, {"quot;", '"'}, {"apos;", '\''}};
 	size_t start = x->pos++;
 	uint8_t utf8[4];
 
@@ -149,7 +195,8 @@ decode_ref(struct insp_xml *x)
 			return fail(x, start, "xml: bad character reference"), -1;
 		x->pos++; /* ';' */
 		if (!insp_utf8_is_xml_char(cp))
-			return fail(x, start, "xml: character reference to a non-XML character"), -1;
+			return fail(x, start, "xml: character reference to a non-XML character"),
+			       -1;
 		if (arena_put(x, utf8, (size_t)insp_utf8_encode(cp, utf8)) < 0)
 			return fail(x, start, "xml: decode buffer full"), -1;
 		return 0;
@@ -236,8 +283,7 @@ parse_decl(struct insp_xml *x)
 }
 
 int
-insp_xml_init(struct insp_xml *x, const uint8_t *buf, size_t len, uint8_t *arena,
-	      size_t arena_cap)
+insp_xml_init(struct insp_xml *x, const uint8_t *buf, size_t len, uint8_t *arena, size_t arena_cap)
 {
 	x->buf = buf;
 	x->len = len;
@@ -272,13 +318,12 @@ parse_attr_value(struct insp_xml *x, struct insp_str *value)
 		return fail(x, start - 1, "xml: unterminated attribute value"), -1;
 	size_t stop = (size_t)(end - x->buf);
 
-	for (size_t i = start; i < stop; i++) {
-		uint8_t c = x->buf[i];
-
-		if (c == '<')
-			return fail(x, i, "xml: '<' in attribute value"), -1;
-		if (c == '&' || c == '\t' || c == '\n' || c == '\r')
-			plain = 0;
+	for (const uint8_t *p = x->buf + start, *e = x->buf + stop; p < e; p++) {
+		if (!(cls[*p] & C_ATTR_STOP))
+			continue;
+		if (*p == '<')
+			return fail(x, (size_t)(p - x->buf), "xml: '<' in attribute value"), -1;
+		plain = 0;
 	}
 	if (plain) {
 		value->p = x->buf + start;
@@ -408,8 +453,8 @@ parse_start_tag(struct insp_xml *x, struct insp_xml_event *ev)
 	if (x->depth == INSP_XML_MAX_DEPTH)
 		return fail(x, tag, "xml: nesting deeper than %d", INSP_XML_MAX_DEPTH);
 	if (lookup_ns(x, ev->prefix, &ev->ns) < 0)
-		return fail(x, tag, "xml: namespace prefix '%.*s' not declared", (int)ev->prefix.len,
-			    (const char *)ev->prefix.p);
+		return fail(x, tag, "xml: namespace prefix '%.*s' not declared",
+			    (int)ev->prefix.len, (const char *)ev->prefix.p);
 	for (uint32_t i = 0; i < ev->n_attrs; i++) {
 		struct insp_str uri;
 		const struct insp_xml_attr *a = &ev->attrs[i];
@@ -506,7 +551,8 @@ parse_text(struct insp_xml *x, struct insp_xml_event *ev, int *blank)
 				continue;
 			}
 			if (has_prefix(x, "<!"))
-				return fail(x, x->pos, "xml: markup declarations (DOCTYPE, ...) not allowed");
+				return fail(x, x->pos,
+					    "xml: markup declarations (DOCTYPE, ...) not allowed");
 			break;
 		}
 		if (c == '&') {
@@ -518,13 +564,24 @@ parse_text(struct insp_xml *x, struct insp_xml_event *ev, int *blank)
 				*blank = is_space(x->arena[i]);
 			continue;
 		}
-		if (c == '>' && x->pos >= 2 && x->buf[x->pos - 1] == ']' && x->buf[x->pos - 2] == ']')
-			return fail(x, x->pos - 2, "xml: ']]>' in text");
-		if (*blank && !is_space(c))
+		if (c == ']') {
+			if (x->pos + 2 < x->len && x->buf[x->pos + 1] == ']' &&
+			    x->buf[x->pos + 2] == '>')
+				return fail(x, x->pos, "xml: ']]>' in text");
 			*blank = 0;
-		if (arena_put(x, &c, 1) < 0)
-			return fail(x, x->pos, "xml: decode buffer full");
-		x->pos++;
+			if (arena_put(x, &c, 1) < 0)
+				return fail(x, x->pos, "xml: decode buffer full");
+			x->pos++;
+			continue;
+		}
+		/* a plain chunk up to the next < & ] is copied in one go */
+		size_t chunk = x->pos;
+
+		x->pos = span_not_class(x, chunk, C_TEXT_STOP);
+		if (*blank && span_class(x, chunk, C_SPACE) < x->pos)
+			*blank = 0;
+		if (arena_put(x, x->buf + chunk, x->pos - chunk) < 0)
+			return fail(x, chunk, "xml: decode buffer full");
 	}
 	ev->type = INSP_XML_TEXT;
 	ev->depth = x->depth;
@@ -558,13 +615,18 @@ insp_xml_next(struct insp_xml *x, struct insp_xml_event *ev)
 				continue;
 			}
 			if (has_prefix(x, "<!"))
-				return ev->type = fail(x, x->pos, "xml: DOCTYPE/markup declarations not allowed");
+				return ev->type =
+					       fail(x, x->pos,
+						    "xml: DOCTYPE/markup declarations not allowed");
 			if (has_prefix(x, "<?"))
-				return ev->type = fail(x, x->pos, "xml: processing instruction not allowed");
+				return ev->type = fail(x, x->pos,
+						       "xml: processing instruction not allowed");
 			if (has_prefix(x, "</"))
-				return ev->type = fail(x, x->pos, "xml: end tag outside the root element");
+				return ev->type = fail(x, x->pos,
+						       "xml: end tag outside the root element");
 			if (x->buf[x->pos] != '<')
-				return ev->type = fail(x, x->pos, "xml: text outside the root element");
+				return ev->type = fail(x, x->pos,
+						       "xml: text outside the root element");
 			if (x->root_seen)
 				return ev->type = fail(x, x->pos, "xml: second root element");
 			return ev->type = parse_start_tag(x, ev);
@@ -577,7 +639,8 @@ insp_xml_next(struct insp_xml *x, struct insp_xml_event *ev)
 			if (has_prefix(x, "</"))
 				return ev->type = parse_end_tag(x, ev);
 			if (has_prefix(x, "<?"))
-				return ev->type = fail(x, x->pos, "xml: processing instruction not allowed");
+				return ev->type = fail(x, x->pos,
+						       "xml: processing instruction not allowed");
 			return ev->type = parse_start_tag(x, ev);
 		}
 		int blank;

@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -52,9 +53,9 @@ struct insp_str {
 struct insp_xml_attr {
 	struct insp_str prefix; /**< "" if none */
 	struct insp_str local;
-	struct insp_str value;	/**< decoded, attribute-value normalised */
-	uint32_t offset;	/**< of the attribute name in the input */
-	uint8_t is_ns_decl;	/**< an xmlns or xmlns:p declaration */
+	struct insp_str value; /**< decoded, attribute-value normalised */
+	uint32_t offset;       /**< of the attribute name in the input */
+	uint8_t is_ns_decl;    /**< an xmlns or xmlns:p declaration */
 };
 
 struct insp_xml_event {
@@ -113,16 +114,13 @@ int insp_xml_init(struct insp_xml *x, const uint8_t *buf, size_t len, uint8_t *a
 /** Next event; after INSP_XML_EOF or INSP_XML_ERROR it keeps returning the same. */
 enum insp_xml_ev insp_xml_next(struct insp_xml *x, struct insp_xml_event *ev);
 
-/** Compare a string with a NUL-terminated literal. */
+/** Compare a string with a NUL-terminated literal (length first: literals fold to constants). */
 static inline int
 insp_str_eq(struct insp_str s, const char *lit)
 {
-	uint32_t i = 0;
+	size_t n = strlen(lit);
 
-	for (; i < s.len; i++)
-		if (lit[i] == '\0' || (uint8_t)lit[i] != s.p[i])
-			return 0;
-	return lit[i] == '\0';
+	return s.len == n && memcmp(s.p, lit, n) == 0;
 }
 
 #ifdef __cplusplus

@@ -57,11 +57,11 @@ struct counter {
 
 static unsigned int n_diff;
 
-#define DIFF(...)                                                                                  \
-	do {                                                                                       \
-		n_diff++;                                                                          \
-		printf(__VA_ARGS__);                                                               \
-		printf("\n");                                                                      \
+#define DIFF(...)                    \
+	do {                         \
+		n_diff++;            \
+		printf(__VA_ARGS__); \
+		printf("\n");        \
 	} while (0)
 
 static int
@@ -164,8 +164,9 @@ read_expect(const char *path, struct expect **out, uint32_t *n_out)
 		memset(&e[n], 0, sizeof(e[n]));
 		if (sscanf(line, "%" SCNu32 " %63s %47s %" SCNu32, &e[n].index, e[n].channel,
 			   e[n].reason, &e[n].payload_len) != 4) {
-			fprintf(stderr, "check_golden: %s:%u: want '<index> <channel> <reason> "
-					"<payload_len>'\n",
+			fprintf(stderr,
+				"check_golden: %s:%u: want '<index> <channel> <reason> "
+				"<payload_len>'\n",
 				path, line_no);
 			goto fail;
 		}
@@ -265,16 +266,16 @@ fmt_ip(char *s, size_t n, uint8_t version, const uint8_t *a)
 		 a[13], a[14], a[15]);
 }
 
-#define WANT_U(where, field, got, want)                                                            \
-	do {                                                                                       \
-		if ((uint64_t)(got) != (uint64_t)(want))                                           \
-			DIFF("%s: %s: got %" PRIu64 ", want %" PRIu64, where, field,               \
-			     (uint64_t)(got), (uint64_t)(want));                                   \
+#define WANT_U(where, field, got, want)                                              \
+	do {                                                                         \
+		if ((uint64_t)(got) != (uint64_t)(want))                             \
+			DIFF("%s: %s: got %" PRIu64 ", want %" PRIu64, where, field, \
+			     (uint64_t)(got), (uint64_t)(want));                     \
 	} while (0)
 
 static void
-want_bytes(const char *where, const char *field, const uint8_t *got, const uint8_t *want,
-	   size_t n, int kind, uint8_t version)
+want_bytes(const char *where, const char *field, const uint8_t *got, const uint8_t *want, size_t n,
+	   int kind, uint8_t version)
 {
 	char g[64], w[64];
 
@@ -305,8 +306,7 @@ dest_matches(const struct frame *fr, const struct insp_egress *e)
 
 /* Check one output frame against its channel's egress and the payload it should carry. */
 static void
-check_headers(const char *where, const struct frame *fr, const struct insp_egress *e,
-	      uint32_t plen)
+check_headers(const char *where, const struct frame *fr, const struct insp_egress *e, uint32_t plen)
 {
 	const uint8_t *p = fr->data;
 	uint32_t hl = e->dst.version == 4 ? 42 : 62, l3 = 14, l4 = hl - 8;
@@ -394,8 +394,7 @@ counter_get(struct counter **c, uint32_t *n, uint32_t *cap, const char *key)
 }
 
 static int
-check_stats(const char *path, const struct expect *ex, uint32_t n_ex, uint32_t n_in,
-	    uint32_t n_out)
+check_stats(const char *path, const struct expect *ex, uint32_t n_ex, uint32_t n_in, uint32_t n_out)
 {
 	struct counter *c = NULL;
 	uint32_t n = 0, cap = 0, i, line_no = 0, n_release = 0;
@@ -468,8 +467,7 @@ main(int argc, char **argv)
 	size_t len;
 
 	if (argc != 6) {
-		fprintf(stderr,
-			"usage: %s IN.pcap IN.expect OUT.pcap STATS.txt POLICY.yaml\n",
+		fprintf(stderr, "usage: %s IN.pcap IN.expect OUT.pcap STATS.txt POLICY.yaml\n",
 			argv[0]);
 		return 1;
 	}

@@ -12,11 +12,12 @@ if [ $# -ne 5 ]; then
 	echo "usage: $0 GUARDD GEN_TRAFFIC CHECK_GOLDEN REPO_ROOT SCRATCH_DIR" >&2
 	exit 2
 fi
-guardd=$1
-gen=$2
-check=$3
-root=$4
-dir=$5
+# meson passes paths relative to the build directory; the run happens in $dir.
+guardd=$(realpath "$1")
+gen=$(realpath "$2")
+check=$(realpath "$3")
+root=$(realpath "$4")
+dir=$(realpath -m "$5")
 prefix=guard-golden-$$
 policy=$root/rules/sample-policy.yaml
 

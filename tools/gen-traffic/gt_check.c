@@ -104,8 +104,9 @@ hit(struct gt_check_result *r, const char *what)
 		(void)gt_fmt(r->first_hit, sizeof(r->first_hit), "%s", what); /* may truncate */
 }
 
-void
-gt_check_text(const uint8_t *t, size_t n, struct gt_check_result *r)
+/* Count terms and markings in one decoded scan unit. */
+static void
+check_text(const uint8_t *t, size_t n, struct gt_check_result *r)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!is_word(t[i]) || (i > 0 && is_word(t[i - 1])))
@@ -248,8 +249,17 @@ static void
 fail(struct gt_check_result *r, size_t at, const char *why)
 {
 	if (r->wellformed)
-		(void)gt_fmt(r->error, sizeof(r->error), "offset %zu: %s", at, why); /* may truncate */
+		(void)gt_fmt(r->error, sizeof(r->error), "offset %zu: %s", at,
+			     why); /* may truncate */
 	r->wellformed = false;
+}
+
+/* fail() for parsers that return the next offset: 0 means "stop". */
+static size_t
+fail_at(struct gt_check_result *r, size_t at, const char *why)
+{
+	fail(r, at, why);
+	return 0;
 }
 
 static void
@@ -262,7 +272,7 @@ scan_unit(const uint8_t *s, size_t n, size_t at, struct gt_check_result *r)
 		fail(r, at, "bad character or entity reference");
 		return;
 	}
-	gt_check_text(dec, dn, r);
+	check_text(dec, dn, r);
 }
 
 static size_t
@@ -305,9 +315,9 @@ start_tag(const uint8_t *m, size_t len, size_t i, struct span *stack, unsigned *
 	bool in_label;
 
 	if (nl == 0)
-		return fail(r, i, "bad element name"), 0;
+		return fail_at(r, i, "bad element name");
 	if (*depth == 0 && (*roots)++ > 0)
-		return fail(r, i, "second root element"), 0;
+		return fail_at(r, i, "second root element");
 	if (*label_depth == 0 && local_is(name.p, nl, "originatorConfidentialityLabel"))
 		*label_depth = *depth + 1;
 	in_label = *label_depth != 0;
@@ -322,7 +332,7 @@ start_tag(const uint8_t *m, size_t len, size_t i, struct span *stack, unsigned *
 			i++;
 		if (i < len && m[i] == '>') {
 			if (*depth >= MAX_DEPTH)
-				return fail(r, i, "too deep"), 0;
+				return fail_at(r, i, "too deep");
 			stack[(*depth)++] = name;
 			return i + 1;
 		}
@@ -333,21 +343,21 @@ start_tag(const uint8_t *m, size_t len, size_t i, struct span *stack, unsigned *
 		}
 		an = name_len(m + i, len - i);
 		if (an == 0 || i + an + 1 >= len || m[i + an] != '=')
-			return fail(r, i, "bad attribute"), 0;
+			return fail_at(r, i, "bad attribute");
 		for (unsigned k = 0; k < na; k++)
 			if (attrs[k].n == an && memcmp(attrs[k].p, m + i, an) == 0)
-				return fail(r, i, "duplicate attribute"), 0;
+				return fail_at(r, i, "duplicate attribute");
 		if (na >= MAX_ATTRS)
-			return fail(r, i, "too many attributes"), 0;
+			return fail_at(r, i, "too many attributes");
 		attrs[na].p = m + i;
 		attrs[na++].n = an;
 		q = m[i + an + 1];
 		if (q != '"' && q != '\'')
-			return fail(r, i, "unquoted attribute"), 0;
+			return fail_at(r, i, "unquoted attribute");
 		v = m + i + an + 2;
 		end = memchr(v, q, len - (size_t)(v - m));
 		if (end == NULL || memchr(v, '<', (size_t)(end - v)) != NULL)
-			return fail(r, i, "unterminated attribute value"), 0;
+			return fail_at(r, i, "unterminated attribute value");
 		/* the root's access attribute and the whole 4774 label are label carriers */
 		if (!in_label && !(*depth == 0 && an == 6 && memcmp(m + i, "access", 6) == 0))
 			scan_unit(v, (size_t)(end - v), i, r);

@@ -27,10 +27,4 @@ struct gt_check_result {
 /** Walk and scan @p len bytes of @p msg. */
 void gt_check_cot(const uint8_t *msg, size_t len, struct gt_check_result *r);
 
-/**
- * Scan one decoded text for terms and markings (adds to @p r's counters). Exposed so the
- * scenario code can test a candidate text before using it.
- */
-void gt_check_text(const uint8_t *text, size_t len, struct gt_check_result *r);
-
 #endif

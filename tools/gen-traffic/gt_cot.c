@@ -245,6 +245,18 @@ detail(struct gt_buf *b, const struct gt_cot *c)
 	gt_buf_puts(b, "<detail>");
 	if (!c->labels_last)
 		labels(b, c);
+	if (c->lean && c->kind != GT_KIND_CHAT) {
+		/* what a terse gateway or sensor feed sends: who, and where it is heading */
+		contact(b, c, false);
+		if (c->kind == GT_KIND_PLI || c->kind == GT_KIND_VEHICLE || c->kind == GT_KIND_AIR)
+			group_status_track(b, c, false);
+		if (c->remarks_xml != NULL && c->remarks_xml[0] != '\0')
+			remarks(b, c);
+		if (c->labels_last)
+			labels(b, c);
+		gt_buf_puts(b, "</detail>");
+		return;
+	}
 	switch (c->kind) {
 	case GT_KIND_PLI:
 	case GT_KIND_VEHICLE:

@@ -54,6 +54,7 @@ struct gt_cot {
 	bool single_quotes; /**< attribute quote character ' instead of " */
 	bool xml_decl;	    /**< start with <?xml version=... encoding='UTF-8' standalone=...?> */
 	bool detail_first;  /**< <detail> before <point> (allowed, rarely seen) */
+	bool lean;	    /**< minimal <detail> (contact, track): small frames */
 	const char *uid;
 	const char *type;
 	const char *how;

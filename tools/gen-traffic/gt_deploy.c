@@ -43,24 +43,34 @@ const struct gt_class gt_classes[] = {
 const unsigned gt_n_classes = sizeof(gt_classes) / sizeof(gt_classes[0]);
 
 const char *const gt_prohibited_literals[] = {
-	"operation nightfall",	  "blue sentinel",     "project aurora",
-	"source handler",	  "agent cobalt",      "exercise iron veil",
-	"sigint intercept",	  "human source",      "crypto key",
-	"frequency plan",	  "nuclear release",   "special access program",
-	"cover name",		  "safe house",	       "black ledger",
-	"red meridian",		  "task force raven",  "silent harbour",
-	"glass falcon",		  "deep current",
+	"operation nightfall", "blue sentinel",	     "project aurora",	 "source handler",
+	"agent cobalt",	       "exercise iron veil", "sigint intercept", "human source",
+	"crypto key",	       "frequency plan",     "nuclear release",	 "special access program",
+	"cover name",	       "safe house",	     "black ledger",	 "red meridian",
+	"task force raven",    "silent harbour",     "glass falcon",	 "deep current",
 };
 const unsigned gt_n_prohibited_literals =
 	sizeof(gt_prohibited_literals) / sizeof(gt_prohibited_literals[0]);
 
 const struct gt_marking gt_markings[] = {
-	{"NATO RESTRICTED", 1},	      {"NATO CONFIDENTIAL", 2},	  {"NATO SECRET", 3},
-	{"COSMIC TOP SECRET", 4},     {"UK OFFICIAL-SENSITIVE", 1}, {"UK SECRET", 3},
-	{"UK TOP SECRET", 4},	      {"US CONFIDENTIAL", 2},	  {"US SECRET", 3},
-	{"US TOP SECRET", 4},	      {"VS-VERTRAULICH", 2},	  {"STRENG GEHEIM", 4},
-	{"DIFFUSION RESTREINTE", 1},  {"TRES SECRET", 4},	  {"NOFORN", -1},
-	{"UK EYES ONLY", -1},	      {"AUSTEO", -1},		  {"CAN EYES ONLY", -1},
+	{"NATO RESTRICTED", 1},
+	{"NATO CONFIDENTIAL", 2},
+	{"NATO SECRET", 3},
+	{"COSMIC TOP SECRET", 4},
+	{"UK OFFICIAL-SENSITIVE", 1},
+	{"UK SECRET", 3},
+	{"UK TOP SECRET", 4},
+	{"US CONFIDENTIAL", 2},
+	{"US SECRET", 3},
+	{"US TOP SECRET", 4},
+	{"VS-VERTRAULICH", 2},
+	{"STRENG GEHEIM", 4},
+	{"DIFFUSION RESTREINTE", 1},
+	{"TRES SECRET", 4},
+	{"NOFORN", -1},
+	{"UK EYES ONLY", -1},
+	{"AUSTEO", -1},
+	{"CAN EYES ONLY", -1},
 	{"FVEY EYES ONLY", -1},
 };
 const unsigned gt_n_markings = sizeof(gt_markings) / sizeof(gt_markings[0]);

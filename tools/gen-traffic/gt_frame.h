@@ -72,9 +72,8 @@ size_t gt_frame_udp(const struct gt_l2 *l2, const struct gt_ip *ip, const struct
  * of the segment, over an IP pseudo header too when @p pseudo is set.
  * @return the frame length, or 0 if it does not fit.
  */
-size_t gt_frame_ip(const struct gt_l2 *l2, const struct gt_ip *ip, uint8_t proto,
-		   const uint8_t *l4, size_t l4len, int csum_at, bool pseudo, uint8_t *out,
-		   size_t cap);
+size_t gt_frame_ip(const struct gt_l2 *l2, const struct gt_ip *ip, uint8_t proto, const uint8_t *l4,
+		   size_t l4len, int csum_at, bool pseudo, uint8_t *out, size_t cap);
 
 /**
  * Build an ARP request (who-has @p target_ip, tell @p sender_ip) from @p l2->src to

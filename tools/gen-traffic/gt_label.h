@@ -14,7 +14,7 @@
 
 #include "gt_buf.h"
 
-#define GT_LABEL_MAX_CODES 12
+#define GT_LABEL_MAX_CODES	 12
 #define GT_LABEL_MAX_RESTRICTIVE 2
 
 struct gt_label {

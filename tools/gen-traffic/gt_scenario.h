@@ -20,23 +20,23 @@
  * X(ENUM, "name", variants) in decision order. The names are the guard's stable reason
  * names (INSP_REASONS in dataplane/inspect/insp_reason.h): keep them equal.
  */
-#define GT_REASONS(X)                                                                              \
-	X(RELEASE, "release", 1)                                                                   \
-	X(L2L4_NOT_UDP, "l2l4_not_udp", 5)                                                         \
-	X(L2L4_NO_CHANNEL, "l2l4_no_channel", 4)                                                   \
-	X(L2L4_FRAGMENT, "l2l4_fragment", 3)                                                       \
-	X(L2L4_IP_OPTIONS, "l2l4_ip_options", 3)                                                   \
-	X(L2L4_TRUNCATED, "l2l4_truncated", 4)                                                     \
-	X(L2L4_BAD_CHECKSUM, "l2l4_bad_checksum", 4)                                               \
-	X(L2L4_OVERSIZE, "l2l4_oversize", 2)                                                       \
-	X(MALFORMED_MESSAGE, "malformed_message", 8)                                               \
-	X(UNLABELLED, "unlabelled", 2)                                                             \
-	X(BAD_LABEL, "bad_label", 9)                                                               \
-	X(LABEL_CONFLICT, "label_conflict", 4)                                                     \
-	X(OVER_CLASSIFIED, "over_classified", 4)                                                   \
-	X(NOT_RELEASABLE, "not_releasable", 7)                                                     \
-	X(MARKING_INCONSISTENT, "marking_inconsistent", 6)                                         \
-	X(PROHIBITED_CONTENT, "prohibited_content", 11)                                            \
+#define GT_REASONS(X)                                      \
+	X(RELEASE, "release", 1)                           \
+	X(L2L4_NOT_UDP, "l2l4_not_udp", 5)                 \
+	X(L2L4_NO_CHANNEL, "l2l4_no_channel", 4)           \
+	X(L2L4_FRAGMENT, "l2l4_fragment", 3)               \
+	X(L2L4_IP_OPTIONS, "l2l4_ip_options", 3)           \
+	X(L2L4_TRUNCATED, "l2l4_truncated", 4)             \
+	X(L2L4_BAD_CHECKSUM, "l2l4_bad_checksum", 4)       \
+	X(L2L4_OVERSIZE, "l2l4_oversize", 2)               \
+	X(MALFORMED_MESSAGE, "malformed_message", 8)       \
+	X(UNLABELLED, "unlabelled", 2)                     \
+	X(BAD_LABEL, "bad_label", 9)                       \
+	X(LABEL_CONFLICT, "label_conflict", 4)             \
+	X(OVER_CLASSIFIED, "over_classified", 4)           \
+	X(NOT_RELEASABLE, "not_releasable", 7)             \
+	X(MARKING_INCONSISTENT, "marking_inconsistent", 6) \
+	X(PROHIBITED_CONTENT, "prohibited_content", 11)    \
 	X(STALE, "stale", 3)
 
 enum gt_reason {
@@ -67,14 +67,20 @@ struct gt_frame_out {
 	const char *variant; /**< short description of the variant */
 };
 
-/** Generator state: the random stream, the clock and the sender population. */
+struct gt_msg; /* the message being assembled (private to gt_scenario.c) */
+
+/** Generator state: the random stream, the sender population and a work area. */
 struct gt_gen {
 	struct gt_rng rng;
 	struct gt_sender senders[GT_SENDERS];
+	struct gt_msg *msg;
 };
 
-/** Seed @p g and create the senders. @return 0, -1 on an internal error. */
+/** Seed @p g, create the senders, allocate the work area. @return 0, -1 (out of memory). */
 int gt_gen_init(struct gt_gen *g, uint64_t seed);
+
+/** Release what gt_gen_init() allocated. */
+void gt_gen_fini(struct gt_gen *g);
 
 /**
  * Generate one frame expected to be decided @p r, variant @p variant (taken modulo the

@@ -5,30 +5,33 @@
 #include "gt_sender.h"
 
 static const char *const callsign_words[] = {
-	"VIPER",   "HAWK",   "BADGER", "LANCER",  "WOLF",	  "TITAN",   "ORCA",
-	"JACKAL",  "BISON",  "MUSTANG", "KESTREL", "OSPREY",  "RHINO",   "STORM",
-	"ARCHER",  "GHOST",  "HUNTER", "BULLDOG", "COUGAR",  "DAGGER",  "EAGLE",
-	"GRIZZLY", "HORNET", "MAVERICK", "NOMAD",  "PANTHER", "SABRE",   "TALON",
-	"TROJAN",  "WARDOG", "ZULU",   "BRAVO",   "CHARLIE", "KILO",    "LIMA",
+	"VIPER",   "HAWK",   "BADGER",	 "LANCER",  "WOLF",    "TITAN",	 "ORCA",
+	"JACKAL",  "BISON",  "MUSTANG",	 "KESTREL", "OSPREY",  "RHINO",	 "STORM",
+	"ARCHER",  "GHOST",  "HUNTER",	 "BULLDOG", "COUGAR",  "DAGGER", "EAGLE",
+	"GRIZZLY", "HORNET", "MAVERICK", "NOMAD",   "PANTHER", "SABRE",	 "TALON",
+	"TROJAN",  "WARDOG", "ZULU",	 "BRAVO",   "CHARLIE", "KILO",	 "LIMA",
 };
 
 static const char *const groups[] = {
-	"Cyan", "White",  "Yellow", "Orange", "Magenta", "Red",	     "Maroon",
-	"Purple", "Dark Blue", "Blue", "Teal", "Green", "Dark Green", "Brown",
+	"Cyan",	  "White",     "Yellow", "Orange", "Magenta", "Red",	    "Maroon",
+	"Purple", "Dark Blue", "Blue",	 "Teal",   "Green",   "Dark Green", "Brown",
 };
 
 static const char *const roles[] = {
-	"Team Member", "Team Member", "Team Member", "Team Lead", "HQ",
-	"Sniper",      "Medic",	      "Forward Observer", "RTO", "K9",
+	"Team Member", "Team Member", "Team Member",	  "Team Lead", "HQ",
+	"Sniper",      "Medic",	      "Forward Observer", "RTO",       "K9",
 };
 
 static const char *const android_devices[] = {
-	"SAMSUNG SM-G998U", "SAMSUNG SM-S908U", "SAMSUNG SM-G781V", "GOOGLE PIXEL 7",
-	"SONIM XP10",	    "KYOCERA E6920",
+	"SAMSUNG SM-G998U", "SAMSUNG SM-S908U", "SAMSUNG SM-G781V",
+	"GOOGLE PIXEL 7",   "SONIM XP10",	"KYOCERA E6920",
 };
 
 static const char *const windows_devices[] = {
-	"LENOVO 20XW0055UK", "DELL LATITUDE 5430 RUGGED", "PANASONIC FZ-55", "GETAC V110",
+	"LENOVO 20XW0055UK",
+	"DELL LATITUDE 5430 RUGGED",
+	"PANASONIC FZ-55",
+	"GETAC V110",
 };
 
 static const char *const android_os[] = {"30", "31", "33", "34"};
@@ -38,7 +41,7 @@ static const char *const atak_versions[] = {
 	"5.2.0.4 (1f0e3a2c).1726000000-MIL",
 };
 static const char *const windows_os[] = {"Microsoft Windows 10 Enterprise",
-					  "Microsoft Windows 11 Pro"};
+					 "Microsoft Windows 11 Pro"};
 static const char *const wintak_versions[] = {"5.1.0.69", "5.2.0.155"};
 static const char *const ios_devices[] = {"iPhone", "iPad"};
 static const char *const ios_os[] = {"17.4.1", "17.6", "18.1"};
@@ -85,7 +88,8 @@ profile(struct gt_rng *r, struct gt_sender *s)
 		return gt_fmt(s->uid, sizeof(s->uid), "S-1-5-21-%u-%u-%u-%u",
 			      gt_rng_range(r, 1000000000u, 4000000000u),
 			      gt_rng_range(r, 1000000000u, 4000000000u),
-			      gt_rng_range(r, 1000000000u, 4000000000u), gt_rng_range(r, 1001, 9999));
+			      gt_rng_range(r, 1000000000u, 4000000000u),
+			      gt_rng_range(r, 1001, 9999));
 	} else {
 		s->client = GT_CLIENT_ITAK;
 		s->device = GT_PICK(r, ios_devices);

@@ -11,14 +11,14 @@
  * two sentences can ever join into a match. --policy-check verifies the output.
  */
 static const char *const places[] = {
-	"Suwałki",    "Kaunas",	  "Tartu", "Rīga",	 "Daugavpils", "Augustów", "Ełk",
-	"Marijampolė", "Valga",	  "Pärnu", "Šiauliai", "Białystok",  "Võru",	   "Jelgava",
-	"Narva",      "Alytus",	  "Cēsis", "Panevėžys",
+	"Suwałki", "Kaunas",	  "Tartu", "Rīga",   "Daugavpils", "Augustów",
+	"Ełk",	   "Marijampolė", "Valga", "Pärnu",  "Šiauliai",   "Białystok",
+	"Võru",	   "Jelgava",	  "Narva", "Alytus", "Cēsis",	   "Panevėžys",
 };
 
 static const char *const routes[] = {"E67", "A4", "MSR AMBER", "ASR COPPER", "ROUTE 12", "E77"};
-static const char *const directions[] = {"north", "south", "east", "west", "north-east",
-					 "south-west"};
+static const char *const directions[] = {"north", "south",	"east",
+					 "west",  "north-east", "south-west"};
 static const char *const phase_lines[] = {"ONYX", "GRANITE", "BASALT", "QUARTZ"};
 
 static void
@@ -84,8 +84,8 @@ gt_text_sentence(struct gt_rng *r, struct gt_buf *b)
 		say(b, "Civilians gathering near the market square in %s.", p);
 		break;
 	case 8:
-		say(b, "Power outage reported in %s since %02u:%02u local.", p,
-		    gt_rng_below(r, 24), gt_rng_below(r, 60));
+		say(b, "Power outage reported in %s since %02u:%02u local.", p, gt_rng_below(r, 24),
+		    gt_rng_below(r, 60));
 		break;
 	case 9:
 		say(b, "Casualty collection point moved to grid 34UDC %05u %05u.",
@@ -274,12 +274,17 @@ void
 gt_text_wrap(struct gt_rng *r, const char *phrase_xml, struct gt_buf *b)
 {
 	static const char *const pre[] = {
-		"Update: ", "Per the briefing, ", "Reminder, ", "Note for all teams: ",
+		"Update: ",
+		"Per the briefing, ",
+		"Reminder, ",
+		"Note for all teams: ",
 		"Correction to last report, ",
 	};
 	static const char *const post[] = {
-		" applies to this report.", " is noted for the next shift.",
-		" was mentioned at the checkpoint.", " remains in effect.",
+		" applies to this report.",
+		" is noted for the next shift.",
+		" was mentioned at the checkpoint.",
+		" remains in effect.",
 	};
 
 	sep(b);

@@ -123,10 +123,10 @@ sink=(--vdev "net_null0,no-rx=1")
 stdbuf -o0 -e0 dpdk-testpmd -l 0,1 --main-lcore 1 --no-pci --in-memory \
 	--file-prefix "$tp_prefix" -m 256 \
 	--vdev "net_pcap0,rx_pcap=$pcap" \
-	--vdev "net_memif0,role=server,id=0,socket=$sock_a,socket-abstract=no" \
-	--vdev "net_memif1,role=server,id=0,socket=$sock_b,socket-abstract=no" \
+	--vdev "net_memif0,role=server,id=0,socket=$sock_a,socket-abstract=no,bsize=9216" \
+	--vdev "net_memif1,role=server,id=0,socket=$sock_b,socket-abstract=no,bsize=9216" \
 	"${sink[@]}" \
-	-- -i --total-num-mbufs=16384 --nb-cores=1 --no-flush-rx \
+	-- -i --total-num-mbufs=8192 --mbuf-size=9344 --nb-cores=1 --no-flush-rx \
 	<"$fifo" >"$tp_log" 2>&1 &
 tp_pid=$!
 exec {tp_fd}>"$fifo"
@@ -162,13 +162,13 @@ tp_cmd 'set fwd io retry'
 tp_cmd 'set burst tx delay 1 retry 1000000'
 
 # ---- the guard (or a testpmd standing in for it) -----------------------------------------
-memif_clients=(--vdev "net_memif0,role=client,id=0,socket=$sock_a,socket-abstract=no"
-	--vdev "net_memif1,role=client,id=0,socket=$sock_b,socket-abstract=no")
+memif_clients=(--vdev "net_memif0,role=client,id=0,socket=$sock_a,socket-abstract=no,bsize=9216"
+	--vdev "net_memif1,role=client,id=0,socket=$sock_b,socket-abstract=no,bsize=9216")
 if ((standin)); then
 	printf 'set fwd io retry\nset burst tx delay 1 retry 1000000\n' >"$rundir/standin.cmds"
 	dpdk-testpmd -l 0,1 --no-pci --in-memory --file-prefix "$gd_prefix" -m 256 \
 		"${memif_clients[@]}" \
-		-- --total-num-mbufs=16384 --nb-cores=1 --cmdline-file="$rundir/standin.cmds" \
+		-- --total-num-mbufs=8192 --mbuf-size=9344 --nb-cores=1 --cmdline-file="$rundir/standin.cmds" \
 		--stats-period=3600 </dev/null >"$gd_log" 2>&1 &
 else
 	# testpmd polls on core 0 and idles its main lcore on core 1; guardd's main lcore goes
@@ -206,12 +206,12 @@ if ((standin)); then
 		tp_cmd 'show port stats all'
 		now=$(tp_output 'show port stats all' | awk '/RX-packets:/ { printf "%s ", $2 }')
 		if [[ $now == "$last" && $now != "0 0 0 0 " ]]; then
-			((++still >= idle_exit * 10)) && break
+			((++still >= idle_exit * 2)) && break
 		else
 			still=0 last=$now
 		fi
 		((SECONDS < deadline)) || fail "replay not finished within $timeout s" "$tp_log"
-		sleep 0.1
+		sleep 0.5
 	done
 	# Stop the stand-in while its memif peer is still there (it crashes on the way out
 	# otherwise), then forget it: its exit status says nothing about the replay.
