@@ -25,7 +25,8 @@ extern "C" {
 #include "insp_policy_load.h"
 }
 
-namespace {
+namespace
+{
 
 struct Corpus {
 	insp_policy *policy = nullptr;
@@ -117,8 +118,9 @@ BM_classify(benchmark::State &state)
 	for (auto _ : state) {
 		const std::string &f = c.frames[i++ % c.frames.size()];
 		insp_flow flow;
-		benchmark::DoNotOptimize(insp_net_classify(
-			c.policy, 0, reinterpret_cast<const uint8_t *>(f.data()), f.size(), 0, &flow));
+		benchmark::DoNotOptimize(
+			insp_net_classify(c.policy, 0, reinterpret_cast<const uint8_t *>(f.data()),
+					  f.size(), 0, &flow));
 		bytes += f.size();
 	}
 	state.SetItemsProcessed(state.iterations());
@@ -161,9 +163,10 @@ BM_inspect_released(benchmark::State &state)
 	for (auto _ : state) {
 		const auto &m = c.released[i++ % c.released.size()];
 		insp_result res;
-		benchmark::DoNotOptimize(insp_inspect(c.policy, c.scratch, m.first,
-						      reinterpret_cast<const uint8_t *>(m.second.data()),
-						      m.second.size(), c.now_ms, &res));
+		benchmark::DoNotOptimize(
+			insp_inspect(c.policy, c.scratch, m.first,
+				     reinterpret_cast<const uint8_t *>(m.second.data()),
+				     m.second.size(), c.now_ms, &res));
 		bytes += m.second.size();
 	}
 	state.SetItemsProcessed(state.iterations());
