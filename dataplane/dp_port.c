@@ -75,20 +75,29 @@ dp_pools_create(struct dp_ports *pp, const unsigned int *workers, uint16_t n_wor
 	return 0;
 }
 
-/* MTU that lets a --max-msg payload in, bounded by what the device allows. */
+/*
+ * MTU that lets a --max-msg payload in, bounded by what the device allows: both max_mtu and
+ * max_rx_pktlen count (memif reports max_mtu 65535 but a 1518-byte frame limit), with the
+ * L2 overhead ethdev itself assumes when it validates the MTU.
+ */
 static uint16_t
 dp_mtu(uint16_t port, const struct rte_eth_dev_info *info, uint32_t max_msg)
 {
 	uint32_t want = max_msg + DP_MTU_OVERHEAD;
+	uint32_t overhead = info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu
+				    ? info->max_rx_pktlen - info->max_mtu
+				    : RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	uint32_t dev_max = RTE_MIN((uint32_t)info->max_mtu, info->max_rx_pktlen - overhead);
 
-	if (want <= RTE_ETHER_MTU)
-		return RTE_ETHER_MTU;
-	if (want > info->max_mtu) {
-		DP_LOG(WARNING, port,
-		       "port %u: device MTU is at most %u; messages above %u bytes will not be "
-		       "received (--max-msg %u)",
-		       port, info->max_mtu, info->max_mtu - DP_MTU_OVERHEAD, max_msg);
-		return info->max_mtu;
+	if (want < RTE_ETHER_MTU)
+		want = RTE_ETHER_MTU;
+	if (want > dev_max) {
+		if (max_msg + DP_MTU_OVERHEAD > dev_max)
+			DP_LOG(WARNING, port,
+			       "port %u: device frames hold at most %u bytes of IP; messages above "
+			       "%u bytes will not be received (--max-msg %u)",
+			       port, dev_max, dev_max - DP_MTU_OVERHEAD, max_msg);
+		return (uint16_t)dev_max;
 	}
 	return (uint16_t)want;
 }

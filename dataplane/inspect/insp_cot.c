@@ -252,6 +252,19 @@ parse_point(const struct insp_xml_event *ev, struct insp_msg *m)
 	return INSP_R_RELEASE;
 }
 
+static enum insp_reason
+check_detail_bounds(const struct insp_policy *p, const struct insp_xml_event *ev,
+		    uint32_t detail_depth, uint32_t elems, struct insp_msg *m)
+{
+	if (elems > p->cot_max_elems)
+		return insp_msg_fail(m, MALFORMED, ev->offset,
+				     "cot: <detail> has more than %u elements", p->cot_max_elems);
+	if (ev->depth - detail_depth > p->cot_max_depth)
+		return insp_msg_fail(m, MALFORMED, ev->offset,
+				     "cot: <detail> nested deeper than %u", p->cot_max_depth);
+	return INSP_R_RELEASE;
+}
+
 /* Walk <detail>: every attribute value and text node is a scan unit, except the label. */
 static enum insp_reason
 parse_detail(const struct insp_policy *p, struct insp_xml_event *ev, struct insp_msg *m,
@@ -260,6 +273,7 @@ parse_detail(const struct insp_policy *p, struct insp_xml_event *ev, struct insp
 	struct insp_xml *x = m->xml;
 	uint32_t elems = 0, detail_depth = ev->depth;
 	struct insp_label_4774 lb;
+	enum insp_reason r;
 
 	for (uint32_t i = 0; i < ev->n_attrs; i++)
 		if (insp_msg_add_unit(m, ev->attrs[i].value) < 0)
@@ -282,14 +296,9 @@ parse_detail(const struct insp_policy *p, struct insp_xml_event *ev, struct insp
 		default:
 			return insp_msg_fail(m, MALFORMED, x->err_offset, "cot: unexpected end");
 		}
-		if (++elems > p->cot_max_elems)
-			return insp_msg_fail(m, MALFORMED, ev->offset,
-					     "cot: <detail> has more than %u elements",
-					     p->cot_max_elems);
-		if (ev->depth - detail_depth > p->cot_max_depth)
-			return insp_msg_fail(m, MALFORMED, ev->offset,
-					     "cot: <detail> nested deeper than %u",
-					     p->cot_max_depth);
+		r = check_detail_bounds(p, ev, detail_depth, ++elems, m);
+		if (r != INSP_R_RELEASE)
+			return r;
 		if (insp_label_4774_is_root(ev)) {
 			const char *why = NULL;
 
@@ -304,6 +313,12 @@ parse_detail(const struct insp_policy *p, struct insp_xml_event *ev, struct insp
 				if (t == INSP_XML_ERROR || t == INSP_XML_EOF)
 					return insp_msg_fail(m, MALFORMED, x->err_offset, "cot: %s",
 							     x->err);
+				/* the label is part of <detail>: its elements count too */
+				if (t == INSP_XML_START) {
+					r = check_detail_bounds(p, ev, detail_depth, ++elems, m);
+					if (r != INSP_R_RELEASE)
+						return r;
+				}
 				if (insp_label_4774_feed(&lb, ev))
 					break;
 			}

@@ -27,7 +27,6 @@ struct insp_scratch {
 	struct insp_xml xml;
 	struct insp_msg msg;
 	struct insp_label marking; /**< the decoded marking string */
-	struct insp_hits hits;
 	struct insp_match_scratch *match;
 	uint8_t *arena;
 	uint8_t *scan;
@@ -201,52 +200,69 @@ check_label(const struct insp_policy *p, struct insp_scratch *s,
 	return INSP_R_RELEASE;
 }
 
+/* Folds matches as Hyperscan reports them: the first violating marking and first term. */
+struct content_fold {
+	const struct insp_pattern *patterns;
+	uint64_t members; /* destination nations */
+	uint8_t level;	  /* the label's level */
+	uint32_t marking; /* lowest violating marking pattern index, or UINT32_MAX */
+	uint32_t term;	  /* lowest term pattern index, or UINT32_MAX */
+	uint32_t any;	  /* something matched */
+};
+
+static int
+on_any_match(uint32_t id, void *ctx)
+{
+	(void)id;
+	((struct content_fold *)ctx)->any = 1;
+	return 1; /* one is enough to know the units must be looked at one by one */
+}
+
+static int
+on_unit_match(uint32_t id, void *ctx)
+{
+	struct content_fold *f = ctx;
+	const struct insp_pattern *pt = &f->patterns[id];
+
+	if (pt->kind == INSP_PATTERN_TERM) {
+		if (id < f->term)
+			f->term = id;
+	} else if (((pt->level != INSP_LEVEL_NONE && pt->level > f->level) ||
+		    (pt->restrict_to != 0 && (f->members & ~pt->restrict_to) != 0)) &&
+		   id < f->marking) {
+		f->marking = id;
+	}
+	return 0;
+}
+
 /*
- * Steps 7-8. One scan over all units joined by '\n' finds candidates cheaply (clean
- * messages, the common case, cost one call); only when something matched are the units
- * rescanned one by one, so that no match spanning two units counts. The joined text is a
- * superset: \b, \s and (multi-line) ^ $ see '\n' exactly as they see a unit's edge.
+ * Steps 7-8. One scan over all units joined by '\n' finds out cheaply whether anything
+ * matches at all (clean messages, the common case, cost one call that stops at the first
+ * match); only then are the units rescanned one by one, so that no match spanning two
+ * units counts. The joined text is a superset: word boundaries, \s and (multi-line) ^ $
+ * see '\n' as they see a unit's edge; the loader refuses the buffer anchors \A \z \Z.
+ * Every match is folded as it is reported, so there is no limit on how many there are.
  */
 static enum insp_reason
 check_content(const struct insp_policy *p, struct insp_scratch *s,
 	      const struct insp_destination *dest, struct insp_result *res)
 {
 	const struct insp_msg *m = &s->msg;
-	struct insp_hits *h = &s->hits;
-	uint32_t marking = UINT32_MAX, term = UINT32_MAX;
+	struct content_fold f = {p->patterns, dest->members, res->level, UINT32_MAX, UINT32_MAX, 0};
 
 	if (p->matcher == NULL || m->scan_len == 0)
 		return INSP_R_RELEASE;
-	h->n = 0;
-	h->overflow = 0;
-	if (insp_matcher_scan(p->matcher, s->match, m->scan, m->scan_len, h) < 0)
+	if (insp_matcher_scan_cb(p->matcher, s->match, m->scan, m->scan_len, on_any_match, &f) < 0)
 		return decide(res, INSP_R_PROHIBITED_CONTENT, "scan: matcher error (fail closed)");
-	if (h->n == 0)
+	if (!f.any)
 		return INSP_R_RELEASE;
-	h->n = 0;
-	h->overflow = 0;
 	for (uint32_t u = 0; u < m->n_units; u++)
-		if (insp_matcher_scan(p->matcher, s->match, m->scan + m->units[u].off,
-				      m->units[u].len, h) < 0)
+		if (insp_matcher_scan_cb(p->matcher, s->match, m->scan + m->units[u].off,
+					 m->units[u].len, on_unit_match, &f) < 0)
 			return decide(res, INSP_R_PROHIBITED_CONTENT,
 				      "scan: matcher error (fail closed)");
-	for (uint32_t i = 0; i < h->n; i++) {
-		uint32_t id = h->id[i];
-		const struct insp_pattern *pt = &p->patterns[id];
-
-		if (pt->kind == INSP_PATTERN_TERM) {
-			if (id < term)
-				term = id;
-			continue;
-		}
-		int above = pt->level != INSP_LEVEL_NONE && pt->level > res->level;
-		int excluded = pt->restrict_to != 0 && (dest->members & ~pt->restrict_to) != 0;
-
-		if ((above || excluded) && id < marking)
-			marking = id;
-	}
-	if (marking != UINT32_MAX) {
-		const struct insp_pattern *pt = &p->patterns[marking];
+	if (f.marking != UINT32_MAX) {
+		const struct insp_pattern *pt = &p->patterns[f.marking];
 
 		res->rule_id = pt->rule_id;
 		if (pt->level != INSP_LEVEL_NONE && pt->level > res->level)
@@ -257,8 +273,8 @@ check_content(const struct insp_policy *p, struct insp_scratch *s,
 			      "content: marking rule %u is a caveat excluding part of %s",
 			      pt->rule_id, dest->name);
 	}
-	if (term != UINT32_MAX) {
-		res->rule_id = p->patterns[term].rule_id;
+	if (f.term != UINT32_MAX) {
+		res->rule_id = p->patterns[f.term].rule_id;
 		return decide(res, INSP_R_PROHIBITED_CONTENT, "content: prohibited term rule %u",
 			      res->rule_id);
 	}

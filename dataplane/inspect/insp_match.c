@@ -340,3 +340,39 @@ insp_match_literal_to_regex(const char *phrase, char *out, size_t cap)
 	out[pos] = '\0';
 	return pos > INT_MAX ? -1 : (int)pos;
 }
+
+struct cb_ctx {
+	insp_match_fn fn;
+	void *ctx;
+};
+
+static int
+on_match_cb(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
+	    void *ctx)
+{
+	const struct cb_ctx *c = ctx;
+
+	(void)from;
+	(void)to;
+	(void)flags;
+	return c->fn(id, c->ctx);
+}
+
+int
+insp_matcher_scan_cb(const struct insp_matcher *m, struct insp_match_scratch *s,
+		     const uint8_t *text, size_t len, insp_match_fn fn, void *ctx)
+{
+	static const char empty[1];
+	struct cb_ctx c = {fn, ctx};
+	hs_error_t rc;
+
+	if (fn == NULL)
+		return -1;
+	if (m == NULL)
+		return 0;
+	if (s == NULL || s->hs == NULL || (text == NULL && len != 0) || len > UINT_MAX)
+		return -1;
+	rc = hs_scan(m->db, len != 0 ? (const char *)text : empty, (unsigned)len, 0, s->hs,
+		     on_match_cb, &c);
+	return rc == HS_SUCCESS || rc == HS_SCAN_TERMINATED ? 0 : -1;
+}

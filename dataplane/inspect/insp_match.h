@@ -59,6 +59,17 @@ void insp_match_scratch_free(struct insp_match_scratch *s);
 int insp_matcher_scan(const struct insp_matcher *m, struct insp_match_scratch *s,
 		      const uint8_t *text, size_t len, struct insp_hits *hits);
 
+/** Called for every match of expression @p id; return non-zero to stop the scan. */
+typedef int (*insp_match_fn)(uint32_t id, void *ctx);
+
+/**
+ * Scan one block, calling @p fn for each match as Hyperscan reports it (a match may be
+ * reported more than once). No bound on the number of matches: the caller folds them.
+ * @return 0 (also when @p fn stopped the scan), or -1 if Hyperscan failed.
+ */
+int insp_matcher_scan_cb(const struct insp_matcher *m, struct insp_match_scratch *s,
+			 const uint8_t *text, size_t len, insp_match_fn fn, void *ctx);
+
 /**
  * Turn a literal phrase into the expression GUARD-SPEC 4.5 defines: words joined by \s+,
  * regex metacharacters escaped, and a word boundary on each side whose edge character is a

@@ -1413,6 +1413,25 @@ struct pat_src {
 	unsigned flags;
 };
 
+/*
+ * \A, \z and \Z anchor to the whole scanned buffer. The scan joins a message's units with
+ * '\n' and relies on ^ and $ (multi-line) seeing unit edges; a buffer anchor would only see
+ * the first and last unit, and a match in any other would be missed (fail open).
+ */
+static int
+has_buffer_anchor(const char *re)
+{
+	for (const char *p = re; *p; p++) {
+		if (*p != '\\')
+			continue;
+		if (p[1] == 'A' || p[1] == 'z' || p[1] == 'Z')
+			return 1;
+		if (p[1] != '\0')
+			p++; /* skip the escaped character (e.g. the second '\' of "\\A") */
+	}
+	return 0;
+}
+
 static int
 load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const yaml_node_t *map,
 	     enum insp_pattern_kind pkind, int index)
@@ -1480,6 +1499,12 @@ load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const 
 			return ld_oom(c, re);
 		copy_str(pat->expr, re);
 		src->expr = re;
+		if (has_buffer_anchor(pat->expr))
+			return ld_fail(
+				c, re,
+				"%s uses \\A, \\z or \\Z: each attribute value and text node is "
+				"scanned on its own, write ^ and $ instead",
+				what);
 	}
 
 	if (f[P_CASELESS] != NULL &&

@@ -20,15 +20,15 @@ enum {
 	C_NAME_START = 2, /* ASCII letters, '_', and every byte of a non-ASCII character */
 	C_NAME = 4,	  /* name start, digits, '-', '.' */
 	C_ATTR_STOP = 8,  /* needs a look in an attribute value: < & TAB LF CR */
-	C_TEXT_STOP = 16, /* ends a plain text chunk: < & ] */
+	C_TEXT_STOP = 16, /* ends a plain text chunk: < & ] CR */
 };
 
 static const uint8_t cls[256] = {
 	['\t'] = C_SPACE | C_ATTR_STOP,
 	['\n'] = C_SPACE | C_ATTR_STOP,
-	['\r'] = C_SPACE | C_ATTR_STOP,
 	[' '] = C_SPACE,
 	['<'] = C_ATTR_STOP | C_TEXT_STOP,
+	['\r'] = C_SPACE | C_ATTR_STOP | C_TEXT_STOP,
 	['&'] = C_ATTR_STOP | C_TEXT_STOP,
 	[']'] = C_TEXT_STOP,
 	['-'] = C_NAME,
@@ -343,6 +343,8 @@ parse_attr_value(struct insp_xml *x, struct insp_str *value)
 				return fail(x, stop, "xml: reference crosses attribute end"), -1;
 			continue;
 		}
+		if (c == '\r' && x->pos + 1 < stop && x->buf[x->pos + 1] == '\n')
+			x->pos++; /* CR LF is one line end (2.11), so one space (3.3.3) */
 		if (c == '\t' || c == '\n' || c == '\r')
 			c = ' ';
 		if (arena_put(x, &c, 1) < 0)
@@ -459,9 +461,25 @@ parse_start_tag(struct insp_xml *x, struct insp_xml_event *ev)
 		struct insp_str uri;
 		const struct insp_xml_attr *a = &ev->attrs[i];
 
-		if (a->prefix.len && !a->is_ns_decl && lookup_ns(x, a->prefix, &uri) < 0)
+		if (a->prefix.len == 0 || a->is_ns_decl)
+			continue;
+		if (lookup_ns(x, a->prefix, &uri) < 0)
 			return fail(x, a->offset, "xml: namespace prefix '%.*s' not declared",
 				    (int)a->prefix.len, (const char *)a->prefix.p);
+		/* Namespaces in XML 6.3: p:x and q:x with p, q bound to one URI are duplicates */
+		for (uint32_t j = 0; j < i; j++) {
+			const struct insp_xml_attr *b = &ev->attrs[j];
+			struct insp_str buri;
+
+			if (b->prefix.len == 0 || b->is_ns_decl || b->local.len != a->local.len ||
+			    memcmp(b->local.p, a->local.p, a->local.len) != 0 ||
+			    lookup_ns(x, b->prefix, &buri) < 0)
+				continue;
+			if (buri.len == uri.len && memcmp(buri.p, uri.p, uri.len) == 0)
+				return fail(x, a->offset, "xml: duplicate attribute '%.*s'",
+					    (int)(a->prefix.len + 1 + a->local.len),
+					    (const char *)a->prefix.p);
+		}
 	}
 	x->depth++;
 	x->root_seen = 1;
@@ -562,6 +580,15 @@ parse_text(struct insp_xml *x, struct insp_xml_event *ev, int *blank)
 				return INSP_XML_ERROR;
 			for (size_t i = before; i < x->arena_len && *blank; i++)
 				*blank = is_space(x->arena[i]);
+			continue;
+		}
+		if (c == '\r') {
+			/* XML 1.0 2.11: CR LF and a lone CR both read as LF */
+			uint8_t lf = '\n';
+
+			x->pos += x->pos + 1 < x->len && x->buf[x->pos + 1] == '\n' ? 2 : 1;
+			if (arena_put(x, &lf, 1) < 0)
+				return fail(x, x->pos, "xml: decode buffer full");
 			continue;
 		}
 		if (c == ']') {

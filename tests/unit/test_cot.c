@@ -131,8 +131,8 @@ static const struct attr base_attrs[] = {
 };
 #define N_BASE (sizeof(base_attrs) / sizeof(base_attrs[0]))
 
-#define POINT	   "<point lat=\"50.0\" lon=\"4.0\" hae=\"100.0\" ce=\"10.0\" le=\"5.0\"/>"
-#define BASE_UNITS                                                                                 \
+#define POINT "<point lat=\"50.0\" lon=\"4.0\" hae=\"100.0\" ce=\"10.0\" le=\"5.0\"/>"
+#define BASE_UNITS \
 	"2.0|U-1|a-f-G-U-C|2026-11-22T09:59:00Z|2026-11-22T09:59:00Z|2026-11-22T10:05:00Z|m-g"
 #define POINT_UNITS "50.0|4.0|100.0|10.0|5.0"
 
@@ -306,8 +306,7 @@ test_realistic(void)
 	CHECK(m.stale_ms == T_NOW_MS + 350123, "ATAK stale 10:05:50.123Z");
 	CHECK(m.has_marking && m.has_4774, "ATAK: both carriers");
 	CHECK(str_is(m.label.policy, "NATO") && str_is(m.label.classification, "SECRET") &&
-		      m.label.n_rel == 1 && str_is(m.label.rel[0], "FVEY") &&
-		      !m.label.normalised,
+		      m.label.n_rel == 1 && str_is(m.label.rel[0], "FVEY") && !m.label.normalised,
 	      "ATAK 4774 label decoded");
 	CHECK_STR(units_str(),
 		  "2.0|ANDROID-5a6f1c2e9b3d4e7f|a-f-G-E-V-C|2026-11-22T09:59:50.123Z|"
@@ -381,8 +380,7 @@ test_units(void)
 			 "</remarks><x a=\"1\" b=\"\"><y>deep<!-- c -->er</y></x>"
 			 "<empty/>  \n  <ws>   </ws></detail>"));
 	CHECK(r == INSP_R_RELEASE, "detail with text parses (%s)", detail);
-	CHECK_STR(units_str(),
-		  BASE_UNITS "|" POINT_UNITS "|da|operation nightfall|1|deeper",
+	CHECK_STR(units_str(), BASE_UNITS "|" POINT_UNITS "|da|operation nightfall|1|deeper",
 		  "detail units: decoded text and attribute values; empty and blank ones skipped");
 
 	r = cot(ev(NULL, NULL,
@@ -406,7 +404,8 @@ test_units(void)
 	CHECK(r == INSP_R_RELEASE, "namespace declaration on <event> accepted (%s)", detail);
 	CHECK_STR(units_str(), "urn:tak|" BASE_UNITS "|" POINT_UNITS,
 		  "namespace URI on <event> is a unit");
-	r = cot(ev(NULL, NULL, POINT "<detail xmlns:t=\"urn:t\" k=\"v\"><t:x t:y=\"z\"/></detail>"));
+	r = cot(ev(NULL, NULL,
+		   POINT "<detail xmlns:t=\"urn:t\" k=\"v\"><t:x t:y=\"z\"/></detail>"));
 	CHECK(r == INSP_R_RELEASE, "namespaced detail content accepted (%s)", detail);
 	CHECK_STR(units_str(), BASE_UNITS "|" POINT_UNITS "|urn:t|v|z",
 		  "detail attributes incl. namespace declarations are units");
@@ -448,18 +447,19 @@ test_event_attrs(void)
 	expect_malformed("unknown attribute", ev("foo", "x", POINT),
 			 "cot: unknown attribute 'foo' on <event>");
 	/* a prefixed copy of a known attribute is unknown */
-	expect_malformed("prefixed attribute",
-			 "<event xmlns:x=\"urn:x\" x:uid=\"U-1\" version=\"2.0\" uid=\"U-1\" "
-			 "type=\"a-f\" time=\"2026-11-22T09:59:00Z\" start=\"2026-11-22T09:59:00Z\" "
-			 "stale=\"2026-11-22T10:05:00Z\" how=\"m-g\">" POINT "</event>",
-			 "cot: unknown attribute 'uid' on <event>");
+	expect_malformed(
+		"prefixed attribute",
+		"<event xmlns:x=\"urn:x\" x:uid=\"U-1\" version=\"2.0\" uid=\"U-1\" "
+		"type=\"a-f\" time=\"2026-11-22T09:59:00Z\" start=\"2026-11-22T09:59:00Z\" "
+		"stale=\"2026-11-22T10:05:00Z\" how=\"m-g\">" POINT "</event>",
+		"cot: unknown attribute 'uid' on <event>");
 	expect_malformed("empty uid", ev("uid", "", POINT),
 			 "cot: attribute 'uid' has an invalid value");
 
-	static const char *const bad_type[] = {"", "a--f", "-a", "a-", "a-f;x;y", "a f", "a.f",
-					       "a-f-\xC3\xA9"};
-	static const char *const good_type[] = {"a", "a-f-G-U-C", "b-t-f", "a-f-G;extra - text",
-						"A_1-b2", "a-f;"};
+	static const char *const bad_type[] = {"",	  "a--f", "-a",	 "a-",
+					       "a-f;x;y", "a f",  "a.f", "a-f-\xC3\xA9"};
+	static const char *const good_type[] = {
+		"a", "a-f-G-U-C", "b-t-f", "a-f-G;extra - text", "A_1-b2", "a-f;"};
 
 	for (size_t i = 0; i < sizeof(bad_type) / sizeof(bad_type[0]); i++) {
 		char what[64];
@@ -492,8 +492,8 @@ test_event_attrs(void)
 		expect_ok(what, ev("how", good_how[i], POINT));
 	}
 
-	static const char *const bad_qos[] = {"", "x-r-c", "1-r", "1_r_c", "12-r-c", "1-r-c-",
-					      "1--c"};
+	static const char *const bad_qos[] = {"",	"x-r-c",  "1-r", "1_r_c",
+					      "12-r-c", "1-r-c-", "1--c"};
 
 	for (size_t i = 0; i < sizeof(bad_qos) / sizeof(bad_qos[0]); i++) {
 		char what[64];
@@ -505,8 +505,8 @@ test_event_attrs(void)
 	expect_ok("qos '1-r-c'", ev("qos", "1-r-c", POINT));
 	expect_ok("qos '9-_-Z'", ev("qos", "9-_-Z", POINT));
 
-	static const char *const bad_version[] = {"", "2.", ".0", "v2", "-2.0", "2.0.1", "2,0",
-						  " 2.0"};
+	static const char *const bad_version[] = {"",	  "2.",	   ".0",  "v2",
+						  "-2.0", "2.0.1", "2,0", " 2.0"};
 
 	for (size_t i = 0; i < sizeof(bad_version) / sizeof(bad_version[0]); i++) {
 		char what[64];
@@ -524,31 +524,31 @@ static void
 test_times(void)
 {
 	static const char *const bad[] = {
-		"2026-11-22T10:00:00",		/* no zone */
-		"2026-11-22T10:00:00.5",	/* no zone */
-		"2026-02-29T10:00:00Z",		/* 2026 is not a leap year */
-		"2100-02-29T10:00:00Z",		/* neither is 2100 */
-		"2026-13-01T10:00:00Z",		/* month 13 */
-		"2026-00-01T10:00:00Z",		/* month 0 */
-		"2026-11-31T10:00:00Z",		/* 31 November */
-		"2026-11-00T10:00:00Z",		/* day 0 */
-		"2026-11-22T24:00:00Z",		/* 24:00 */
-		"2026-11-22T10:60:00Z",		/* minute 60 */
-		"2026-11-22T10:00:60Z",		/* leap second */
-		"2026-11-22 10:00:00Z",		/* space instead of T */
-		"2026-11-22t10:00:00Z",		/* lower-case t */
-		"2026-11-22T10:00:00z",		/* lower-case z */
-		"2026-11-22T10:00:00+1:00",	/* short offset */
-		"2026-11-22T10:00:00+0100",	/* offset without colon */
-		"2026-11-22T10:00:00+15:00",	/* offset beyond 14 h */
-		"2026-11-22T10:00:00+01:60",	/* offset minutes */
-		"2026-11-22T10:00:00.Z",	/* empty fraction */
+		"2026-11-22T10:00:00",		   /* no zone */
+		"2026-11-22T10:00:00.5",	   /* no zone */
+		"2026-02-29T10:00:00Z",		   /* 2026 is not a leap year */
+		"2100-02-29T10:00:00Z",		   /* neither is 2100 */
+		"2026-13-01T10:00:00Z",		   /* month 13 */
+		"2026-00-01T10:00:00Z",		   /* month 0 */
+		"2026-11-31T10:00:00Z",		   /* 31 November */
+		"2026-11-00T10:00:00Z",		   /* day 0 */
+		"2026-11-22T24:00:00Z",		   /* 24:00 */
+		"2026-11-22T10:60:00Z",		   /* minute 60 */
+		"2026-11-22T10:00:60Z",		   /* leap second */
+		"2026-11-22 10:00:00Z",		   /* space instead of T */
+		"2026-11-22t10:00:00Z",		   /* lower-case t */
+		"2026-11-22T10:00:00z",		   /* lower-case z */
+		"2026-11-22T10:00:00+1:00",	   /* short offset */
+		"2026-11-22T10:00:00+0100",	   /* offset without colon */
+		"2026-11-22T10:00:00+15:00",	   /* offset beyond 14 h */
+		"2026-11-22T10:00:00+01:60",	   /* offset minutes */
+		"2026-11-22T10:00:00.Z",	   /* empty fraction */
 		"2026-11-22T10:00:00.1234567890Z", /* 10 fraction digits */
-		"2026-11-22T10:00:00ZZ",	/* trailing */
-		"2026-11-22T10:00:00Z ",	/* trailing space */
-		"26-11-22T10:00:00Z",		/* two-digit year */
-		"1969-12-31T23:59:59Z",		/* before the epoch */
-		"2026-1-22T10:00:00Z",		/* one-digit month */
+		"2026-11-22T10:00:00ZZ",	   /* trailing */
+		"2026-11-22T10:00:00Z ",	   /* trailing space */
+		"26-11-22T10:00:00Z",		   /* two-digit year */
+		"1969-12-31T23:59:59Z",		   /* before the epoch */
+		"2026-1-22T10:00:00Z",		   /* one-digit month */
 		"now",
 		"",
 	};
@@ -598,14 +598,36 @@ test_point(void)
 	static const struct {
 		const char *name, *value;
 	} bad[] = {
-		{"lat", "91"},	      {"lat", "-91"},	  {"lat", "90.0001"}, {"lat", "-90.0001"},
-		{"lon", "-181"},      {"lon", "181"},	  {"lon", "180.5"},   {"lat", "NaN"},
-		{"lat", "nan"},	      {"lon", "inf"},	  {"hae", "Infinity"}, {"hae", "1e999"},
-		{"hae", "-1e999"},    {"lat", "0x10"},	  {"lat", " 1"},      {"lat", "1 "},
-		{"lat", ""},	      {"lat", "1e"},	  {"lat", "--1"},     {"lat", "1.2.3"},
-		{"lat", "."},	      {"lat", "+"},	  {"lon", "1,5"},     {"ce", "-1"},
-		{"ce", "-0.001"},     {"le", "-0.5"},	  {"ce", "NaN"},      {"le", "inf"},
-		{"lat", "\xC2\xA0" "1"},
+		{"lat", "91"},
+		{"lat", "-91"},
+		{"lat", "90.0001"},
+		{"lat", "-90.0001"},
+		{"lon", "-181"},
+		{"lon", "181"},
+		{"lon", "180.5"},
+		{"lat", "NaN"},
+		{"lat", "nan"},
+		{"lon", "inf"},
+		{"hae", "Infinity"},
+		{"hae", "1e999"},
+		{"hae", "-1e999"},
+		{"lat", "0x10"},
+		{"lat", " 1"},
+		{"lat", "1 "},
+		{"lat", ""},
+		{"lat", "1e"},
+		{"lat", "--1"},
+		{"lat", "1.2.3"},
+		{"lat", "."},
+		{"lat", "+"},
+		{"lon", "1,5"},
+		{"ce", "-1"},
+		{"ce", "-0.001"},
+		{"le", "-0.5"},
+		{"ce", "NaN"},
+		{"le", "inf"},
+		{"lat", "\xC2\xA0"
+			"1"},
 	};
 	char what[96], want[96];
 
@@ -619,9 +641,9 @@ test_point(void)
 	static const struct {
 		const char *name, *value;
 	} good[] = {
-		{"lat", "90"},	 {"lat", "-90"},   {"lon", "180"},    {"lon", "-180.0"},
-		{"lat", "0"},	 {"lat", "+45.5"}, {"lat", "1e1"},    {"lat", "-0.0"},
-		{"hae", "-420"}, {"hae", "1E+6"},  {"ce", "0"},	      {"le", "9999999.0"},
+		{"lat", "90"},	 {"lat", "-90"},   {"lon", "180"},     {"lon", "-180.0"},
+		{"lat", "0"},	 {"lat", "+45.5"}, {"lat", "1e1"},     {"lat", "-0.0"},
+		{"hae", "-420"}, {"hae", "1E+6"},  {"ce", "0"},	       {"le", "9999999.0"},
 		{"lat", ".5"},	 {"lon", "5."},	   {"hae", "9999999"},
 	};
 
@@ -639,12 +661,11 @@ test_point(void)
 	}
 	expect_malformed("unknown point attribute", ev(NULL, NULL, pt("foo", "1")),
 			 "cot: unknown attribute 'foo' on <point>");
-	expect_malformed("namespace declaration on point",
-			 ev(NULL, NULL, pt("xmlns:x", "urn:x")),
+	expect_malformed("namespace declaration on point", ev(NULL, NULL, pt("xmlns:x", "urn:x")),
 			 "cot: namespace declaration on <point>");
 	expect_malformed("two points", ev(NULL, NULL, POINT POINT), "cot: more than one <point>");
-	expect_malformed("two points around detail",
-			 ev(NULL, NULL, POINT "<detail/>" POINT), "cot: more than one <point>");
+	expect_malformed("two points around detail", ev(NULL, NULL, POINT "<detail/>" POINT),
+			 "cot: more than one <point>");
 	expect_malformed("no point", ev(NULL, NULL, "<detail/>"),
 			 "cot: <event> needs exactly one <point>");
 	expect_malformed("empty event", ev(NULL, NULL, ""),
@@ -653,12 +674,13 @@ test_point(void)
 			 ev(NULL, NULL,
 			    "<point lat=\"1\" lon=\"1\" hae=\"1\" ce=\"1\" le=\"1\"><x/></point>"),
 			 "cot: unexpected element <x>");
-	expect_malformed("text in point",
-			 ev(NULL, NULL,
-			    "<point lat=\"1\" lon=\"1\" hae=\"1\" ce=\"1\" le=\"1\">x</point>"),
-			 "cot: text in <point>");
-	expect_ok("point with blank content",
-		  ev(NULL, NULL, "<point lat=\"1\" lon=\"1\" hae=\"1\" ce=\"1\" le=\"1\"> </point>"));
+	expect_malformed(
+		"text in point",
+		ev(NULL, NULL, "<point lat=\"1\" lon=\"1\" hae=\"1\" ce=\"1\" le=\"1\">x</point>"),
+		"cot: text in <point>");
+	expect_ok(
+		"point with blank content",
+		ev(NULL, NULL, "<point lat=\"1\" lon=\"1\" hae=\"1\" ce=\"1\" le=\"1\"> </point>"));
 }
 
 static void
@@ -672,10 +694,10 @@ test_structure(void)
 	expect_ok("detail before point", ev(NULL, NULL, "<detail/>" POINT));
 	expect_malformed("unknown element in event", ev(NULL, NULL, POINT "<foo/>"),
 			 "cot: unexpected element <foo> in <event>");
-	expect_malformed("label as a child of event",
-			 ev(NULL, NULL,
-			    POINT "<originatorConfidentialityLabel xmlns=\"" NS4774 "\"/>"),
-			 "cot: unexpected element <originatorConfidentialityLabel>");
+	expect_malformed(
+		"label as a child of event",
+		ev(NULL, NULL, POINT "<originatorConfidentialityLabel xmlns=\"" NS4774 "\"/>"),
+		"cot: unexpected element <originatorConfidentialityLabel>");
 	expect_malformed("namespaced point",
 			 ev("xmlns:c", "urn:c",
 			    "<c:point lat=\"1\" lon=\"1\" hae=\"1\" ce=\"1\" le=\"1\"/>"),
@@ -699,7 +721,8 @@ test_structure(void)
 			 "time=\"2026-11-22T09:59:00Z\" start=\"2026-11-22T09:59:00Z\" "
 			 "stale=\"2026-11-22T10:05:00Z\" how=\"m-g\">" POINT "</c:event>",
 			 "cot: root element must be <event> in no namespace");
-	expect_malformed("root Event", "<Event/>", "cot: root element must be <event> in no namespace");
+	expect_malformed("root Event", "<Event/>",
+			 "cot: root element must be <event> in no namespace");
 	expect_malformed("root message", "<message><event/></message>",
 			 "cot: root element must be <event> in no namespace");
 
@@ -744,8 +767,8 @@ test_structure(void)
 	for (size_t i = 0; i < sizeof(utf8) / sizeof(utf8[0]); i++) {
 		snprintf(buf, sizeof(buf), "%s", ev(NULL, NULL, utf8[i].body));
 		n = (size_t)(strstr(buf, utf8[i].bad) - buf);
-		snprintf(want, sizeof(want), "cot: invalid UTF-8 or non-XML character at offset %zu",
-			 n);
+		snprintf(want, sizeof(want),
+			 "cot: invalid UTF-8 or non-XML character at offset %zu", n);
 		expect_malformed(utf8[i].what, buf, want);
 		CHECK(m.err_offset == n, "%s: err_offset %zu (got %u)", utf8[i].what, n,
 		      m.err_offset);
@@ -829,15 +852,15 @@ test_labels(void)
 {
 	static char buf[MAX_MSG];
 	enum insp_reason r;
-#define LABEL(cls)                                                                                 \
-	"<originatorConfidentialityLabel xmlns=\"" NS4774 "\"><ConfidentialityInformation>"        \
-	"<PolicyIdentifier>NATO</PolicyIdentifier><Classification>" cls "</Classification>"        \
-	"<Category Type=\"PERMISSIVE\" TagName=\"Releasable To\"><GenericValue>NATO"               \
-	"</GenericValue></Category></ConfidentialityInformation><CreationDateTime>"                \
+#define LABEL(cls)                                                                          \
+	"<originatorConfidentialityLabel xmlns=\"" NS4774 "\"><ConfidentialityInformation>" \
+	"<PolicyIdentifier>NATO</PolicyIdentifier><Classification>" cls "</Classification>" \
+	"<Category Type=\"PERMISSIVE\" TagName=\"Releasable To\"><GenericValue>NATO"        \
+	"</GenericValue></Category></ConfidentialityInformation><CreationDateTime>"         \
 	"2026-11-22T09:59:00Z</CreationDateTime></originatorConfidentialityLabel>"
-#define NOCDT                                                                                      \
-	"<originatorConfidentialityLabel xmlns=\"" NS4774 "\"><ConfidentialityInformation>"        \
-	"<PolicyIdentifier>NATO</PolicyIdentifier><Classification>SECRET</Classification>"         \
+#define NOCDT                                                                               \
+	"<originatorConfidentialityLabel xmlns=\"" NS4774 "\"><ConfidentialityInformation>" \
+	"<PolicyIdentifier>NATO</PolicyIdentifier><Classification>SECRET</Classification>"  \
 	"</ConfidentialityInformation></originatorConfidentialityLabel>"
 
 	r = cot(ev("access", NULL, POINT "<detail>" LABEL("SECRET") "</detail>"));
@@ -852,7 +875,8 @@ test_labels(void)
 
 	r = cot(ev(NULL, NULL, POINT "<detail><x>" LABEL("SECRET") "</x></detail>"));
 	CHECK(r == INSP_R_BAD_LABEL, "nested label: bad_label (got %s)", insp_reason_name(r));
-	CHECK_STR(detail, "label: 4774 label not a direct child of <detail>", "nested label: detail");
+	CHECK_STR(detail, "label: 4774 label not a direct child of <detail>",
+		  "nested label: detail");
 	CHECK(m.has_4774, "nested label still counts as a label carrier");
 
 	r = cot(ev(NULL, NULL, POINT "<detail>" NOCDT "</detail>"));
@@ -875,8 +899,7 @@ test_labels(void)
 	CHECK(r == INSP_R_RELEASE && m.has_4774 && m.label.normalised,
 	      "lenient: capitalised root without namespace accepted and normalised");
 	pol.strict_labels = 1;
-	CHECK(cot(ev(NULL, NULL,
-		     POINT "<detail><OriginatorConfidentialityLabel/></detail>")) ==
+	CHECK(cot(ev(NULL, NULL, POINT "<detail><OriginatorConfidentialityLabel/></detail>")) ==
 		      INSP_R_BAD_LABEL,
 	      "strict: capitalised root is bad_label");
 
@@ -887,8 +910,9 @@ test_labels(void)
 	r = cot(ev(NULL, NULL, "<detail>" NOCDT "</detail>"));
 	CHECK(r == INSP_R_MALFORMED_MESSAGE, "bad label and no point: malformed (got %s)",
 	      insp_reason_name(r));
-	r = cot(ev(NULL, NULL, POINT "<detail>" LABEL("SECRET") LABEL("SECRET") "<a b=\"1\" b=\"2\"/>"
-				     "</detail>"));
+	r = cot(ev(NULL, NULL,
+		   POINT "<detail>" LABEL("SECRET") LABEL("SECRET") "<a b=\"1\" b=\"2\"/>"
+								    "</detail>"));
 	CHECK(r == INSP_R_MALFORMED_MESSAGE, "two labels then a duplicate attribute: malformed");
 	r = cot(ev(NULL, NULL, POINT "<detail>" LABEL("SECRET<x>") "</detail>"));
 	CHECK(r == INSP_R_MALFORMED_MESSAGE && strstr(detail, "cot: xml: end tag") == detail,

@@ -163,14 +163,15 @@ test_marking(void)
 
 /* ---- STANAG 4774 ---- */
 
-#define NS4774 "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
-#define OCL_OPEN "<originatorConfidentialityLabel xmlns=\"" NS4774 "\">"
+#define NS4774	  "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
+#define OCL_OPEN  "<originatorConfidentialityLabel xmlns=\"" NS4774 "\">"
 #define OCL_CLOSE "</originatorConfidentialityLabel>"
-#define CREATED "<CreationDateTime>2026-11-22T09:59:00Z</CreationDateTime>"
+#define CREATED	  "<CreationDateTime>2026-11-22T09:59:00Z</CreationDateTime>"
 #define CI(inner) "<ConfidentialityInformation>" inner "</ConfidentialityInformation>"
-#define PC(pol, cls) "<PolicyIdentifier>" pol "</PolicyIdentifier><Classification>" cls "</Classification>"
+#define PC(pol, cls) \
+	"<PolicyIdentifier>" pol "</PolicyIdentifier><Classification>" cls "</Classification>"
 #define REL(v) "<Category Type=\"PERMISSIVE\" TagName=\"Releasable To\">" v "</Category>"
-#define GV(v) "<GenericValue>" v "</GenericValue>"
+#define GV(v)  "<GenericValue>" v "</GenericValue>"
 
 static struct insp_xml lx;
 static struct insp_xml_event lev;
@@ -225,18 +226,16 @@ show4774(void)
 	size_t n = (size_t)snprintf(buf, sizeof(buf), "%s|", show(&lab));
 
 	for (uint32_t i = 0; i < lab.n_restrictive; i++)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "R:%.*s=%.*s;",
-				      (int)lab.restrictive[i].tag.len,
-				      (const char *)lab.restrictive[i].tag.p,
-				      (int)lab.restrictive[i].value.len,
-				      (const char *)lab.restrictive[i].value.p);
+		n += (size_t)snprintf(
+			buf + n, sizeof(buf) - n, "R:%.*s=%.*s;", (int)lab.restrictive[i].tag.len,
+			(const char *)lab.restrictive[i].tag.p, (int)lab.restrictive[i].value.len,
+			(const char *)lab.restrictive[i].value.p);
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "|");
 	for (uint32_t i = 0; i < lab.n_informative; i++)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "I:%.*s=%.*s;",
-				      (int)lab.informative[i].tag.len,
-				      (const char *)lab.informative[i].tag.p,
-				      (int)lab.informative[i].value.len,
-				      (const char *)lab.informative[i].value.p);
+		n += (size_t)snprintf(
+			buf + n, sizeof(buf) - n, "I:%.*s=%.*s;", (int)lab.informative[i].tag.len,
+			(const char *)lab.informative[i].tag.p, (int)lab.informative[i].value.len,
+			(const char *)lab.informative[i].value.p);
 	snprintf(buf + n, sizeof(buf) - n, "|%s", lab.normalised ? "normalised" : "standard");
 	return buf;
 }
@@ -297,7 +296,8 @@ test_4774(void)
 	       "NATO|SECRET|NATO|||standard");
 	ok4774("prefixed",
 	       "<slab:originatorConfidentialityLabel xmlns:slab=\"" NS4774 "\">"
-	       "<slab:ConfidentialityInformation><slab:PolicyIdentifier>NATO</slab:PolicyIdentifier>"
+	       "<slab:ConfidentialityInformation><slab:PolicyIdentifier>NATO</"
+	       "slab:PolicyIdentifier>"
 	       "<slab:Classification>CONFIDENTIAL</slab:Classification>"
 	       "<slab:Category Type=\"PERMISSIVE\" TagName=\"Releasable To\">"
 	       "<slab:GenericValue>FVEY</slab:GenericValue></slab:Category>"
@@ -311,15 +311,16 @@ test_4774(void)
 	       1, "GBR|OFFICIAL||||standard");
 	ok4774("xs:token collapse",
 	       OCL_OPEN CI("<PolicyIdentifier>\n  NATO \t</PolicyIdentifier>"
-			   "<Classification>\n   COSMIC   TOP\tSECRET \n</Classification>"
-			   REL(GV("  USA ") GV("\tG<!-- -->BR\n"))) CREATED OCL_CLOSE,
+			   "<Classification>\n   COSMIC   TOP\tSECRET \n</Classification>" REL(
+				   GV("  USA ") GV("\tG<!-- -->BR\n"))) CREATED OCL_CLOSE,
 	       1, "NATO|COSMIC TOP SECRET|USA,GBR|||standard");
 	ok4774("references and CDATA in values",
 	       OCL_OPEN CI(PC("N&#65;TO", "<![CDATA[SECRET]]>")) CREATED OCL_CLOSE, 1,
 	       "NATO|SECRET||||standard");
 	ok4774("empty categories are fine",
-	       OCL_OPEN CI(PC("NATO", "SECRET") REL("")
-			   "<Category Type=\"INFORMATIVE\" TagName=\"Context\"/>") CREATED OCL_CLOSE,
+	       OCL_OPEN CI(PC("NATO", "SECRET")
+				   REL("") "<Category Type=\"INFORMATIVE\" TagName=\"Context\"/>")
+		       CREATED OCL_CLOSE,
 	       1, "NATO|SECRET||||standard");
 
 	/* CreationDateTime: strict requires it, lenient normalises */
@@ -334,17 +335,20 @@ test_4774(void)
 						  "</CreationDateTime>" OCL_CLOSE,
 		1, "CreationDateTime is not an xs:dateTime with zone");
 	bad4774("CreationDateTime not a date",
-		OCL_OPEN CI(PC("NATO", "SECRET")) "<CreationDateTime>yesterday</CreationDateTime>"
-			OCL_CLOSE,
+		OCL_OPEN CI(
+			PC("NATO",
+			   "SECRET")) "<CreationDateTime>yesterday</CreationDateTime>" OCL_CLOSE,
 		0, "CreationDateTime is not an xs:dateTime with zone");
 
 	/* the root: capitalised, no namespace, other namespace */
-	static const char cap[] = "<OriginatorConfidentialityLabel xmlns=\"" NS4774 "\">" CI(
-		PC("NATO", "SECRET")) CREATED "</OriginatorConfidentialityLabel>";
-	static const char nons[] = "<originatorConfidentialityLabel>" CI(PC(
-		"NATO", "SECRET")) CREATED OCL_CLOSE;
-	static const char otherns[] = "<originatorConfidentialityLabel xmlns=\"urn:other\">" CI(
-		PC("NATO", "SECRET")) CREATED OCL_CLOSE;
+	static const char cap[] =
+		"<OriginatorConfidentialityLabel xmlns=\"" NS4774 "\">" CI(PC("NATO", "SECRET"))
+			CREATED "</OriginatorConfidentialityLabel>";
+	static const char nons[] =
+		"<originatorConfidentialityLabel>" CI(PC("NATO", "SECRET")) CREATED OCL_CLOSE;
+	static const char otherns[] =
+		"<originatorConfidentialityLabel xmlns=\"urn:other\">" CI(PC("NATO", "SECRET"))
+			CREATED OCL_CLOSE;
 	const char *root_why =
 		"4774 label root must be originatorConfidentialityLabel in the 4774 namespace";
 
@@ -355,17 +359,18 @@ test_4774(void)
 	bad4774("root in another namespace", otherns, 1, root_why);
 	bad4774("root in another namespace", otherns, 0, root_why);
 	bad4774("root with an attribute",
-		"<originatorConfidentialityLabel xmlns=\"" NS4774 "\" id=\"x\">" CI(
-			PC("NATO", "SECRET")) CREATED OCL_CLOSE,
+		"<originatorConfidentialityLabel xmlns=\"" NS4774
+		"\" id=\"x\">" CI(PC("NATO", "SECRET")) CREATED OCL_CLOSE,
 		1, "unexpected attribute on the 4774 label");
 	bad4774("child in another namespace",
-		OCL_OPEN "<ConfidentialityInformation xmlns=\"urn:other\">" PC("NATO", "SECRET")
-			 "</ConfidentialityInformation>" CREATED OCL_CLOSE,
+		OCL_OPEN "<ConfidentialityInformation xmlns=\"urn:other\">" PC(
+			"NATO", "SECRET") "</ConfidentialityInformation>" CREATED OCL_CLOSE,
 		1, "4774 label element outside the 4774 namespace");
 	bad4774("child in no namespace (strict)",
-		"<s:originatorConfidentialityLabel xmlns:s=\"" NS4774 "\">" CI(PC(
-			"NATO", "SECRET")) "<s:CreationDateTime>2026-11-22T09:59:00Z"
-					   "</s:CreationDateTime></s:originatorConfidentialityLabel>",
+		"<s:originatorConfidentialityLabel xmlns:s=\"" NS4774
+		"\">" CI(PC("NATO",
+			    "SECRET")) "<s:CreationDateTime>2026-11-22T09:59:00Z"
+				       "</s:CreationDateTime></s:originatorConfidentialityLabel>",
 		1, "4774 label element outside the 4774 namespace");
 
 	CHECK(build("<originatorconfidentiallabel/>", 1) == -2,
@@ -404,8 +409,7 @@ test_4774(void)
 	bad4774("unknown element in the root",
 		OCL_OPEN CI(PC("NATO", "SECRET")) CREATED "<Note>x</Note>" OCL_CLOSE, 0,
 		"unexpected element in the 4774 label");
-	bad4774("element inside a leaf",
-		OCL_OPEN CI(PC("NATO", "SECRET<b/>")) CREATED OCL_CLOSE, 1,
+	bad4774("element inside a leaf", OCL_OPEN CI(PC("NATO", "SECRET<b/>")) CREATED OCL_CLOSE, 1,
 		"unexpected element in the 4774 label");
 	bad4774("GenericValue outside a Category",
 		OCL_OPEN CI(PC("NATO", "SECRET") GV("USA")) CREATED OCL_CLOSE, 1,
@@ -425,8 +429,9 @@ test_4774(void)
 
 	/* categories */
 	bad4774("Category Type lower case",
-		OCL_OPEN CI(PC("NATO", "SECRET") "<Category Type=\"permissive\" TagName=\"Releasable "
-						 "To\">" GV("USA") "</Category>") CREATED OCL_CLOSE,
+		OCL_OPEN CI(
+			PC("NATO", "SECRET") "<Category Type=\"permissive\" TagName=\"Releasable "
+					     "To\">" GV("USA") "</Category>") CREATED OCL_CLOSE,
 		1, "Category Type must be PERMISSIVE, RESTRICTIVE or INFORMATIVE");
 	bad4774("Category Type unknown",
 		OCL_OPEN CI(PC("NATO", "SECRET") "<Category Type=\"MANDATORY\" TagName=\"X\"/>")
@@ -441,35 +446,46 @@ test_4774(void)
 			"ATOMAL") "</Category>") CREATED OCL_CLOSE,
 		1, "Category without TagName");
 	bad4774("PERMISSIVE other than Releasable To",
-		OCL_OPEN CI(PC("NATO", "SECRET") "<Category Type=\"PERMISSIVE\" TagName=\"Mission\">" GV(
-			"X") "</Category>") CREATED OCL_CLOSE,
+		OCL_OPEN CI(PC("NATO", "SECRET") "<Category Type=\"PERMISSIVE\" "
+						 "TagName=\"Mission\">" GV("X") "</Category>")
+			CREATED OCL_CLOSE,
 		1, "PERMISSIVE category other than 'Releasable To' not supported");
 	bad4774("unknown attribute on Category",
-		OCL_OPEN CI(PC("NATO", "SECRET") "<Category Type=\"PERMISSIVE\" TagName=\"Releasable "
-						 "To\" x=\"1\">" GV("USA") "</Category>") CREATED
-			OCL_CLOSE,
+		OCL_OPEN CI(PC("NATO",
+			       "SECRET") "<Category Type=\"PERMISSIVE\" TagName=\"Releasable "
+					 "To\" x=\"1\">" GV("USA") "</Category>") CREATED OCL_CLOSE,
 		1, "unexpected attribute on Category");
 	bad4774("attribute on GenericValue",
-		OCL_OPEN CI(PC("NATO", "SECRET") REL("<GenericValue lang=\"en\">USA</GenericValue>"))
-			CREATED OCL_CLOSE,
+		OCL_OPEN CI(PC("NATO", "SECRET") REL(
+			"<GenericValue lang=\"en\">USA</GenericValue>")) CREATED OCL_CLOSE,
 		1, "unexpected attribute in the 4774 label");
 	ok4774("RESTRICTIVE and INFORMATIVE captured with their tags",
-	       OCL_OPEN CI(PC("NATO", "SECRET")
-			   "<Category Type=\"RESTRICTIVE\" TagName=\"Additional Sensitivity\">" GV(
-				   "ATOMAL") GV("CRYPTO") "</Category>"
-			   "<Category Type=\"INFORMATIVE\" TagName=\"Context\">" GV(
-				   "Exercise") "</Category>"
-			   "<Category Type=\"RESTRICTIVE\" TagName=\"Special\">" GV(
-				   "BOHEMIA") "</Category>") CREATED OCL_CLOSE,
+	       OCL_OPEN CI(PC(
+		       "NATO",
+		       "SECRET") "<Category Type=\"RESTRICTIVE\" TagName=\"Additional "
+				 "Sensitivity\">" GV("ATOMAL")
+					 GV("CRYPTO") "</Category>"
+						      "<Category Type=\"INFORMATIVE\" "
+						      "TagName=\"Context\">" GV(
+							      "Exercise") "</Category>"
+									  "<Category "
+									  "Type=\"RESTRICTIVE\" "
+									  "TagName=\"Special\">" GV(
+										  "BOHEMIA") "</"
+											     "Categ"
+											     "ory>")
+		       CREATED OCL_CLOSE,
 	       1,
 	       "NATO|SECRET||R:Additional Sensitivity=ATOMAL;R:Additional Sensitivity=CRYPTO;"
 	       "R:Special=BOHEMIA;|I:Context=Exercise;|standard");
 
 	/* value count limit */
 	char buf[8192];
-	size_t n = (size_t)snprintf(buf, sizeof(buf), "%s",
-				    OCL_OPEN "<ConfidentialityInformation>" PC("NATO", "SECRET")
-					     "<Category Type=\"PERMISSIVE\" TagName=\"Releasable To\">");
+	size_t n = (size_t)snprintf(
+		buf, sizeof(buf), "%s",
+		OCL_OPEN "<ConfidentialityInformation>" PC(
+			"NATO",
+			"SECRET") "<Category Type=\"PERMISSIVE\" TagName=\"Releasable To\">");
 
 	for (int i = 0; i < INSP_LABEL_MAX_VALUES; i++)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, GV("C%d"), i);
@@ -494,9 +510,8 @@ test_4774(void)
 	      "escaped label is not a label");
 
 	/* the first error is kept */
-	bad4774("first error wins",
-		OCL_OPEN CI("<Foo/>" PC("NATO", "SECRET") "<Bar/>") OCL_CLOSE, 1,
-		"unexpected element in ConfidentialityInformation");
+	bad4774("first error wins", OCL_OPEN CI("<Foo/>" PC("NATO", "SECRET") "<Bar/>") OCL_CLOSE,
+		1, "unexpected element in ConfidentialityInformation");
 }
 
 int

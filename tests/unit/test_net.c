@@ -165,16 +165,16 @@ enum { VLAN_NONE, VLAN_ONE, VLAN_QINQ, VLAN_TWO_8100 };
 struct fopt {
 	int v6;
 	int vlan;
-	uint16_t etype;	  /* after the tags; 0: from v6 */
-	uint8_t version;  /* IP version nibble; 0: from v6 */
+	uint16_t etype;	    /* after the tags; 0: from v6 */
+	uint8_t version;    /* IP version nibble; 0: from v6 */
 	const uint8_t *dst; /* NULL: the channel's ingress address */
-	uint16_t dport;	  /* 0: 6969 */
-	uint8_t proto;	  /* IPv4 protocol / IPv6 next header; 0: UDP */
-	int proto_zero;	  /* really put 0 (IPv6 hop-by-hop) */
-	uint8_t ihl;	  /* 0: 5 */
-	uint16_t frag;	  /* IPv4 flags + fragment offset */
-	int ip_len_adj;	  /* added to IPv4 total length / IPv6 payload length */
-	int udp_len_adj;  /* added to the UDP length */
+	uint16_t dport;	    /* 0: 6969 */
+	uint8_t proto;	    /* IPv4 protocol / IPv6 next header; 0: UDP */
+	int proto_zero;	    /* really put 0 (IPv6 hop-by-hop) */
+	uint8_t ihl;	    /* 0: 5 */
+	uint16_t frag;	    /* IPv4 flags + fragment offset */
+	int ip_len_adj;	    /* added to IPv4 total length / IPv6 payload length */
+	int udp_len_adj;    /* added to the UDP length */
 	int bad_ip_cksum;
 	int bad_udp_cksum;
 	int zero_udp_cksum;
@@ -253,8 +253,8 @@ build(const struct fopt *o)
 	memcpy(udp + 8, payload_ref, plen);
 	if (!o->zero_udp_cksum) {
 		size_t covered = wire_udp_len < udp_len ? wire_udp_len : udp_len;
-		uint16_t c = (uint16_t)~ref_udp_sum(v6, v6 ? ip + 8 : ip + 12, v6 ? ip + 24 : ip + 16,
-						    udp, covered);
+		uint16_t c = (uint16_t)~ref_udp_sum(v6, v6 ? ip + 8 : ip + 12,
+						    v6 ? ip + 24 : ip + 16, udp, covered);
 
 		wr16(udp + 6, c == 0 ? 0xFFFF : c);
 		if (o->bad_udp_cksum)
@@ -276,13 +276,13 @@ classify(const struct fopt *o, uint16_t port, unsigned flags)
 	return insp_net_classify(&pol, port, frame, len, flags, &flow);
 }
 
-#define EXPECT(o, port, flags, want, ...)                                                          \
-	do {                                                                                       \
-		enum insp_reason r_ = classify(o, port, flags);                                    \
-		CHECK(r_ == (want), __VA_ARGS__);                                                  \
-		if (r_ != (want))                                                                  \
-			printf("#   got %s, want %s\n", insp_reason_name(r_),                      \
-			       insp_reason_name(want));                                            \
+#define EXPECT(o, port, flags, want, ...)                                     \
+	do {                                                                  \
+		enum insp_reason r_ = classify(o, port, flags);               \
+		CHECK(r_ == (want), __VA_ARGS__);                             \
+		if (r_ != (want))                                             \
+			printf("#   got %s, want %s\n", insp_reason_name(r_), \
+			       insp_reason_name(want));                       \
 	} while (0)
 
 static void
@@ -323,8 +323,7 @@ test_release(void)
 	o = (struct fopt){.frag = 0x4000};
 	EXPECT(&o, 0, 0, INSP_R_RELEASE, "DF alone is not a fragment");
 
-	o = (struct fopt){.payload_len = 0};
-	o.payload_len = 1;
+	o = (struct fopt){.payload_len = 1};
 	EXPECT(&o, 0, 0, INSP_R_RELEASE, "one-byte payload");
 	CHECK(flow.payload_len == 1, "one-byte payload length");
 }
@@ -385,8 +384,7 @@ test_l3_l4(void)
 
 	o = (struct fopt){.ihl = 4};
 	EXPECT(&o, 0, 0, INSP_R_L2L4_TRUNCATED, "IHL 4 (header shorter than 20)");
-	o = (struct fopt){.ihl = 0};
-	o.ihl = 6;
+	o = (struct fopt){.ihl = 6};
 	EXPECT(&o, 0, 0, INSP_R_L2L4_IP_OPTIONS, "IPv4 options (IHL 6)");
 	o.ihl = 15;
 	EXPECT(&o, 0, 0, INSP_R_L2L4_IP_OPTIONS, "IPv4 options (IHL 15)");
@@ -584,8 +582,8 @@ test_sum(void)
 
 			if (a != b) {
 				ok = 0;
-				printf("# insp_net_sum(off %zu, len %zu) = %#x, want %#x\n", off, n, a,
-				       b);
+				printf("# insp_net_sum(off %zu, len %zu) = %#x, want %#x\n", off, n,
+				       a, b);
 			}
 		}
 	CHECK(ok, "insp_net_sum equals the byte-wise RFC 1071 sum (lengths, alignments)");

@@ -278,8 +278,8 @@ test_declaration(void)
 		   "xml: bad XML declaration", "declaration: standalone before encoding refused");
 	EXPECT_ERR("<?xml version=\"1.0\" version=\"1.0\"?><a/>", "xml: bad XML declaration",
 		   "declaration: repeated pseudo-attribute refused");
-	EXPECT_ERR("<?xml version=\"1.0\" standalone=\"maybe\"?><a/>",
-		   "xml: bad standalone value", "declaration: standalone 'maybe' refused");
+	EXPECT_ERR("<?xml version=\"1.0\" standalone=\"maybe\"?><a/>", "xml: bad standalone value",
+		   "declaration: standalone 'maybe' refused");
 	EXPECT_ERR("<?xml version=\"1.0\"encoding=\"UTF-8\"?><a/>", "xml: bad XML declaration",
 		   "declaration: no space between pseudo-attributes refused");
 	EXPECT_ERR("<?xml version=\"1.0\"<a/>", "xml: bad XML declaration",
@@ -363,8 +363,7 @@ test_references(void)
 	EXPECT("<a>&#97;&#x61;&#x0041;&#0000098;</a>", "<a>\"aaAb\"</a>$",
 	       "decimal and hex character references");
 	EXPECT("<a>&lt;&gt;&amp;&quot;&apos;</a>", "<a>\"<>&\"'\"</a>$", "the five entities");
-	EXPECT("<a>&#xE9;&#x20AC;&#x1F600;</a>",
-	       "<a>\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"</a>$",
+	EXPECT("<a>&#xE9;&#x20AC;&#x1F600;</a>", "<a>\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"</a>$",
 	       "references to 2-, 3- and 4-byte characters are encoded as UTF-8");
 	EXPECT("<a v='&#97;&#x62;&amp;'/>", "<a v=ab&></a>$", "references in an attribute value");
 	EXPECT("<a>&#9;&#10;&#13;x</a>", "<a>\"\\t\\n\\rx\"</a>$", "references to TAB, LF, CR");
@@ -419,8 +418,7 @@ test_structure(void)
 {
 	EXPECT_ERR("<a><b></a></b>", "xml: end tag 'a' does not match 'b'", "mismatched end tag");
 	EXPECT_ERR("<a></A>", "xml: end tag 'A' does not match 'a'", "end tag differs in case");
-	EXPECT_ERR("<p:a xmlns:p='u' xmlns:q='u'></q:a>",
-		   "xml: end tag 'q:a' does not match 'p:a'",
+	EXPECT_ERR("<p:a xmlns:p='u' xmlns:q='u'></q:a>", "xml: end tag 'q:a' does not match 'p:a'",
 		   "end tag must match the qname, not the expanded name");
 	EXPECT_ERR("<a><b></b>", "xml: document ends inside 'a'", "unclosed root");
 	EXPECT_ERR("<a><b>text", "xml: document ends inside 'b'", "unclosed child with text");
@@ -564,8 +562,7 @@ test_limits(void)
 	for (int i = 0; i < INSP_XML_MAX_ATTRS; i++)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, " a%d='%d'", i, i);
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "/>");
-	CHECK(strcmp(err_of(buf), "(no error)") == 0, "%d attributes accepted",
-	      INSP_XML_MAX_ATTRS);
+	CHECK(strcmp(err_of(buf), "(no error)") == 0, "%d attributes accepted", INSP_XML_MAX_ATTRS);
 	CHECK(run(buf) && pev.type == INSP_XML_EOF, "... and parsed to EOF");
 	n = 0;
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "<a");
@@ -582,8 +579,7 @@ test_whitespace(void)
 	EXPECT("<a>\n  <b/>\t\n</a>", "<a><b></b></a>$", "whitespace-only text not reported");
 	EXPECT("<a>\n  <b/>x\n</a>", "<a><b></b>\"x\\n\"</a>$", "text with whitespace kept whole");
 	EXPECT("<a>\r\n<b>  </b>\r\n</a>", "<a><b></b></a>$", "CR LF only is blank");
-	EXPECT("<a x='a\tb\nc\rd' y='a&#10;b&#9;c&#13;d'/>",
-	       "<a x=a b c d y=a\\nb\\tc\\rd></a>$",
+	EXPECT("<a x='a\tb\nc\rd' y='a&#10;b&#9;c&#13;d'/>", "<a x=a b c d y=a\\nb\\tc\\rd></a>$",
 	       "attribute normalisation: literal TAB/LF/CR -> space, references stay");
 	EXPECT("<a x='  two  spaces  '/>", "<a x=  two  spaces  ></a>$",
 	       "CDATA-type attribute: spaces not collapsed");
