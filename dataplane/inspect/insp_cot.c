@@ -180,6 +180,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 			break;
 		case A_TYPE:
 			ok = valid_type(a->value);
+			m->type = a->value;
 			break;
 		case A_TIME:
 		case A_START:
@@ -200,6 +201,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 			continue;
 		case A_QOS:
 			ok = valid_qos(a->value);
+			m->qos_priority = ok ? (int8_t)(a->value.p[0] - '0') : -1;
 			break;
 		default:
 			break;

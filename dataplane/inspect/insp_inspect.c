@@ -173,9 +173,24 @@ check_label(const struct insp_policy *p, struct insp_scratch *s,
 		l = &m->label; /* the richer carrier: it may hold categories */
 	}
 	res->level = (uint8_t)level;
+	res->label_normalised = l->normalised;
 	if (level > dest->max_level)
 		return decide(res, INSP_R_OVER_CLASSIFIED, "label: %s above %s's maximum %s",
 			      insp_level_name(level), dest->name, insp_level_name(dest->max_level));
+
+	uint64_t over = 0;
+
+	for (uint64_t mem = dest->members; mem; mem &= mem - 1) {
+		int n = __builtin_ctzll(mem);
+
+		if (level > p->nation_ceiling[n])
+			over |= 1ull << n;
+	}
+	if (over)
+		return decide(res, INSP_R_OVER_CLASSIFIED,
+			      "label: %s above the release ceiling of %s (member of %s)",
+			      insp_level_name(level), p->nations[__builtin_ctzll(over)],
+			      dest->name);
 
 	uint64_t rel = 0;
 
@@ -200,13 +215,102 @@ check_label(const struct insp_policy *p, struct insp_scratch *s,
 	return INSP_R_RELEASE;
 }
 
+/* Longest category hint of the channel's format matching the message's type, or -1. */
+static int
+hinted_category(const struct insp_policy *p, uint8_t format, struct insp_str type)
+{
+	int best = -1;
+	size_t best_len = 0;
+
+	for (uint32_t i = 0; i < p->n_category_hints; i++) {
+		const struct insp_category_hint *h = &p->category_hints[i];
+		size_t n = strlen(h->prefix);
+
+		if (h->format == format && n <= type.len && n > best_len &&
+		    memcmp(type.p, h->prefix, n) == 0) {
+			best = (int)h->category;
+			best_len = n;
+		}
+	}
+	return best;
+}
+
+static enum insp_reason
+not_shared(const struct insp_policy *p, const struct insp_destination *dest, uint32_t cat,
+	   struct insp_result *res)
+{
+	uint64_t missing = dest->members & ~p->isa[cat];
+
+	if (missing == 0)
+		return INSP_R_RELEASE;
+	return decide(res, INSP_R_NO_SHARING_AGREEMENT,
+		      "category '%s' not shared with %s (member of %s)", p->categories[cat],
+		      p->nations[__builtin_ctzll(missing)], dest->name);
+}
+
+/*
+ * Step 6: the message's data categories (the channel's default refined by the format
+ * hint, plus every 4774 INFORMATIVE "Data Category" value) must each be shared (ISA) with
+ * every member of the destination. A category the policy does not know is shared with
+ * nobody.
+ */
+static enum insp_reason
+check_sharing(const struct insp_policy *p, struct insp_scratch *s, const struct insp_channel *ch,
+	      const struct insp_destination *dest, struct insp_result *res)
+{
+	const struct insp_msg *m = &s->msg;
+	int cat = hinted_category(p, ch->format, m->type);
+	enum insp_reason r = not_shared(p, dest, cat >= 0 ? (uint32_t)cat : ch->category, res);
+
+	if (r != INSP_R_RELEASE || !m->has_4774)
+		return r;
+	for (uint32_t i = 0; i < m->label.n_informative; i++) {
+		const struct insp_label_tag_value *tv = &m->label.informative[i];
+
+		if (!(tv->tag.len == 13 &&
+		      strncasecmp((const char *)tv->tag.p, "Data Category", 13) == 0))
+			continue;
+		cat = insp_policy_category(p, (const char *)tv->value.p, tv->value.len);
+		if (cat < 0)
+			return decide(
+				res, INSP_R_NO_SHARING_AGREEMENT,
+				"category '%.*s' (4774 Data Category) unknown: shared with nobody",
+				(int)tv->value.len, (const char *)tv->value.p);
+		r = not_shared(p, dest, (uint32_t)cat, res);
+		if (r != INSP_R_RELEASE)
+			return r;
+	}
+	return INSP_R_RELEASE;
+}
+
+/* Traffic class of a released message: the first matching priority rule, else routine. */
+static uint8_t
+traffic_class(const struct insp_policy *p, uint32_t channel, const struct insp_msg *m)
+{
+	for (uint32_t i = 0; i < p->n_priorities; i++) {
+		const struct insp_priority_rule *r = &p->priorities[i];
+		size_t n = strlen(r->type_prefix);
+
+		if (r->channel >= 0 && (uint32_t)r->channel != channel)
+			continue;
+		if (r->qos_priority >= 0 && r->qos_priority != m->qos_priority)
+			continue;
+		if (n > m->type.len || memcmp(m->type.p, r->type_prefix, n) != 0)
+			continue;
+		return r->tclass;
+	}
+	return INSP_TCLASS_COUNT - 1;
+}
+
 /* Folds matches as Hyperscan reports them: the first violating marking and first term. */
 struct content_fold {
 	const struct insp_pattern *patterns;
 	uint64_t members; /* destination nations */
 	uint8_t level;	  /* the label's level */
 	uint32_t marking; /* lowest violating marking pattern index, or UINT32_MAX */
-	uint32_t term;	  /* lowest term pattern index, or UINT32_MAX */
+	uint32_t term;	  /* lowest drop term pattern index, or UINT32_MAX */
+	uint32_t review;  /* lowest review term pattern index, or UINT32_MAX */
+	uint64_t channel; /* bit of the message's channel, for term scopes */
 	uint32_t any;	  /* something matched */
 };
 
@@ -225,8 +329,10 @@ on_unit_match(uint32_t id, void *ctx)
 	const struct insp_pattern *pt = &f->patterns[id];
 
 	if (pt->kind == INSP_PATTERN_TERM) {
-		if (id < f->term)
-			f->term = id;
+		uint32_t *slot = pt->action == INSP_ACTION_REVIEW ? &f->review : &f->term;
+
+		if ((pt->channels == 0 || (pt->channels & f->channel)) && id < *slot)
+			*slot = id;
 	} else if (((pt->level != INSP_LEVEL_NONE && pt->level > f->level) ||
 		    (pt->restrict_to != 0 && (f->members & ~pt->restrict_to) != 0)) &&
 		   id < f->marking) {
@@ -244,11 +350,19 @@ on_unit_match(uint32_t id, void *ctx)
  * Every match is folded as it is reported, so there is no limit on how many there are.
  */
 static enum insp_reason
-check_content(const struct insp_policy *p, struct insp_scratch *s,
+check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
 	      const struct insp_destination *dest, struct insp_result *res)
 {
 	const struct insp_msg *m = &s->msg;
-	struct content_fold f = {p->patterns, dest->members, res->level, UINT32_MAX, UINT32_MAX, 0};
+	struct content_fold f = {
+		.patterns = p->patterns,
+		.members = dest->members,
+		.level = res->level,
+		.channel = 1ull << channel,
+		.marking = UINT32_MAX,
+		.term = UINT32_MAX,
+		.review = UINT32_MAX,
+	};
 
 	if (p->matcher == NULL || m->scan_len == 0)
 		return INSP_R_RELEASE;
@@ -278,6 +392,10 @@ check_content(const struct insp_policy *p, struct insp_scratch *s,
 		return decide(res, INSP_R_PROHIBITED_CONTENT, "content: prohibited term rule %u",
 			      res->rule_id);
 	}
+	if (f.review != UINT32_MAX) {
+		res->rule_id = p->patterns[f.review].rule_id;
+		return decide(res, INSP_R_REVIEW, "content: review term rule %u", res->rule_id);
+	}
 	return INSP_R_RELEASE;
 }
 
@@ -290,6 +408,8 @@ reset_msg(struct insp_msg *m, struct insp_result *res)
 	m->has_4774 = 0;
 	m->has_stale = 0;
 	m->uid.len = 0;
+	m->type.len = 0;
+	m->qos_priority = -1;
 	m->err_offset = 0;
 	m->detail = res->detail;
 	m->detail_cap = sizeof(res->detail);
@@ -304,6 +424,8 @@ insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t chann
 	res->offset = 0;
 	res->rule_id = 0;
 	res->level = INSP_LEVEL_NONE;
+	res->tclass = INSP_TCLASS_COUNT - 1;
+	res->label_normalised = 0;
 	res->uid[0] = '\0';
 	res->detail[0] = '\0';
 	if (p == NULL)
@@ -333,13 +455,17 @@ insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t chann
 	r = check_label(p, s, dest, res);
 	if (r != INSP_R_RELEASE)
 		return r;
-	r = check_content(p, s, dest, res);
+	r = check_sharing(p, s, ch, dest, res);
+	if (r != INSP_R_RELEASE)
+		return r;
+	r = check_content(p, s, channel, dest, res);
 	if (r != INSP_R_RELEASE)
 		return r;
 	if (s->msg.has_stale && s->msg.stale_ms < now_ms - p->stale_skew_ms)
 		return decide(res, INSP_R_STALE, "validity: stale %lld s ago (skew %lld s)",
 			      (long long)((now_ms - s->msg.stale_ms) / 1000),
 			      (long long)(p->stale_skew_ms / 1000));
+	res->tclass = traffic_class(p, channel, &s->msg);
 	/* no formatting on the release path: it is the hot one */
 	return res->reason = INSP_R_RELEASE;
 }

@@ -4,7 +4,8 @@
  * THE entry point of the inspection library: one message payload in, one decision out.
  *
  *   parse (format module, strict) -> label decode -> classification and releasability
- *   -> content markings -> prohibited terms -> validity          (GUARD-SPEC 4.3)
+ *   -> data-category sharing (ISA) -> content markings -> prohibited/review terms
+ *   -> validity                                                      (GUARD-SPEC 4.3)
  *
  * The first failing step decides. Pure: no I/O, no globals, no allocation per message.
  * The caller owns a struct insp_scratch per thread (created at set-up, sized for the
@@ -33,6 +34,8 @@ struct insp_result {
 	uint32_t offset;	      /**< byte offset in the payload the reason points at */
 	uint32_t rule_id;	      /**< matched rule id (marking/term reasons), else 0 */
 	uint8_t level;		      /**< label's NATO level, INSP_LEVEL_NONE if unknown */
+	uint8_t tclass;		      /**< traffic class of a release (0 flash .. 3 routine) */
+	uint8_t label_normalised;     /**< lenient mode accepted an off-standard label */
 	char uid[INSP_UID_MAX];	      /**< message uid if parsed (truncated), else "" */
 	char detail[INSP_DETAIL_MAX]; /**< e.g. "cot: attribute 'stale' missing" */
 };

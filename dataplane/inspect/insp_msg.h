@@ -50,6 +50,8 @@ struct insp_msg {
 	struct insp_label label; /**< the 4774 label, if has_4774 */
 	int64_t stale_ms;
 	struct insp_str uid;
+	struct insp_str type; /**< category and priority key (CoT type) */
+	int8_t qos_priority;  /**< CoT qos priority digit, -1 if none */
 
 	/* why the format refused it: INSP_R_MALFORMED_MESSAGE or INSP_R_BAD_LABEL */
 	uint32_t err_offset;

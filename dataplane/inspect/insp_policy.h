@@ -23,9 +23,11 @@
 extern "C" {
 #endif
 
-#define INSP_MAX_NATIONS  64 /**< nations are bits of a uint64_t */
-#define INSP_MAX_CHANNELS 64
-#define INSP_NAME_MAX	  64 /**< names, codes and classification names, NUL included */
+#define INSP_MAX_NATIONS    64 /**< nations are bits of a uint64_t */
+#define INSP_MAX_CHANNELS   64
+#define INSP_NAME_MAX	    64 /**< names, codes and classification names, NUL included */
+#define INSP_MAX_CATEGORIES 64 /**< data categories (ISA matrix rows) */
+#define INSP_TCLASS_COUNT   4  /**< traffic classes: 0 flash .. 3 routine (GUARD-SPEC 7) */
 
 /** NATO classification lattice. */
 enum insp_level {
@@ -107,6 +109,7 @@ struct insp_egress {
 
 struct insp_channel {
 	char name[INSP_NAME_MAX];
+	uint32_t category;    /**< default data category (index into categories) */
 	uint8_t direction;    /**< enum insp_direction */
 	uint8_t format;	      /**< enum insp_format */
 	uint32_t destination; /**< index into insp_policy.destinations */
@@ -120,14 +123,42 @@ enum insp_pattern_kind {
 	INSP_PATTERN_MARKING,  /**< a classification marking or caveat in the content */
 };
 
+enum insp_term_action {
+	INSP_ACTION_DROP = 0, /**< prohibited_content */
+	INSP_ACTION_REVIEW,   /**< review: held for a human */
+};
+
 /** One Hyperscan expression; its index in insp_policy.patterns is its Hyperscan id. */
 struct insp_pattern {
 	uint32_t rule_id;     /**< operator's id, reported in decisions and audit */
 	uint8_t kind;	      /**< enum insp_pattern_kind */
+	uint8_t action;	      /**< term: enum insp_term_action */
+	uint64_t channels;    /**< term scope: channel bits; 0 = every channel */
 	uint8_t level;	      /**< marking: level it denotes, or INSP_LEVEL_NONE */
 	uint64_t restrict_to; /**< marking caveat: nations allowed to see it; 0 = none */
 	uint32_t line;	      /**< where it was defined in the policy file */
 	char *expr;	      /**< Hyperscan expression as compiled */
+};
+
+/**
+ * A format-specific data-category hint: a message whose key (CoT: its type) starts with
+ * @p prefix is in @p category instead of its channel's default. Longest prefix wins.
+ */
+struct insp_category_hint {
+	uint8_t format; /**< enum insp_format */
+	char prefix[INSP_NAME_MAX];
+	uint32_t category;
+};
+
+/**
+ * One row of the priority table (GUARD-SPEC 7): the first row that matches gives the
+ * traffic class; unmatched messages are routine (3).
+ */
+struct insp_priority_rule {
+	int32_t channel;		 /**< channel index, -1 = any */
+	char type_prefix[INSP_NAME_MAX]; /**< CoT type prefix, "" = any */
+	int8_t qos_priority;		 /**< CoT qos priority digit, -1 = any */
+	uint8_t tclass;			 /**< 0 flash, 1 immediate, 2 priority, 3 routine */
 };
 
 struct insp_matcher; /* insp_match.h */
@@ -141,6 +172,8 @@ struct insp_policy {
 
 	uint32_t n_nations;
 	char nations[INSP_MAX_NATIONS][8];
+	/** highest level each nation may receive (SPIF excludedClass); TOP_SECRET = none */
+	uint8_t nation_ceiling[INSP_MAX_NATIONS];
 	uint32_t n_groups;
 	struct insp_group *groups;
 	uint32_t n_class_policies;
@@ -149,6 +182,16 @@ struct insp_policy {
 	struct insp_destination *destinations;
 	uint32_t n_channels;
 	struct insp_channel *channels;
+	/* data categories and the ISA matrix */
+	uint32_t n_categories;
+	char categories[INSP_MAX_CATEGORIES][INSP_NAME_MAX];
+	uint64_t isa[INSP_MAX_CATEGORIES]; /**< category -> nations it may be shared with */
+	uint32_t n_category_hints;
+	struct insp_category_hint *category_hints;
+	/* priorities */
+	uint32_t n_priorities;
+	struct insp_priority_rule *priorities;
+	uint8_t class_dscp[INSP_TCLASS_COUNT]; /**< DSCP per traffic class */
 	uint32_t n_patterns;
 	struct insp_pattern *patterns;
 	uint32_t n_terms;    /**< patterns of kind TERM */
@@ -181,6 +224,9 @@ const struct insp_class_policy *insp_policy_class_policy(const struct insp_polic
  */
 int insp_policy_class_level(const struct insp_class_policy *cp, const char *name, size_t len,
 			    int exact_case);
+
+/** Data category index of a name (case-insensitive), or -1. */
+int insp_policy_category(const struct insp_policy *p, const char *name, size_t len);
 
 /** Does the destination hold RESTRICTIVE category value @p value of tag @p tag? */
 int insp_policy_dest_holds(const struct insp_destination *d, const char *tag, size_t tag_len,

@@ -4,7 +4,8 @@
  * Decision reasons: the one list (VPP's foreach_error idea) from which the enum, the names
  * used in counters, audit records and docs/reasons.md are all generated. Order of the
  * list is the order of the decision procedure (GUARD-SPEC 4.3); names are stable: they are
- * an operator interface (counters, logs, scripts). Never renumber or rename, only append.
+ * an operator interface (counters, logs, scripts): never rename one. Numbers follow the
+ * decision order and are not an interface (counters and logs carry names).
  */
 #ifndef INSP_REASON_H
 #define INSP_REASON_H
@@ -30,8 +31,10 @@ extern "C" {
 	X(LABEL_CONFLICT, "label_conflict", "two label carriers disagree")                       \
 	X(OVER_CLASSIFIED, "over_classified", "classification above the destination's maximum")  \
 	X(NOT_RELEASABLE, "not_releasable", "a destination nation is not in Releasable-To")      \
+	X(NO_SHARING_AGREEMENT, "no_sharing_agreement", "a data category not shared (ISA)")      \
 	X(MARKING_INCONSISTENT, "marking_inconsistent", "content marking above label or caveat") \
 	X(PROHIBITED_CONTENT, "prohibited_content", "a prohibited term matched")                 \
+	X(REVIEW, "review", "a review term matched: held for a human, not forwarded")            \
 	X(STALE, "stale", "message validity expired")                                            \
 	X(TX_FAILED, "tx_failed", "released but the egress queue refused it")
 

@@ -16,8 +16,8 @@ main(void)
 	       "differ).\n\n");
 	printf("Every message gets exactly one reason: `release` or the first check that failed, "
 	       "in this\norder (GUARD-SPEC 4.3). The names are stable: counters (`guardd` "
-	       "stats file), `guardctl`\nand scripts use them. A reason is never renamed or "
-	       "renumbered; new ones are appended.\n\n");
+	       "stats file), `guardctl`\nand scripts use them, and a reason is never renamed. "
+	       "The numbers only show the order.\n\n");
 	printf("| # | reason | meaning |\n|---|---|---|\n");
 	for (int r = 0; r < INSP_R_COUNT; r++)
 		printf("| %d | `%s` | %s |\n", r, insp_reason_name(r), insp_reason_text(r));
