@@ -38,7 +38,7 @@
 #include "dp_worker.h"
 #include "insp_inspect.h"
 #include "insp_policy.h"
-#include "insp_policy_load.h"
+#include "policy_file.h"
 
 RTE_LOG_REGISTER(dp_logtype_main, guard.main, INFO);
 RTE_LOG_REGISTER(dp_logtype_port, guard.port, INFO);
@@ -69,68 +69,13 @@ dp_on_signal(int sig)
 	atomic_store_explicit(&quit_signal, true, memory_order_relaxed);
 }
 
-/* Read a whole file into a malloc'd buffer. Returns 0 or -errno. */
-static int
-dp_read_file(const char *path, char **out, size_t *out_len)
-{
-	size_t cap = 4096, len = 0, n;
-	char *buf = malloc(cap), *nbuf;
-	FILE *f;
-	int err = 0;
-
-	if (buf == NULL)
-		return -ENOMEM;
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		err = -errno;
-		free(buf);
-		return err;
-	}
-	for (;;) {
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (len < cap) {
-			if (ferror(f))
-				err = -EIO;
-			break;
-		}
-		if (cap >= DP_POLICY_MAX_BYTES) {
-			err = -EFBIG;
-			break;
-		}
-		nbuf = realloc(buf, cap * 2);
-		if (nbuf == NULL) {
-			err = -ENOMEM;
-			break;
-		}
-		buf = nbuf;
-		cap *= 2;
-	}
-	fclose(f);
-	if (err != 0) {
-		free(buf);
-		return err;
-	}
-	*out = buf;
-	*out_len = len;
-	return 0;
-}
-
 static void
 dp_load_policy(struct dp_main *m)
 {
 	struct insp_err err;
-	size_t len = 0;
-	char *text = NULL;
-	int ret;
 
-	ret = dp_read_file(m->cfg.policy_path, &text, &len);
-	if (ret != 0)
-		rte_exit(EXIT_FAILURE, "cannot read policy file '%s': %s\n", m->cfg.policy_path,
-			 strerror(-ret));
 	memset(&err, 0, sizeof(err));
-	m->policy = insp_policy_load(text, len, m->cfg.policy_path, &err);
-	free(text);
+	m->policy = policy_file_load(m->cfg.policy_path, &err);
 	if (m->policy == NULL)
 		rte_exit(EXIT_FAILURE, "%s\n",
 			 err.msg[0] != '\0' ? err.msg : "policy rejected (no reason given)");

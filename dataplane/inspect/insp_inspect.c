@@ -342,16 +342,23 @@ on_unit_match(uint32_t id, void *ctx)
 }
 
 /*
- * Steps 7-8. One scan over all units joined by '\n' finds out cheaply whether anything
- * matches at all (clean messages, the common case, cost one call that stops at the first
- * match); only then are the units rescanned one by one, so that no match spanning two
- * units counts. The joined text is a superset: word boundaries, \s and (multi-line) ^ $
- * see '\n' as they see a unit's edge; the loader refuses the buffer anchors \A \z \Z.
+ * Steps 7-8, two views of the same bytes:
+ *  - the raw message, exactly the bytes that cross: so nothing escapes the scan because it
+ *    sits where a consumer does not "read" (comments, element and attribute names, the label
+ *    carriers themselves); every match there counts;
+ *  - the text as a consumer reads it (GUARD-SPEC 4.5: references decoded, comments joined,
+ *    invisible characters deleted), unit by unit. One scan over all units joined by '\n'
+ *    tells cheaply whether anything matches at all (clean messages cost one call that stops
+ *    at the first match); only then are the units rescanned one by one, so that no match
+ *    spanning two units counts. The joined text is a superset: word boundaries, \s and
+ *    (multi-line) ^ $ see '\n' as they see a unit's edge; the loader refuses the buffer
+ *    anchors \A \z \Z.
  * Every match is folded as it is reported, so there is no limit on how many there are.
  */
 static enum insp_reason
 check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
-	      const struct insp_destination *dest, struct insp_result *res)
+	      const struct insp_destination *dest, const uint8_t *raw, size_t raw_len,
+	      struct insp_result *res)
 {
 	const struct insp_msg *m = &s->msg;
 	struct content_fold f = {
@@ -364,13 +371,14 @@ check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t chan
 		.review = UINT32_MAX,
 	};
 
-	if (p->matcher == NULL || m->scan_len == 0)
+	if (p->matcher == NULL)
 		return INSP_R_RELEASE;
-	if (insp_matcher_scan_cb(p->matcher, s->match, m->scan, m->scan_len, on_any_match, &f) < 0)
+	if (insp_matcher_scan_cb(p->matcher, s->match, raw, raw_len, on_unit_match, &f) < 0)
 		return decide(res, INSP_R_PROHIBITED_CONTENT, "scan: matcher error (fail closed)");
-	if (!f.any)
-		return INSP_R_RELEASE;
-	for (uint32_t u = 0; u < m->n_units; u++)
+	if (m->scan_len != 0 &&
+	    insp_matcher_scan_cb(p->matcher, s->match, m->scan, m->scan_len, on_any_match, &f) < 0)
+		return decide(res, INSP_R_PROHIBITED_CONTENT, "scan: matcher error (fail closed)");
+	for (uint32_t u = 0; f.any && u < m->n_units; u++)
 		if (insp_matcher_scan_cb(p->matcher, s->match, m->scan + m->units[u].off,
 					 m->units[u].len, on_unit_match, &f) < 0)
 			return decide(res, INSP_R_PROHIBITED_CONTENT,
@@ -458,7 +466,7 @@ insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t chann
 	r = check_sharing(p, s, ch, dest, res);
 	if (r != INSP_R_RELEASE)
 		return r;
-	r = check_content(p, s, channel, dest, res);
+	r = check_content(p, s, channel, dest, msg, len, res);
 	if (r != INSP_R_RELEASE)
 		return r;
 	if (s->msg.has_stale && s->msg.stale_ms < now_ms - p->stale_skew_ms)

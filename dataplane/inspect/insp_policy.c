@@ -52,6 +52,8 @@ insp_policy_free(struct insp_policy *p)
 		free(p->destinations);
 	}
 	free(p->channels);
+	free(p->category_hints);
+	free(p->priorities);
 	if (p->patterns != NULL) {
 		for (i = 0; i < p->n_patterns; i++)
 			free(p->patterns[i].expr);
@@ -155,6 +157,20 @@ insp_policy_class_level(const struct insp_class_policy *cp, const char *name, si
 	for (i = 0; i < cp->n_names; i++) {
 		if (name_eq(cp->names[i].name, name, len, exact_case))
 			return cp->names[i].level;
+	}
+	return -1;
+}
+
+int
+insp_policy_category(const struct insp_policy *p, const char *name, size_t len)
+{
+	uint32_t i;
+
+	if (p == NULL)
+		return -1;
+	for (i = 0; i < p->n_categories && i < INSP_MAX_CATEGORIES; i++) {
+		if (name_eq(p->categories[i], name, len, 0))
+			return (int)i;
 	}
 	return -1;
 }

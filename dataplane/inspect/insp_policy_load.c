@@ -7,12 +7,18 @@
  *   mark, so every error can name the exact line and column the operator has to fix.
  * - The schema is closed: an unknown key anywhere is an error, and so is a key given twice
  *   (libyaml keeps both and a "last one wins" reading of a security policy would be a trap).
- * - Sections are read in dependency order (nations, groups, classifications, destinations,
- *   channels, patterns) whatever order the file uses, so references always resolve.
+ * - Sections are read in dependency order (nations, ceilings, groups, classifications,
+ *   restrictive categories, destinations, data categories, sharing agreements, channels,
+ *   category hints, patterns, priorities) whatever order the file uses, so references
+ *   always resolve.
  * - All or nothing: the first error stops the load, everything built so far is freed and
  *   err holds exactly one message. The caller keeps its previous policy (GUARD-SPEC 4.2).
  * - No I/O, no printing, no globals: the caller reads the file and decides where the
- *   message goes, so ctld, guardctl and the tests share this code unchanged.
+ *   message goes, so ctld, guardctl and the tests share this code unchanged. Term files
+ *   (prohibited_term_files) are read through the caller's struct insp_policy_io; the
+ *   loader only joins their paths to the policy file's directory (string work).
+ * - Term files are built for size (10^4..10^5 lines): one pass per file, no YAML, no
+ *   per-term search (id uniqueness is one sort over all patterns), one Hyperscan compile.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -27,6 +33,7 @@
 
 #include "insp_match.h"
 #include "insp_policy_load.h"
+#include "insp_utf8.h"
 
 /* Limits that are not in insp_policy.h; documented in docs/policy.md. */
 #define LD_MAX_GROUPS	      256
@@ -34,11 +41,17 @@
 #define LD_MAX_CLASS_NAMES    256
 #define LD_MAX_DESTINATIONS   256
 #define LD_MAX_HOLDS	      64
-#define LD_MAX_PATTERNS	      65536
+#define LD_MAX_PATTERNS	      1048576
 #define LD_MAX_LITERAL	      1024
 #define LD_MAX_REGEX	      4096
-#define LD_MAX_KEYS	      16  /* keys of the largest fixed mapping */
-#define LD_LIST_MAX	      240 /* longest "(known: ...)" list quoted in a message */
+#define LD_MAX_RESTRICTIVE    64   /* restrictive category tags */
+#define LD_MAX_RESTR_VALUES   256  /* values per tag */
+#define LD_MAX_HINTS	      1024 /* category hints, all formats */
+#define LD_MAX_PRIORITIES     1024
+#define LD_MAX_TERM_FILES     256
+#define LD_MAX_PATH	      4095
+#define LD_MAX_KEYS	      24  /* keys of the largest fixed mapping */
+#define LD_LIST_MAX	      272 /* longest "(known: ...)" list quoted in a message */
 #define LD_WHAT_MAX	      160 /* "'ttl' in channel '...' egress" */
 
 struct ld {
@@ -47,12 +60,15 @@ struct ld {
 	struct insp_err *err;
 	int failed;
 	struct insp_policy *p;
+	const struct insp_policy_io *io; /* term file reader, or NULL */
+	const yaml_node_t *restrictive;	 /* 'restrictive_categories' mapping, or NULL */
+	int have_categories;		 /* 'data_categories' given */
 };
 
 /* ---- error reporting ---- */
 
-static void __attribute__((format(printf, 4, 0)))
-ld_vfail_at(struct ld *c, size_t line, size_t col, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 5, 0)))
+ld_vfail_in(struct ld *c, const char *file, size_t line, size_t col, const char *fmt, va_list ap)
 {
 	char text[sizeof(c->err->msg)];
 	int n;
@@ -67,9 +83,27 @@ ld_vfail_at(struct ld *c, size_t line, size_t col, const char *fmt, va_list ap)
 		snprintf(text, sizeof(text), "invalid policy");
 	c->err->line = (uint32_t)line;
 	c->err->column = (uint32_t)col;
-	n = snprintf(c->err->msg, sizeof(c->err->msg), "%s:%zu:%zu: %s", c->file, line, col, text);
+	n = snprintf(c->err->msg, sizeof(c->err->msg), "%s:%zu:%zu: %s", file, line, col, text);
 	if (n < 0)
 		c->err->msg[0] = '\0';
+}
+
+static void __attribute__((format(printf, 4, 0)))
+ld_vfail_at(struct ld *c, size_t line, size_t col, const char *fmt, va_list ap)
+{
+	ld_vfail_in(c, c->file, line, col, fmt, ap);
+}
+
+/* An error in another file (a term file): "TERMFILE:LINE:COLUMN: message". */
+static int __attribute__((format(printf, 5, 6)))
+ld_fail_in(struct ld *c, const char *file, size_t line, size_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ld_vfail_in(c, file, line, col, fmt, ap);
+	va_end(ap);
+	return -1;
 }
 
 static int __attribute__((format(printf, 4, 5)))
@@ -640,29 +674,37 @@ find_group(const struct insp_policy *p, const yaml_node_t *n)
 	return -1;
 }
 
-/* An unknown code in @p where: suggest the right case, or list what is known. */
+/*
+ * An unknown code in @p where: suggest the right case, or list what is known. Groups are
+ * considered only where they are allowed (@p with_groups).
+ */
 static int
-unknown_code(struct ld *c, const yaml_node_t *n, const char *where)
+unknown_code_of(struct ld *c, const yaml_node_t *n, const char *where, int with_groups)
 {
 	const struct insp_policy *p = c->p;
+	const char *noun = with_groups ? "nation or group" : "nation";
+	uint32_t i, count = p->n_nations + (with_groups ? p->n_groups : 0);
 	struct list l = {.len = 0};
 	char q[72];
-	uint32_t i;
 
-	for (i = 0; i < p->n_nations + p->n_groups; i++) {
+	for (i = 0; i < count; i++) {
 		const char *code =
 			i < p->n_nations ? p->nations[i] : p->groups[i - p->n_nations].code;
 
 		if (ascii_ieq(code, strlen(code), sval(n), slen(n)))
-			return ld_fail(
-				c, n,
-				"nation or group '%s' unknown in %s (codes are case-sensitive "
-				"in the policy: did you mean '%s'?)",
-				Q(n, q), where, code);
+			return ld_fail(c, n,
+				       "%s '%s' unknown in %s (codes are case-sensitive in the "
+				       "policy: did you mean '%s'?)",
+				       noun, Q(n, q), where, code);
 		list_add(&l, code);
 	}
-	return ld_fail(c, n, "nation or group '%s' unknown in %s (known: %s)", Q(n, q), where,
-		       l.buf);
+	return ld_fail(c, n, "%s '%s' unknown in %s (known: %s)", noun, Q(n, q), where, l.buf);
+}
+
+static int
+unknown_code(struct ld *c, const yaml_node_t *n, const char *where)
+{
+	return unknown_code_of(c, n, where, 1);
 }
 
 /* A nation or (already expanded) group code to nation bits. */
@@ -687,23 +729,31 @@ resolve_code(struct ld *c, const yaml_node_t *n, const char *where, uint64_t *bi
 	return unknown_code(c, n, where);
 }
 
-/* A non-empty sequence of nation or group codes, expanded. */
+/* A sequence of nation or group codes, expanded; empty only if @p allow_empty. */
 static int
-get_code_list(struct ld *c, const yaml_node_t *seq, const char *what, const char *where,
-	      uint64_t *bits)
+get_code_list_of(struct ld *c, const yaml_node_t *seq, const char *what, const char *where,
+		 int allow_empty, uint64_t *bits)
 {
 	const yaml_node_item_t *it;
 
 	*bits = 0;
-	if (seq->type != YAML_SEQUENCE_NODE || seq_len(seq) == 0)
-		return ld_fail(c, seq,
-			       "%s must be a non-empty sequence of nation or group codes, got %s",
-			       what, seq->type == YAML_SEQUENCE_NODE ? "an empty one" : kind(seq));
+	if (seq->type != YAML_SEQUENCE_NODE || (seq_len(seq) == 0 && !allow_empty))
+		return ld_fail(c, seq, "%s must be a %ssequence of nation or group codes, got %s",
+			       what, allow_empty ? "" : "non-empty ",
+			       seq->type == YAML_SEQUENCE_NODE ? "an empty one" : kind(seq));
 	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
 		if (resolve_code(c, node(c, *it), where, bits) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* A non-empty sequence of nation or group codes, expanded. */
+static int
+get_code_list(struct ld *c, const yaml_node_t *seq, const char *what, const char *where,
+	      uint64_t *bits)
+{
+	return get_code_list_of(c, seq, what, where, 0, bits);
 }
 
 static int
@@ -902,6 +952,61 @@ out:
 	return rc;
 }
 
+/* ---- release ceilings ---- */
+
+/*
+ * Nation code -> highest NATO level it may receive (the SPIF excludedClass idea). Nations
+ * not listed keep TOP SECRET (no ceiling beyond the lattice). Per nation only: a group
+ * would hide which nation a ceiling binds.
+ */
+static int
+load_ceilings(struct ld *c, const yaml_node_t *map)
+{
+	struct insp_policy *p = c->p;
+	const yaml_node_t *seen[INSP_MAX_NATIONS] = {NULL};
+	const yaml_node_pair_t *pair;
+	char q[72];
+
+	if (map->type != YAML_MAPPING_NODE)
+		return ld_fail(c, map,
+			       "'release_ceilings' must be a mapping of nation code to NATO level, "
+			       "got %s",
+			       kind(map));
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = node(c, pair->key), *v = node(c, pair->value);
+		char fwhat[LD_WHAT_MAX];
+		int i;
+
+		if (!is_scalar(k))
+			return ld_fail(c, k,
+				       "keys of 'release_ceilings' must be nation codes, got %s",
+				       kind(k));
+		i = find_nation(p, k);
+		if (i < 0) {
+			if (find_group(p, k) >= 0)
+				return ld_fail(
+					c, k,
+					"'%s' in 'release_ceilings' is a group: ceilings are "
+					"set per nation",
+					Q(k, q));
+			return unknown_code_of(c, k, "'release_ceilings'", 0);
+		}
+		if (seen[i] != NULL)
+			return ld_fail(c, k,
+				       "nation '%s' given twice in 'release_ceilings' (first at "
+				       "%zu:%zu)",
+				       p->nations[i], seen[i]->start_mark.line + 1,
+				       seen[i]->start_mark.column + 1);
+		seen[i] = k;
+		if (snprintf(fwhat, sizeof(fwhat), "ceiling of '%s' in 'release_ceilings'",
+			     p->nations[i]) < 0)
+			fwhat[0] = '\0';
+		if (get_level(c, v, fwhat, &p->nation_ceiling[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- classification tables ---- */
 
 static int
@@ -1005,6 +1110,140 @@ load_classifications(struct ld *c, const yaml_node_t *map, const yaml_node_t *ro
 	return 0;
 }
 
+/* ---- restrictive categories ---- */
+
+/*
+ * A tag name or value of a RESTRICTIVE category: stored joined as "TagName:Value" in a
+ * destination's holds, so neither part may contain ':'.
+ */
+static int
+get_restr_part(struct ld *c, const yaml_node_t *n, const char *what, const char *tag)
+{
+	char q[72];
+
+	if (get_string(c, n, what, INSP_NAME_MAX - 1) < 0)
+		return -1;
+	if (memchr(sval(n), ':', slen(n)) == NULL)
+		return 0;
+	if (tag == NULL)
+		return ld_fail(c, n,
+			       "restrictive category name '%s' contains ':' (holds are written "
+			       "\"TagName:Value\")",
+			       Q(n, q));
+	return ld_fail(c, n,
+		       "value '%s' of restrictive category '%s' contains ':' (holds are written "
+		       "\"TagName:Value\")",
+		       Q(n, q), tag);
+}
+
+/*
+ * TagName -> the RESTRICTIVE category values this guard knows. Only validated and kept as
+ * the YAML node for checking 'holds'; nothing of it is in the compiled policy. Tags and
+ * values compare ignoring case, as labels and holds do.
+ */
+static int
+load_restrictive(struct ld *c, const yaml_node_t *map)
+{
+	const yaml_node_pair_t *pair, *prev;
+	uint32_t n;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return ld_fail(c, map,
+			       "'restrictive_categories' must be a mapping of tag name to values, "
+			       "got %s",
+			       kind(map));
+	n = (uint32_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+	if (n > LD_MAX_RESTRICTIVE)
+		return ld_fail(c, map, "too many restrictive categories: %u (at most %d)", n,
+			       LD_MAX_RESTRICTIVE);
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = node(c, pair->key), *v = node(c, pair->value);
+		const yaml_node_item_t *it, *jt;
+		char where[LD_WHAT_MAX], q[72];
+
+		if (get_restr_part(c, k, "restrictive category name", NULL) < 0)
+			return -1;
+		for (prev = map->data.mapping.pairs.start; prev < pair; prev++) {
+			const yaml_node_t *pk = node(c, prev->key);
+
+			if (ascii_ieq(sval(pk), slen(pk), sval(k), slen(k)))
+				return ld_fail(c, k,
+					       "restrictive category '%s' given twice (first at "
+					       "%zu:%zu; names compare ignoring case)",
+					       Q(k, q), pk->start_mark.line + 1,
+					       pk->start_mark.column + 1);
+		}
+		if (snprintf(where, sizeof(where), "value of restrictive category '%s'", Q(k, q)) <
+		    0)
+			where[0] = '\0';
+		if (v->type != YAML_SEQUENCE_NODE || seq_len(v) == 0)
+			return ld_fail(c, v,
+				       "restrictive category '%s' must be a non-empty sequence of "
+				       "values, got %s",
+				       Q(k, q),
+				       v->type == YAML_SEQUENCE_NODE ? "an empty one" : kind(v));
+		if (seq_len(v) > LD_MAX_RESTR_VALUES)
+			return ld_fail(c, v, "restrictive category '%s' has %d values (at most %d)",
+				       Q(k, q), seq_len(v), LD_MAX_RESTR_VALUES);
+		for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+			const yaml_node_t *val = node(c, *it);
+
+			if (get_restr_part(c, val, where, sval(k)) < 0)
+				return -1;
+			for (jt = v->data.sequence.items.start; jt < it; jt++) {
+				const yaml_node_t *pv = node(c, *jt);
+
+				if (ascii_ieq(sval(pv), slen(pv), sval(val), slen(val)))
+					return ld_fail(c, val,
+						       "value '%s' of restrictive category '%s' "
+						       "listed twice (first at %zu:%zu; values "
+						       "compare ignoring case)",
+						       Q(val, q), sval(k), pv->start_mark.line + 1,
+						       pv->start_mark.column + 1);
+			}
+		}
+	}
+	c->restrictive = map;
+	return 0;
+}
+
+/* A held "TagName:Value" must name a declared tag and one of its values. */
+static int
+check_held(struct ld *c, const yaml_node_t *h, const char *what)
+{
+	const yaml_node_t *map = c->restrictive;
+	const yaml_node_pair_t *pair;
+	const char *s = sval(h), *colon = memchr(s, ':', slen(h));
+	size_t tlen = (size_t)(colon - s), vlen = slen(h) - tlen - 1;
+	struct list l = {.len = 0};
+	char q[72];
+
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = node(c, pair->key), *v = node(c, pair->value);
+		const yaml_node_item_t *it;
+
+		if (!ascii_ieq(sval(k), slen(k), s, tlen)) {
+			list_add(&l, sval(k));
+			continue;
+		}
+		for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+			const yaml_node_t *val = node(c, *it);
+
+			if (ascii_ieq(sval(val), slen(val), colon + 1, vlen))
+				return 0;
+			list_add(&l, sval(val));
+		}
+		return ld_fail(c, h,
+			       "held value '%s' in %s: '%.*s' is not a declared value of "
+			       "restrictive category '%s' (known: %s)",
+			       Q(h, q), what, (int)vlen, colon + 1, sval(k), l.buf);
+	}
+	return ld_fail(c, h,
+		       "held value '%s' in %s: tag '%.*s' is not declared in "
+		       "'restrictive_categories' (known: %s)",
+		       Q(h, q), what, (int)tlen, s, l.buf);
+}
+
 /* ---- destinations ---- */
 
 enum { D_MEMBERS, D_MAX_CLASS, D_HOLDS, D_COUNT };
@@ -1043,6 +1282,8 @@ load_holds(struct ld *c, struct insp_destination *d, const yaml_node_t *seq, con
 				       "held value '%s' in %s must be \"TagName:Value\" with "
 				       "exactly one ':' and text on both sides",
 				       Q(h, q), what);
+		if (c->restrictive != NULL && check_held(c, h, what) < 0)
+			return -1;
 		copy_str(d->held[d->n_held++], h);
 	}
 	return 0;
@@ -1112,11 +1353,270 @@ load_destinations(struct ld *c, const yaml_node_t *map)
 	return 0;
 }
 
+/* ---- data categories and sharing agreements (ISA) ---- */
+
+static int
+find_category(const struct insp_policy *p, const yaml_node_t *n)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->n_categories; i++) {
+		if (scalar_is(n, p->categories[i]))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* A known data category name; *out is its index. */
+static int
+get_category(struct ld *c, const yaml_node_t *n, const char *where, uint32_t *out)
+{
+	const struct insp_policy *p = c->p;
+	struct list l = {.len = 0};
+	char q[72];
+	uint32_t i;
+	int k;
+
+	if (!is_scalar(n))
+		return ld_fail(c, n, "data category in %s must be a name, got %s", where, kind(n));
+	k = find_category(p, n);
+	if (k >= 0) {
+		*out = (uint32_t)k;
+		return 0;
+	}
+	for (i = 0; i < p->n_categories; i++)
+		list_add(&l, p->categories[i]);
+	return ld_fail(c, n, "data category '%s' unknown in %s (known: %s)", Q(n, q), where, l.buf);
+}
+
+/* A section that only means something once data categories exist. */
+static int
+needs_categories(struct ld *c, const yaml_node_t *n, const char *what)
+{
+	return ld_fail(c, n, "%s needs 'data_categories' (no data categories are declared)", what);
+}
+
+static int
+load_categories(struct ld *c, const yaml_node_t *seq)
+{
+	struct insp_policy *p = c->p;
+	const yaml_node_t *seen[INSP_MAX_CATEGORIES];
+	const yaml_node_item_t *it;
+	char q[72];
+
+	if (seq->type != YAML_SEQUENCE_NODE || seq_len(seq) == 0)
+		return ld_fail(c, seq,
+			       "'data_categories' must be a non-empty sequence of names, got %s",
+			       seq->type == YAML_SEQUENCE_NODE ? "an empty one" : kind(seq));
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		const yaml_node_t *n = node(c, *it);
+		int dup;
+
+		if (!is_scalar(n))
+			return ld_fail(c, n, "'data_categories' must hold names, got %s", kind(n));
+		if (!name_in_class(n, NC_CHANNEL))
+			return ld_fail(c, n,
+				       "data category '%s' must be 1 to %d characters of a-z, 0-9, "
+				       "'_' and '-'",
+				       Q(n, q), INSP_NAME_MAX - 1);
+		dup = find_category(p, n);
+		if (dup >= 0)
+			return ld_fail(c, n, "data category '%s' listed twice (first at %zu:%zu)",
+				       p->categories[dup], seen[dup]->start_mark.line + 1,
+				       seen[dup]->start_mark.column + 1);
+		if (p->n_categories == INSP_MAX_CATEGORIES)
+			return ld_fail(c, n, "too many data categories (at most %d)",
+				       INSP_MAX_CATEGORIES);
+		seen[p->n_categories] = n;
+		p->isa[p->n_categories] = 0;
+		copy_str(p->categories[p->n_categories++], n);
+	}
+	c->have_categories = 1;
+	return 0;
+}
+
+/*
+ * The ISA matrix: category -> nations (or groups) it may be shared with. A category
+ * without an entry is shared with nobody; an empty list says the same explicitly.
+ */
+static int
+load_sharing(struct ld *c, const yaml_node_t *map)
+{
+	struct insp_policy *p = c->p;
+	const yaml_node_t *seen[INSP_MAX_CATEGORIES] = {NULL};
+	const yaml_node_pair_t *pair;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return ld_fail(c, map,
+			       "'sharing_agreements' must be a mapping of data category to "
+			       "nations, got %s",
+			       kind(map));
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = node(c, pair->key), *v = node(c, pair->value);
+		char what[LD_WHAT_MAX];
+		uint32_t cat;
+
+		if (get_category(c, k, "'sharing_agreements'", &cat) < 0)
+			return -1;
+		if (seen[cat] != NULL)
+			return ld_fail(c, k,
+				       "data category '%s' given twice in 'sharing_agreements' "
+				       "(first at %zu:%zu)",
+				       p->categories[cat], seen[cat]->start_mark.line + 1,
+				       seen[cat]->start_mark.column + 1);
+		seen[cat] = k;
+		if (snprintf(what, sizeof(what), "sharing agreement '%s'", p->categories[cat]) < 0)
+			what[0] = '\0';
+		if (get_code_list_of(c, v, what, what, 1, &p->isa[cat]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Without 'data_categories' there is one category, "any", shared with every nation. */
+static void
+default_category(struct insp_policy *p)
+{
+	p->n_categories = 1;
+	snprintf(p->categories[0], sizeof(p->categories[0]), "any");
+	p->isa[0] = p->n_nations >= 64 ? UINT64_MAX : (UINT64_C(1) << p->n_nations) - 1;
+}
+
+/* A key of category_hints or priorities: non-empty printable ASCII, fits a name. */
+static int
+get_prefix(struct ld *c, const yaml_node_t *n, const char *what)
+{
+	const unsigned char *s;
+	size_t i;
+
+	if (get_string(c, n, what, INSP_NAME_MAX - 1) < 0)
+		return -1;
+	s = (const unsigned char *)sval(n);
+	for (i = 0; i < slen(n); i++) {
+		if (s[i] < 0x20 || s[i] > 0x7e) {
+			char q[72];
+
+			return ld_fail(c, n, "%s must be printable ASCII, got '%s'", what, Q(n, q));
+		}
+	}
+	return 0;
+}
+
+/*
+ * format -> { key prefix -> data category }. The inspector takes the longest matching
+ * prefix of the message's format; the loader only refuses the same prefix twice.
+ */
+static int
+load_hints(struct ld *c, const yaml_node_t *map)
+{
+	struct insp_policy *p = c->p;
+	const char *formats[INSP_FORMAT_COUNT];
+	const yaml_node_t *fmt_at[INSP_FORMAT_COUNT] = {NULL};
+	const yaml_node_t **key_at = NULL;
+	const yaml_node_pair_t *pair;
+	int fmt_of[INSP_FORMAT_COUNT]; /* format of each pair (each format at most once) */
+	uint32_t total = 0, i, np = 0;
+	int e, rc = -1;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return ld_fail(c, map,
+			       "'category_hints' must be a mapping of format to {prefix: "
+			       "category}, got %s",
+			       kind(map));
+	for (e = 0; e < INSP_FORMAT_COUNT; e++)
+		formats[e] = insp_format_name((enum insp_format)e);
+	/* Pass 1: formats and shapes, so the table is allocated once. */
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = node(c, pair->key), *v = node(c, pair->value);
+		char q[72];
+
+		if (get_enum(c, k, "format in 'category_hints'", formats, INSP_FORMAT_COUNT, &e) <
+		    0)
+			return -1;
+		if (fmt_at[e] != NULL)
+			return ld_fail(c, k,
+				       "format '%s' given twice in 'category_hints' (first at "
+				       "%zu:%zu)",
+				       Q(k, q), fmt_at[e]->start_mark.line + 1,
+				       fmt_at[e]->start_mark.column + 1);
+		fmt_at[e] = k;
+		fmt_of[np++] = e;
+		if (v->type != YAML_MAPPING_NODE)
+			return ld_fail(c, v,
+				       "'%s' in 'category_hints' must be a mapping of prefix to "
+				       "data category, got %s",
+				       formats[e], kind(v));
+		total += (uint32_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+		if (total > LD_MAX_HINTS)
+			return ld_fail(c, v, "too many category hints: %u (at most %d)", total,
+				       LD_MAX_HINTS);
+	}
+	if (total == 0)
+		return 0;
+	p->category_hints = calloc(total, sizeof(*p->category_hints));
+	key_at = calloc(total, sizeof(*key_at));
+	if (p->category_hints == NULL || key_at == NULL) {
+		ld_oom(c, map);
+		goto out;
+	}
+	np = 0;
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *v = node(c, pair->value);
+		const yaml_node_pair_t *hp;
+		char what[LD_WHAT_MAX], where[LD_WHAT_MAX];
+
+		e = fmt_of[np++];
+		if (snprintf(what, sizeof(what), "category hint prefix for '%s'", formats[e]) < 0)
+			what[0] = '\0';
+		for (hp = v->data.mapping.pairs.start; hp < v->data.mapping.pairs.top; hp++) {
+			const yaml_node_t *k = node(c, hp->key);
+			struct insp_category_hint *h = &p->category_hints[p->n_category_hints];
+			char q[72];
+
+			if (get_prefix(c, k, what) < 0)
+				goto out;
+			for (i = 0; i < p->n_category_hints; i++) {
+				if (p->category_hints[i].format == e &&
+				    scalar_is(k, p->category_hints[i].prefix)) {
+					ld_fail(c, k,
+						"prefix '%s' given twice in 'category_hints' for "
+						"'%s' (first at %zu:%zu)",
+						Q(k, q), formats[e], key_at[i]->start_mark.line + 1,
+						key_at[i]->start_mark.column + 1);
+					goto out;
+				}
+			}
+			if (snprintf(where, sizeof(where), "category hint '%s' for '%s'", Q(k, q),
+				     formats[e]) < 0)
+				where[0] = '\0';
+			if (get_category(c, node(c, hp->value), where, &h->category) < 0)
+				goto out;
+			h->format = (uint8_t)e;
+			copy_str(h->prefix, k);
+			key_at[p->n_category_hints++] = k;
+		}
+	}
+	rc = 0;
+out:
+	free(key_at);
+	return rc;
+}
+
 /* ---- channels ---- */
 
-enum { C_NAME, C_DIRECTION, C_FORMAT, C_DESTINATION, C_MAX_SIZE, C_INGRESS, C_EGRESS, C_COUNT };
+enum {
+	C_NAME,
+	C_DIRECTION,
+	C_FORMAT,
+	C_DESTINATION,
+	C_CATEGORY,
+	C_MAX_SIZE,
+	C_INGRESS,
+	C_EGRESS,
+	C_COUNT
+};
 static const char *const chan_keys[C_COUNT] = {
-	"name", "direction", "format", "destination", "max_size", "ingress", "egress",
+	"name", "direction", "format", "destination", "category", "max_size", "ingress", "egress",
 };
 
 enum { I_PORT, I_ADDRESS, I_UDP_PORT, I_COUNT };
@@ -1333,6 +1833,21 @@ load_channel(struct ld *c, struct insp_channel *ch, const yaml_node_t *map, int 
 	}
 	ch->destination = (uint32_t)e;
 
+	/* Its default data category: required once categories exist, refused before. */
+	ch->category = 0;
+	if (c->have_categories) {
+		if (f[C_CATEGORY] == NULL)
+			return ld_fail(c, map,
+				       "%s is missing required key 'category' (its default data "
+				       "category; the policy declares 'data_categories')",
+				       what);
+		if (get_category(c, f[C_CATEGORY], what, &ch->category) < 0)
+			return -1;
+	} else if (f[C_CATEGORY] != NULL) {
+		return needs_categories(c, f[C_CATEGORY],
+					field(fwhat, sizeof(fwhat), "category", what));
+	}
+
 	ch->max_size = 1500;
 	if (f[C_MAX_SIZE] != NULL) {
 		if (get_uint(c, f[C_MAX_SIZE], field(fwhat, sizeof(fwhat), "max_size", what), 1,
@@ -1398,20 +1913,52 @@ load_channels(struct ld *c, const yaml_node_t *seq)
 	return 0;
 }
 
-/* ---- prohibited terms and markings ---- */
+/* ---- prohibited terms, term files and markings ---- */
 
-enum { P_ID, P_LITERAL, P_REGEX, P_CASELESS, P_CLASSIFICATION, P_RELEASABLE_TO, P_COUNT };
-static const char *const pattern_keys[P_COUNT] = {
+enum {
+	P_ID,
+	P_LITERAL,
+	P_REGEX,
+	P_CASELESS,
+	P_ACTION,
+	P_CHANNELS,
+	P_CLASSIFICATION,
+	P_RELEASABLE_TO,
+	P_COUNT
+};
+/* Terms take the first six keys; markings the first four and their own two. */
+#define P_OWN 6
+static const char *const term_keys[P_OWN] = {
+	"id", "literal", "regex", "caseless", "action", "channels",
+};
+static const char *const marking_keys[P_OWN] = {
 	"id", "literal", "regex", "caseless", "classification", "releasable_to",
 };
 
-/* Per-pattern build state kept beside insp_pattern for messages and compile flags. */
+static const char *const action_names[] = {
+	[INSP_ACTION_DROP] = "drop",
+	[INSP_ACTION_REVIEW] = "review",
+};
+
+/*
+ * Per-pattern build state kept beside insp_pattern for messages and compile flags. A
+ * pattern comes from the policy file (file NULL, positions of its YAML nodes) or from line
+ * N of a term file (file its path, positions N:1).
+ */
 struct pat_src {
-	const yaml_node_t *id;
-	const yaml_node_t *expr; /* the literal or regex value */
+	const char *file;
+	uint32_t id_line, id_col;     /* where its id is given */
+	uint32_t expr_line, expr_col; /* where its literal or regex is */
 	uint8_t is_literal;
 	unsigned flags;
 };
+
+static void
+src_at(const yaml_node_t *n, uint32_t *line, uint32_t *col)
+{
+	*line = (uint32_t)n->start_mark.line + 1;
+	*col = (uint32_t)n->start_mark.column + 1;
+}
 
 /*
  * \A, \z and \Z anchor to the whole scanned buffer. The scan joins a message's units with
@@ -1432,28 +1979,135 @@ has_buffer_anchor(const char *re)
 	return 0;
 }
 
+#define ANCHOR_HINT                                                                              \
+	"uses \\A, \\z or \\Z: each attribute value and text node is scanned on its own, write " \
+	"^ and $ instead"
+
+/*
+ * pat->expr from @p len bytes at @p text: a literal phrase turned into its regex, or a
+ * regex copied. Returns 0, -1 out of memory, -2 a literal without words.
+ */
+static int
+make_expr(struct insp_pattern *pat, const char *text, size_t len, int literal)
+{
+	char *phrase;
+	size_t cap;
+	int n;
+
+	if (!literal) {
+		pat->expr = malloc(len + 1);
+		if (pat->expr == NULL)
+			return -1;
+		memcpy(pat->expr, text, len);
+		pat->expr[len] = '\0';
+		return 0;
+	}
+	/*
+	 * Worst case: every byte escaped (2 bytes) or a \s+ (3), plus the two boundary
+	 * groups (19 each) and the NUL.
+	 */
+	cap = 3 * len + 2 * 19 + 1;
+	phrase = malloc(len + 1);
+	pat->expr = malloc(cap);
+	if (phrase == NULL || pat->expr == NULL) {
+		free(phrase);
+		return -1;
+	}
+	memcpy(phrase, text, len);
+	phrase[len] = '\0';
+	n = insp_match_literal_to_regex(phrase, pat->expr, cap);
+	free(phrase);
+	return n < 0 ? -2 : 0;
+}
+
+/* Term scope: a non-empty sequence of known channel names, as channel bits. */
+static int
+get_channel_scope(struct ld *c, const yaml_node_t *seq, const char *fwhat, const char *what,
+		  uint64_t *bits)
+{
+	const struct insp_policy *p = c->p;
+	const yaml_node_item_t *it;
+	char q[72];
+
+	*bits = 0;
+	if (seq->type != YAML_SEQUENCE_NODE || seq_len(seq) == 0)
+		return ld_fail(c, seq, "%s must be a non-empty sequence of channel names, got %s",
+			       fwhat, seq->type == YAML_SEQUENCE_NODE ? "an empty one" : kind(seq));
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		const yaml_node_t *n = node(c, *it);
+		uint32_t i;
+
+		if (!is_scalar(n))
+			return ld_fail(c, n, "%s must hold channel names, got %s", fwhat, kind(n));
+		for (i = 0; i < p->n_channels; i++) {
+			if (scalar_is(n, p->channels[i].name))
+				break;
+		}
+		if (i == p->n_channels) {
+			struct list l = {.len = 0};
+
+			for (i = 0; i < p->n_channels; i++)
+				list_add(&l, p->channels[i].name);
+			return ld_fail(c, n, "channel '%s' unknown in %s (known: %s)", Q(n, q),
+				       what, l.len ? l.buf : "none defined");
+		}
+		if (*bits & UINT64_C(1) << i)
+			return ld_fail(c, n, "channel '%s' listed twice in %s", Q(n, q), fwhat);
+		*bits |= UINT64_C(1) << i;
+	}
+	return 0;
+}
+
+/* 'action' and 'channels' of a term or a term file (defaults: drop, every channel). */
+static int
+get_term_scope(struct ld *c, const yaml_node_t *action, const yaml_node_t *channels,
+	       const char *what, struct insp_pattern *pat)
+{
+	char fwhat[LD_WHAT_MAX];
+	int e = INSP_ACTION_DROP;
+
+	if (action != NULL && get_enum(c, action, field(fwhat, sizeof(fwhat), "action", what),
+				       action_names, 2, &e) < 0)
+		return -1;
+	pat->action = (uint8_t)e;
+	pat->channels = 0;
+	if (channels != NULL &&
+	    get_channel_scope(c, channels, field(fwhat, sizeof(fwhat), "channels", what), what,
+			      &pat->channels) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const yaml_node_t *map,
 	     enum insp_pattern_kind pkind, int index)
 {
-	/* Terms accept the first four keys, markings all six. */
-	size_t nkeys = pkind == INSP_PATTERN_TERM ? P_CASELESS + 1 : P_COUNT;
 	const char *noun = pkind == INSP_PATTERN_TERM ? "prohibited term" : "marking";
-	yaml_node_t *f[P_COUNT] = {NULL};
+	yaml_node_t *f[P_COUNT] = {NULL}, *own[P_OWN];
 	char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX];
 	uint8_t caseless = 1;
 	uint64_t v;
+	int rc;
 
 	item_what(c, what, sizeof(what), noun, map, "id", 0, index);
-	if (get_fields(c, map, what, pattern_keys, nkeys, f) < 0)
+	if (get_fields(c, map, what, pkind == INSP_PATTERN_TERM ? term_keys : marking_keys, P_OWN,
+		       own) < 0)
 		return -1;
+	memcpy(f, own, (P_CASELESS + 1) * sizeof(*f));
+	if (pkind == INSP_PATTERN_TERM) {
+		f[P_ACTION] = own[4];
+		f[P_CHANNELS] = own[5];
+	} else {
+		f[P_CLASSIFICATION] = own[4];
+		f[P_RELEASABLE_TO] = own[5];
+	}
 	pat->kind = (uint8_t)pkind;
 	pat->level = INSP_LEVEL_NONE;
 	pat->line = (uint32_t)map->start_mark.line + 1;
-	if (req_uint(c, map, f, pattern_keys, P_ID, what, 1, UINT32_MAX, &v) < 0)
+	if (req_uint(c, map, f, term_keys, P_ID, what, 1, UINT32_MAX, &v) < 0)
 		return -1;
 	pat->rule_id = (uint32_t)v;
-	src->id = f[P_ID];
+	src_at(f[P_ID], &src->id_line, &src->id_col);
 
 	if ((f[P_LITERAL] == NULL) == (f[P_REGEX] == NULL))
 		return ld_fail(c, f[P_LITERAL] != NULL ? f[P_REGEX] : map,
@@ -1462,31 +2116,17 @@ load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const 
 			       what);
 	if (f[P_LITERAL] != NULL) {
 		const yaml_node_t *lit = f[P_LITERAL];
-		char *phrase;
-		size_t cap;
-		int n;
 
 		if (get_text(c, lit, field(fwhat, sizeof(fwhat), "literal", what), LD_MAX_LITERAL,
 			     1) < 0)
 			return -1;
-		/*
-		 * Worst case: every byte escaped (2 bytes) or a \s+ (3), plus the two
-		 * boundary groups (19 each) and the NUL.
-		 */
-		cap = 3 * slen(lit) + 2 * 19 + 1;
-		phrase = malloc(slen(lit) + 1);
-		pat->expr = malloc(cap);
-		if (phrase == NULL || pat->expr == NULL) {
-			free(phrase);
+		rc = make_expr(pat, sval(lit), slen(lit), 1);
+		if (rc == -1)
 			return ld_oom(c, lit);
-		}
-		copy_str(phrase, lit);
-		n = insp_match_literal_to_regex(phrase, pat->expr, cap);
-		free(phrase);
-		if (n < 0)
+		if (rc < 0)
 			return ld_fail(c, lit, "%s has no words",
 				       field(fwhat, sizeof(fwhat), "literal", what));
-		src->expr = lit;
+		src_at(lit, &src->expr_line, &src->expr_col);
 		src->is_literal = 1;
 	} else {
 		const yaml_node_t *re = f[P_REGEX];
@@ -1494,17 +2134,11 @@ load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const 
 		if (get_text(c, re, field(fwhat, sizeof(fwhat), "regex", what), LD_MAX_REGEX, 1) <
 		    0)
 			return -1;
-		pat->expr = malloc(slen(re) + 1);
-		if (pat->expr == NULL)
+		if (make_expr(pat, sval(re), slen(re), 0) < 0)
 			return ld_oom(c, re);
-		copy_str(pat->expr, re);
-		src->expr = re;
+		src_at(re, &src->expr_line, &src->expr_col);
 		if (has_buffer_anchor(pat->expr))
-			return ld_fail(
-				c, re,
-				"%s uses \\A, \\z or \\Z: each attribute value and text node is "
-				"scanned on its own, write ^ and $ instead",
-				what);
+			return ld_fail(c, re, "%s " ANCHOR_HINT, what);
 	}
 
 	if (f[P_CASELESS] != NULL &&
@@ -1513,28 +2147,217 @@ load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const 
 		return -1;
 	src->flags = caseless ? INSP_MATCH_CASELESS : 0;
 
-	if (pkind == INSP_PATTERN_MARKING) {
-		if (f[P_CLASSIFICATION] == NULL && f[P_RELEASABLE_TO] == NULL)
-			return ld_fail(c, map,
-				       "%s needs 'classification', 'releasable_to' or both (what "
-				       "the marking means)",
-				       what);
-		if (f[P_CLASSIFICATION] != NULL &&
-		    get_level(c, f[P_CLASSIFICATION],
-			      field(fwhat, sizeof(fwhat), "classification", what), &pat->level) < 0)
-			return -1;
-		/*
-		 * An empty list would mean "nobody" but restrict_to 0 means "no caveat":
-		 * get_code_list() refuses it so the two can never be confused.
-		 */
-		if (f[P_RELEASABLE_TO] != NULL &&
-		    get_code_list(c, f[P_RELEASABLE_TO],
-				  field(fwhat, sizeof(fwhat), "releasable_to", what), what,
-				  &pat->restrict_to) < 0)
-			return -1;
+	if (pkind == INSP_PATTERN_TERM)
+		return get_term_scope(c, f[P_ACTION], f[P_CHANNELS], what, pat);
+
+	if (f[P_CLASSIFICATION] == NULL && f[P_RELEASABLE_TO] == NULL)
+		return ld_fail(c, map,
+			       "%s needs 'classification', 'releasable_to' or both (what the "
+			       "marking means)",
+			       what);
+	if (f[P_CLASSIFICATION] != NULL &&
+	    get_level(c, f[P_CLASSIFICATION], field(fwhat, sizeof(fwhat), "classification", what),
+		      &pat->level) < 0)
+		return -1;
+	/*
+	 * An empty list would mean "nobody" but restrict_to 0 means "no caveat":
+	 * get_code_list() refuses it so the two can never be confused.
+	 */
+	if (f[P_RELEASABLE_TO] != NULL &&
+	    get_code_list(c, f[P_RELEASABLE_TO], field(fwhat, sizeof(fwhat), "releasable_to", what),
+			  what, &pat->restrict_to) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- term files ---- */
+
+enum { F_PATH, F_FIRST_ID, F_ACTION, F_CHANNELS, F_REGEX, F_CASELESS, F_COUNT };
+static const char *const term_file_keys[F_COUNT] = {
+	"path", "first_id", "action", "channels", "regex", "caseless",
+};
+
+/* One prohibited_term_files entry while loading. */
+struct term_file {
+	const yaml_node_t *map;
+	char *path; /* joined to the policy's directory: what is read and named in messages */
+	char *text; /* from the caller's reader, freed here */
+	size_t len;
+	uint64_t first_id;
+	struct insp_pattern proto; /* action and scope every term of the file gets */
+	uint8_t regex;
+	unsigned flags;
+	uint32_t n_terms;
+};
+
+/*
+ * Lines of a term file, trimmed of trailing blanks and CR (a UTF-8 byte order mark at the
+ * start of the file is dropped). Line numbers count every line, blank or not.
+ */
+struct line_iter {
+	const char *text;
+	size_t len, pos;
+	uint32_t lineno;
+};
+
+static int
+next_line(struct line_iter *li, const char **s, size_t *n)
+{
+	const char *start, *nl;
+	size_t end;
+
+	if (li->pos >= li->len)
+		return 0;
+	start = li->text + li->pos;
+	nl = memchr(start, '\n', li->len - li->pos);
+	end = nl != NULL ? (size_t)(nl - start) : li->len - li->pos;
+	li->pos += end + (nl != NULL);
+	if (li->lineno++ == 0 && end >= 3 && memcmp(start, "\xef\xbb\xbf", 3) == 0) {
+		start += 3;
+		end -= 3;
+	}
+	while (end > 0 &&
+	       (start[end - 1] == ' ' || start[end - 1] == '\t' || start[end - 1] == '\r'))
+		end--;
+	*s = start;
+	*n = end;
+	return 1;
+}
+
+/* Blank lines and lines starting with '#' hold no term. */
+static int
+is_term_line(const char *s, size_t n)
+{
+	return n > 0 && s[0] != '#';
+}
+
+/* @p path relative to the policy file's directory unless absolute. NULL: out of memory. */
+static char *
+join_path(const char *policy_file, const char *path, size_t len, size_t *dir_len)
+{
+	const char *slash = strrchr(policy_file, '/');
+	size_t dir = (path[0] == '/' || slash == NULL) ? 0 : (size_t)(slash - policy_file) + 1;
+	char *out = malloc(dir + len + 1);
+
+	*dir_len = dir;
+	if (out == NULL)
+		return NULL;
+	memcpy(out, policy_file, dir);
+	memcpy(out + dir, path, len);
+	out[dir + len] = '\0';
+	return out;
+}
+
+/* Read one entry: its keys, then the file through the caller's reader; count its terms. */
+static int
+load_term_file(struct ld *c, struct term_file *tf, const yaml_node_t *map, int index)
+{
+	yaml_node_t *f[F_COUNT];
+	char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX], why[256];
+	struct line_iter li;
+	const char *s;
+	size_t n, dir;
+	uint8_t flag = 1;
+	int rc;
+
+	item_what(c, what, sizeof(what), "term file", map, "path", 1, index);
+	if (get_fields(c, map, what, term_file_keys, F_COUNT, f) < 0)
+		return -1;
+	tf->map = map;
+	if (f[F_PATH] == NULL)
+		return missing(c, map, what, "path");
+	if (get_string(c, f[F_PATH], field(fwhat, sizeof(fwhat), "path", what), LD_MAX_PATH) < 0)
+		return -1;
+	if (req_uint(c, map, f, term_file_keys, F_FIRST_ID, what, 1, UINT32_MAX, &tf->first_id) < 0)
+		return -1;
+	tf->proto.kind = INSP_PATTERN_TERM;
+	tf->proto.level = INSP_LEVEL_NONE;
+	tf->proto.line = (uint32_t)map->start_mark.line + 1;
+	if (get_term_scope(c, f[F_ACTION], f[F_CHANNELS], what, &tf->proto) < 0)
+		return -1;
+	if (f[F_REGEX] != NULL &&
+	    get_bool(c, f[F_REGEX], field(fwhat, sizeof(fwhat), "regex", what), &tf->regex) < 0)
+		return -1;
+	if (f[F_CASELESS] != NULL &&
+	    get_bool(c, f[F_CASELESS], field(fwhat, sizeof(fwhat), "caseless", what), &flag) < 0)
+		return -1;
+	tf->flags = flag ? INSP_MATCH_CASELESS : 0;
+	if (c->io == NULL || c->io->read_file == NULL)
+		return ld_fail(c, f[F_PATH], "term files need a reader (use guardctl/guardd)");
+
+	tf->path = join_path(c->file, sval(f[F_PATH]), slen(f[F_PATH]), &dir);
+	if (tf->path == NULL)
+		return ld_oom(c, f[F_PATH]);
+	if (dir + slen(f[F_PATH]) > LD_MAX_PATH)
+		return ld_fail(
+			c, f[F_PATH],
+			"%s: the path is %zu bytes long with the policy's directory (at most %d)",
+			what, dir + slen(f[F_PATH]), LD_MAX_PATH);
+	why[0] = '\0';
+	rc = c->io->read_file(tf->path, &tf->text, &tf->len, why, sizeof(why), c->io->ctx);
+	why[sizeof(why) - 1] = '\0';
+	if (rc != 0)
+		return ld_fail(c, f[F_PATH], "cannot read term file '%s': %s", tf->path,
+			       why[0] != '\0' ? why : "reader failed");
+	if (tf->text == NULL && tf->len != 0)
+		return ld_fail(c, f[F_PATH], "cannot read term file '%s': reader returned no text",
+			       tf->path);
+
+	li = (struct line_iter){.text = tf->text, .len = tf->len};
+	while (next_line(&li, &s, &n)) {
+		if (is_term_line(s, n))
+			tf->n_terms++;
 	}
 	return 0;
 }
+
+/* Term on line @p line of a term file: "TERMFILE:LINE:1: message" for anything wrong. */
+static int
+load_term_line(struct ld *c, const struct term_file *tf, const char *s, size_t n, uint32_t line,
+	       struct insp_pattern *pat, struct pat_src *src)
+{
+	const char *what = tf->regex ? "regex" : "literal";
+	size_t max = tf->regex ? LD_MAX_REGEX : LD_MAX_LITERAL, i, bad = 0;
+	uint64_t id = tf->first_id + line - 1;
+	int rc;
+
+	*pat = tf->proto;
+	pat->expr = NULL;
+	src->file = tf->path;
+	src->id_line = src->expr_line = line;
+	src->id_col = src->expr_col = 1;
+	src->is_literal = !tf->regex;
+	src->flags = tf->flags;
+	if (id > UINT32_MAX)
+		return ld_fail_in(c, tf->path, line, 1,
+				  "id %" PRIu64 " (first_id %" PRIu64
+				  " + line %u - 1) is above 4294967295",
+				  id, tf->first_id, line);
+	pat->rule_id = (uint32_t)id;
+	if (n > max)
+		return ld_fail_in(c, tf->path, line, 1, "%s is %zu bytes long (at most %zu)", what,
+				  n, max);
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			return ld_fail_in(c, tf->path, line, 1,
+					  "%s contains control character 0x%02x", what, ch);
+	}
+	if (insp_utf8_validate_xml((const uint8_t *)s, n, &bad) < 0)
+		return ld_fail_in(c, tf->path, line, 1, "%s is not valid UTF-8 (at byte %zu)", what,
+				  bad + 1);
+	rc = make_expr(pat, s, n, !tf->regex);
+	if (rc == -1)
+		return ld_fail_in(c, tf->path, line, 1, "out of memory while loading the policy");
+	if (rc < 0)
+		return ld_fail_in(c, tf->path, line, 1, "literal has no words");
+	if (tf->regex && has_buffer_anchor(pat->expr))
+		return ld_fail_in(c, tf->path, line, 1, "regex " ANCHOR_HINT);
+	return 0;
+}
+
+/* ---- all patterns ---- */
 
 struct id_at {
 	uint32_t id;
@@ -1551,17 +2374,21 @@ cmp_id_at(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : (x->idx > y->idx);
 }
 
-/* Ids are unique across terms and markings: decisions and audit name a rule by its id. */
+/*
+ * Ids are unique across terms, term files and markings: decisions and audit name a rule
+ * by its id. One sort, so 10^5 terms cost nothing noticeable.
+ */
 static int
-check_ids(struct ld *c, const struct pat_src *src)
+check_ids(struct ld *c, const struct pat_src *src, const yaml_node_t *section)
 {
 	const struct insp_policy *p = c->p;
+	const struct pat_src *d, *f;
 	struct id_at *v;
 	uint32_t i, first = 0, dup = UINT32_MAX;
 
 	v = malloc(p->n_patterns * sizeof(*v));
 	if (v == NULL)
-		return ld_oom(c, src[0].id);
+		return ld_oom(c, section);
 	for (i = 0; i < p->n_patterns; i++) {
 		v[i].id = p->patterns[i].rule_id;
 		v[i].idx = i;
@@ -1577,9 +2404,15 @@ check_ids(struct ld *c, const struct pat_src *src)
 	free(v);
 	if (dup == UINT32_MAX)
 		return 0;
-	return ld_fail(c, src[dup].id, "id %u used twice (first at %zu:%zu)",
-		       p->patterns[dup].rule_id, src[first].id->start_mark.line + 1,
-		       src[first].id->start_mark.column + 1);
+	d = &src[dup];
+	f = &src[first];
+	if (d->file == f->file)
+		return ld_fail_in(c, d->file != NULL ? d->file : c->file, d->id_line, d->id_col,
+				  "id %u used twice (first at %u:%u)", p->patterns[dup].rule_id,
+				  f->id_line, f->id_col);
+	return ld_fail_in(c, d->file != NULL ? d->file : c->file, d->id_line, d->id_col,
+			  "id %u used twice (first at %s:%u:%u)", p->patterns[dup].rule_id,
+			  f->file != NULL ? f->file : c->file, f->id_line, f->id_col);
 }
 
 static int
@@ -1614,71 +2447,325 @@ compile_patterns(struct ld *c, const struct pat_src *src, const yaml_node_t *sec
 	if (p->matcher != NULL)
 		return 0;
 	if (bad >= 0 && (uint32_t)bad < p->n_patterns) {
-		if (src[bad].is_literal)
-			return ld_fail(c, src[bad].expr,
-				       "literal rejected by Hyperscan (as regex '%s'): %s",
-				       p->patterns[bad].expr, why);
-		return ld_fail(c, src[bad].expr, "regex rejected by Hyperscan: %s", why);
+		const struct pat_src *b = &src[bad];
+		const char *file = b->file != NULL ? b->file : c->file;
+
+		if (b->is_literal)
+			return ld_fail_in(c, file, b->expr_line, b->expr_col,
+					  "literal rejected by Hyperscan (as regex '%s'): %s",
+					  p->patterns[bad].expr, why);
+		return ld_fail_in(c, file, b->expr_line, b->expr_col,
+				  "regex rejected by Hyperscan: %s", why);
 	}
 	return ld_fail(c, section, "Hyperscan could not compile the patterns: %s", why);
 }
 
+/* Build state of load_patterns(), freed in one place. */
+struct pat_build {
+	struct pat_src *src;
+	struct term_file *tf;
+	uint32_t n_tf;
+};
+
+static void
+pat_build_free(struct pat_build *b)
+{
+	uint32_t i;
+
+	for (i = 0; i < b->n_tf; i++) {
+		free(b->tf[i].path);
+		free(b->tf[i].text);
+	}
+	free(b->tf);
+	free(b->src);
+}
+
+/* The inline terms, then every term file in order, then the markings. */
 static int
-load_patterns(struct ld *c, const yaml_node_t *terms, const yaml_node_t *marks)
+fill_patterns(struct ld *c, struct pat_build *b, const yaml_node_t *terms, const yaml_node_t *marks)
 {
 	struct insp_policy *p = c->p;
-	const yaml_node_t *lists[2] = {terms, marks};
-	const char *names[2] = {"prohibited_terms", "markings"};
-	struct pat_src *src = NULL;
-	uint32_t total = 0, k = 0;
+	const yaml_node_item_t *it;
+	uint32_t k = 0, i;
+	int idx;
+
+	if (terms != NULL) {
+		for (it = terms->data.sequence.items.start, idx = 0;
+		     it < terms->data.sequence.items.top; it++, idx++, k++) {
+			if (load_pattern(c, &p->patterns[k], &b->src[k], node(c, *it),
+					 INSP_PATTERN_TERM, idx) < 0)
+				return -1;
+			p->n_terms++;
+		}
+	}
+	for (i = 0; i < b->n_tf; i++) {
+		const struct term_file *tf = &b->tf[i];
+		struct line_iter li = {.text = tf->text, .len = tf->len};
+		const char *s;
+		size_t n;
+
+		while (next_line(&li, &s, &n)) {
+			if (!is_term_line(s, n))
+				continue;
+			if (load_term_line(c, tf, s, n, li.lineno, &p->patterns[k], &b->src[k]) < 0)
+				return -1;
+			p->n_terms++;
+			k++;
+		}
+	}
+	if (marks != NULL) {
+		for (it = marks->data.sequence.items.start, idx = 0;
+		     it < marks->data.sequence.items.top; it++, idx++, k++) {
+			if (load_pattern(c, &p->patterns[k], &b->src[k], node(c, *it),
+					 INSP_PATTERN_MARKING, idx) < 0)
+				return -1;
+			p->n_markings++;
+		}
+	}
+	return 0;
+}
+
+static int
+load_patterns(struct ld *c, const yaml_node_t *terms, const yaml_node_t *files,
+	      const yaml_node_t *marks)
+{
+	struct insp_policy *p = c->p;
+	const yaml_node_t *lists[3] = {terms, files, marks};
+	const char *names[3] = {"prohibited_terms", "prohibited_term_files", "markings"};
+	const yaml_node_t *section = NULL;
+	struct pat_build b = {0};
+	uint64_t total = 0;
 	int l, rc = -1;
 
-	for (l = 0; l < 2; l++) {
+	for (l = 0; l < 3; l++) {
 		if (lists[l] == NULL)
 			continue;
+		if (section == NULL)
+			section = lists[l];
 		if (lists[l]->type != YAML_SEQUENCE_NODE)
 			return ld_fail(c, lists[l], "'%s' must be a sequence of mappings, got %s",
 				       names[l], kind(lists[l]));
-		total += (uint32_t)seq_len(lists[l]);
-		if (total > LD_MAX_PATTERNS)
-			return ld_fail(c, lists[l],
-				       "too many prohibited terms and markings: %u (at most %d)",
-				       total, LD_MAX_PATTERNS);
+		if (l != 1)
+			total += (uint64_t)seq_len(lists[l]);
 	}
-	if (total == 0)
-		return 0; /* nothing to match: matcher stays NULL */
-	p->patterns = calloc(total, sizeof(*p->patterns));
-	src = calloc(total, sizeof(*src));
-	if (p->patterns == NULL || src == NULL) {
-		ld_oom(c, lists[0] != NULL ? lists[0] : lists[1]);
-		goto out;
-	}
-	p->n_patterns = total;
-	for (l = 0; l < 2; l++) {
+	if (total > LD_MAX_PATTERNS)
+		return ld_fail(c, section,
+			       "too many prohibited terms and markings: %" PRIu64 " (at most %d)",
+			       total, LD_MAX_PATTERNS);
+	if (files != NULL && seq_len(files) > 0) {
 		const yaml_node_item_t *it;
 		int idx = 0;
 
-		if (lists[l] == NULL)
-			continue;
-		for (it = lists[l]->data.sequence.items.start;
-		     it < lists[l]->data.sequence.items.top; it++, idx++, k++) {
-			enum insp_pattern_kind pk =
-				l == 0 ? INSP_PATTERN_TERM : INSP_PATTERN_MARKING;
+		if (seq_len(files) > LD_MAX_TERM_FILES)
+			return ld_fail(c, files, "too many term files: %d (at most %d)",
+				       seq_len(files), LD_MAX_TERM_FILES);
+		b.tf = calloc((size_t)seq_len(files), sizeof(*b.tf));
+		if (b.tf == NULL)
+			return ld_oom(c, files);
+		for (it = files->data.sequence.items.start; it < files->data.sequence.items.top;
+		     it++, idx++) {
+			struct term_file *tf = &b.tf[b.n_tf++];
 
-			if (load_pattern(c, &p->patterns[k], &src[k], node(c, *it), pk, idx) < 0)
+			if (load_term_file(c, tf, node(c, *it), idx) < 0)
 				goto out;
-			if (pk == INSP_PATTERN_TERM)
-				p->n_terms++;
-			else
-				p->n_markings++;
+			total += tf->n_terms;
+			if (total > LD_MAX_PATTERNS) {
+				ld_fail(c, node(c, *it),
+					"too many prohibited terms and markings: %" PRIu64
+					" with this term file (at most %d)",
+					total, LD_MAX_PATTERNS);
+				goto out;
+			}
 		}
 	}
-	if (check_ids(c, src) < 0)
+	if (total == 0) {
+		rc = 0; /* nothing to match: matcher stays NULL */
 		goto out;
-	rc = compile_patterns(c, src, lists[0] != NULL ? lists[0] : lists[1]);
+	}
+	p->patterns = calloc(total, sizeof(*p->patterns));
+	b.src = calloc(total, sizeof(*b.src));
+	if (p->patterns == NULL || b.src == NULL) {
+		ld_oom(c, section);
+		goto out;
+	}
+	p->n_patterns = (uint32_t)total; /* all NULL expr until filled: insp_policy_free() copes */
+	if (fill_patterns(c, &b, terms, marks) < 0)
+		goto out;
+	if (check_ids(c, b.src, section) < 0)
+		goto out;
+	rc = compile_patterns(c, b.src, section);
 out:
-	free(src);
+	pat_build_free(&b);
 	return rc;
+}
+
+/* ---- priorities and traffic classes (GUARD-SPEC 7) ---- */
+
+static const char *const tclass_names[INSP_TCLASS_COUNT] = {
+	"flash",
+	"immediate",
+	"priority",
+	"routine",
+};
+
+/* A traffic class: its number 0..3 or its name. */
+static int
+get_tclass(struct ld *c, const yaml_node_t *n, const char *what, uint8_t *out)
+{
+	uint64_t v;
+	char q[72];
+	int i;
+
+	if (is_scalar(n) && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    parse_uint(n, &v) == 0 && v < INSP_TCLASS_COUNT) {
+		*out = (uint8_t)v;
+		return 0;
+	}
+	for (i = 0; i < INSP_TCLASS_COUNT; i++) {
+		if (scalar_is(n, tclass_names[i])) {
+			*out = (uint8_t)i;
+			return 0;
+		}
+	}
+	if (!is_scalar(n) || slen(n) == 0)
+		return ld_fail(c, n,
+			       "%s must be 0..3 or one of flash, immediate, priority, routine, "
+			       "got %s",
+			       what, kind(n));
+	return ld_fail(c, n,
+		       "%s must be 0..3 or one of flash, immediate, priority, routine, got '%s'",
+		       what, Q(n, q));
+}
+
+enum { R_CHANNEL, R_TYPE_PREFIX, R_QOS, R_CLASS, R_COUNT };
+static const char *const prio_keys[R_COUNT] = {
+	"channel",
+	"cot_type_prefix",
+	"qos_priority",
+	"class",
+};
+
+static int
+load_priority(struct ld *c, struct insp_priority_rule *r, const yaml_node_t *map, int index)
+{
+	const struct insp_policy *p = c->p;
+	yaml_node_t *f[R_COUNT];
+	char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX], q[72];
+	uint64_t v;
+	uint32_t i;
+
+	if (snprintf(what, sizeof(what), "priority #%d", index + 1) < 0)
+		what[0] = '\0';
+	if (get_fields(c, map, what, prio_keys, R_COUNT, f) < 0)
+		return -1;
+	r->channel = -1;
+	if (f[R_CHANNEL] != NULL) {
+		if (get_string(c, f[R_CHANNEL], field(fwhat, sizeof(fwhat), "channel", what),
+			       INSP_NAME_MAX - 1) < 0)
+			return -1;
+		for (i = 0; i < p->n_channels; i++) {
+			if (scalar_is(f[R_CHANNEL], p->channels[i].name))
+				break;
+		}
+		if (i == p->n_channels) {
+			struct list l = {.len = 0};
+
+			for (i = 0; i < p->n_channels; i++)
+				list_add(&l, p->channels[i].name);
+			return ld_fail(c, f[R_CHANNEL], "channel '%s' unknown in %s (known: %s)",
+				       Q(f[R_CHANNEL], q), what, l.len ? l.buf : "none defined");
+		}
+		r->channel = (int32_t)i;
+	}
+	if (f[R_TYPE_PREFIX] != NULL) {
+		if (get_prefix(c, f[R_TYPE_PREFIX],
+			       field(fwhat, sizeof(fwhat), "cot_type_prefix", what)) < 0)
+			return -1;
+		copy_str(r->type_prefix, f[R_TYPE_PREFIX]);
+	}
+	r->qos_priority = -1;
+	if (f[R_QOS] != NULL) {
+		if (get_uint(c, f[R_QOS], field(fwhat, sizeof(fwhat), "qos_priority", what), 0, 9,
+			     &v) < 0)
+			return -1;
+		r->qos_priority = (int8_t)v;
+	}
+	if (f[R_CLASS] == NULL)
+		return missing(c, map, what, "class");
+	return get_tclass(c, f[R_CLASS], field(fwhat, sizeof(fwhat), "class", what), &r->tclass);
+}
+
+/* Rows in file order: the first that matches a message gives its class. */
+static int
+load_priorities(struct ld *c, const yaml_node_t *seq)
+{
+	struct insp_policy *p = c->p;
+	const yaml_node_item_t *it;
+	int n, idx = 0;
+
+	if (seq->type != YAML_SEQUENCE_NODE)
+		return ld_fail(c, seq, "'priorities' must be a sequence of mappings, got %s",
+			       kind(seq));
+	n = seq_len(seq);
+	if (n > LD_MAX_PRIORITIES)
+		return ld_fail(c, seq, "too many priorities: %d (at most %d)", n,
+			       LD_MAX_PRIORITIES);
+	if (n == 0)
+		return 0;
+	p->priorities = calloc((size_t)n, sizeof(*p->priorities));
+	if (p->priorities == NULL)
+		return ld_oom(c, seq);
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++, idx++) {
+		if (load_priority(c, &p->priorities[p->n_priorities], node(c, *it), idx) < 0)
+			return -1;
+		p->n_priorities++;
+	}
+	return 0;
+}
+
+static const char *const tclass_keys[] = {"dscp"};
+
+/* class name -> {dscp}; classes not given keep their default. */
+static int
+load_tclasses(struct ld *c, const yaml_node_t *map)
+{
+	struct insp_policy *p = c->p;
+	const yaml_node_t *seen[INSP_TCLASS_COUNT] = {NULL};
+	const yaml_node_pair_t *pair;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return ld_fail(c, map,
+			       "'traffic_classes' must be a mapping of class name to settings, "
+			       "got %s",
+			       kind(map));
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = node(c, pair->key), *v = node(c, pair->value);
+		yaml_node_t *f[1];
+		char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX];
+		uint64_t dscp;
+		int e = 0;
+
+		if (get_enum(c, k, "class name in 'traffic_classes'", tclass_names,
+			     INSP_TCLASS_COUNT, &e) < 0)
+			return -1;
+		if (seen[e] != NULL)
+			return ld_fail(c, k,
+				       "traffic class '%s' given twice in 'traffic_classes' (first "
+				       "at %zu:%zu)",
+				       tclass_names[e], seen[e]->start_mark.line + 1,
+				       seen[e]->start_mark.column + 1);
+		seen[e] = k;
+		if (snprintf(what, sizeof(what), "traffic class '%s'", tclass_names[e]) < 0)
+			what[0] = '\0';
+		if (get_fields(c, v, what, tclass_keys, 1, f) < 0)
+			return -1;
+		if (f[0] == NULL)
+			return missing(c, v, what, "dscp");
+		if (get_uint(c, f[0], field(fwhat, sizeof(fwhat), "dscp", what), 0, 63, &dscp) < 0)
+			return -1;
+		p->class_dscp[e] = (uint8_t)dscp;
+	}
+	return 0;
 }
 
 /* ---- top level ---- */
@@ -1694,11 +2781,36 @@ enum {
 	T_CHANNELS,
 	T_TERMS,
 	T_MARKINGS,
+	T_CEILINGS,
+	T_RESTRICTIVE,
+	T_CATEGORIES,
+	T_SHARING,
+	T_HINTS,
+	T_TERM_FILES,
+	T_PRIORITIES,
+	T_TCLASSES,
 	T_COUNT
 };
+/* The original ten first, so messages listing them read as before, then the newer ones. */
 static const char *const top_keys[T_COUNT] = {
-	"version",	   "labels",	   "cot",      "nations",	   "groups",
-	"classifications", "destinations", "channels", "prohibited_terms", "markings",
+	"version",
+	"labels",
+	"cot",
+	"nations",
+	"groups",
+	"classifications",
+	"destinations",
+	"channels",
+	"prohibited_terms",
+	"markings",
+	"release_ceilings",
+	"restrictive_categories",
+	"data_categories",
+	"sharing_agreements",
+	"category_hints",
+	"prohibited_term_files",
+	"priorities",
+	"traffic_classes",
 };
 
 enum { L_STRICTNESS, L_SKEW, L_COUNT };
@@ -1767,8 +2879,11 @@ static int
 load_root(struct ld *c, const yaml_node_t *root)
 {
 	struct insp_policy *p = c->p;
+	static const uint8_t dscp_default[INSP_TCLASS_COUNT] = {46, 34, 18,
+								8}; /* EF AF41 AF21 CS1 */
 	yaml_node_t *f[T_COUNT];
 	uint64_t v;
+	int i;
 
 	if (root->type != YAML_MAPPING_NODE)
 		return ld_fail(c, root,
@@ -1805,19 +2920,47 @@ load_root(struct ld *c, const yaml_node_t *root)
 	if (f[T_COT] != NULL && load_cot(c, f[T_COT]) < 0)
 		return -1;
 
+	for (i = 0; i < INSP_MAX_NATIONS; i++)
+		p->nation_ceiling[i] = INSP_LEVEL_TOP_SECRET;
+	memcpy(p->class_dscp, dscp_default, sizeof(p->class_dscp));
+
 	if (f[T_NATIONS] == NULL)
 		return missing(c, root, "the policy", "nations");
 	if (load_nations(c, f[T_NATIONS]) < 0)
 		return -1;
 	if (f[T_GROUPS] != NULL && load_groups(c, f[T_GROUPS]) < 0)
 		return -1;
+	if (f[T_CEILINGS] != NULL && load_ceilings(c, f[T_CEILINGS]) < 0)
+		return -1;
 	if (load_classifications(c, f[T_CLASSIFICATIONS], root) < 0)
+		return -1;
+	if (f[T_RESTRICTIVE] != NULL && load_restrictive(c, f[T_RESTRICTIVE]) < 0)
 		return -1;
 	if (f[T_DESTINATIONS] != NULL && load_destinations(c, f[T_DESTINATIONS]) < 0)
 		return -1;
+
+	if (f[T_CATEGORIES] != NULL) {
+		if (load_categories(c, f[T_CATEGORIES]) < 0)
+			return -1;
+	} else {
+		default_category(p);
+		if (f[T_SHARING] != NULL)
+			return needs_categories(c, f[T_SHARING], "'sharing_agreements'");
+		if (f[T_HINTS] != NULL)
+			return needs_categories(c, f[T_HINTS], "'category_hints'");
+	}
+	if (f[T_SHARING] != NULL && load_sharing(c, f[T_SHARING]) < 0)
+		return -1;
 	if (f[T_CHANNELS] != NULL && load_channels(c, f[T_CHANNELS]) < 0)
 		return -1;
-	return load_patterns(c, f[T_TERMS], f[T_MARKINGS]);
+	if (f[T_HINTS] != NULL && load_hints(c, f[T_HINTS]) < 0)
+		return -1;
+	if (f[T_PRIORITIES] != NULL && load_priorities(c, f[T_PRIORITIES]) < 0)
+		return -1;
+	if (f[T_TCLASSES] != NULL && load_tclasses(c, f[T_TCLASSES]) < 0)
+		return -1;
+	/* Last: reading term files and compiling are the expensive steps. */
+	return load_patterns(c, f[T_TERMS], f[T_TERM_FILES], f[T_MARKINGS]);
 }
 
 /*
@@ -1884,9 +3027,10 @@ yaml_error(struct ld *c, const yaml_parser_t *ps, const char *text, size_t len)
 }
 
 struct insp_policy *
-insp_policy_load(const char *text, size_t len, const char *file_name, struct insp_err *err)
+insp_policy_load_ex(const char *text, size_t len, const char *file_name,
+		    const struct insp_policy_io *io, struct insp_err *err)
 {
-	struct ld c = {.file = file_name != NULL ? file_name : "policy", .err = err};
+	struct ld c = {.file = file_name != NULL ? file_name : "policy", .err = err, .io = io};
 	yaml_parser_t parser;
 	yaml_document_t doc, extra;
 	const yaml_node_t *root, *root2;
@@ -1944,4 +3088,10 @@ out:
 		return NULL;
 	}
 	return c.p;
+}
+
+struct insp_policy *
+insp_policy_load(const char *text, size_t len, const char *file_name, struct insp_err *err)
+{
+	return insp_policy_load_ex(text, len, file_name, NULL, err);
 }

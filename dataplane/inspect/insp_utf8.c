@@ -103,40 +103,64 @@ insp_utf8_encode(uint32_t cp, uint8_t *out)
 }
 
 /*
- * At p: 0 for an ordinary character, else the length of an invisible character (deleted)
- * or of a Unicode space (*space set: it becomes one ASCII space). Hyperscan's \s and \b
- * are ASCII (Unicode mode would forbid \b and cost 16x compile time), so spaces are made
- * ASCII here instead, and "word\u00A0word" reads as "word word" to the scan.
+ * Unicode Default_Ignorable_Code_Point (DerivedCoreProperties): characters that render as
+ * nothing. GUARD-SPEC 4.5 names six; an evasion can use any of them (bidi controls, variation
+ * selectors, tag characters, fillers), so all are deleted before scanning.
+ */
+static int
+is_ignorable(uint32_t cp)
+{
+	return cp == 0x00AD || cp == 0x034F || cp == 0x061C || cp == 0x115F || cp == 0x1160 ||
+	       cp == 0x17B4 || cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F) ||
+	       (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+	       cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFF8) ||
+	       (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0x1D173 && cp <= 0x1D17A) ||
+	       (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
+/* Unicode White_Space other than ASCII (Zs, U+2028, U+2029, NEL), plus U+2800 braille blank. */
+static int
+is_unicode_space(uint32_t cp)
+{
+	return cp == 0x0085 || cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+	       cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x2800 ||
+	       cp == 0x3000;
+}
+
+/*
+ * At p (a non-ASCII lead byte of valid UTF-8): the length of the character if it is
+ * ignorable (deleted) or a Unicode space (*space set: it becomes one ASCII space), else 0.
+ * Hyperscan's \s and \b are ASCII in some expressions (see insp_match.h), so spaces are
+ * made ASCII here and "word\u00A0word" reads as "word word" to every expression.
  */
 static inline size_t
 special_len(const uint8_t *p, size_t left, int *space)
 {
+	uint32_t cp;
+	size_t n;
+
 	*space = 0;
-	if (left >= 2 && p[0] == 0xC2) {
-		if (p[1] == 0xAD)
-			return 2; /* U+00AD soft hyphen */
-		if (p[1] == 0x85 || p[1] == 0xA0)
-			return *space = 1, 2; /* NEL, NBSP */
-		return 0;
+	if (p[0] < 0xE0) {
+		n = 2;
+		cp = p[0] & 0x1Fu;
+	} else if (p[0] < 0xF0) {
+		n = 3;
+		cp = p[0] & 0x0Fu;
+	} else {
+		n = 4;
+		cp = p[0] & 0x07u;
 	}
-	if (left < 3)
+	if (n > left)
 		return 0;
-	if (p[0] == 0xE2 && p[1] == 0x80) {
-		if (p[2] >= 0x8B && p[2] <= 0x8D)
-			return 3; /* U+200B..U+200D */
-		if (p[2] <= 0x8A || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF)
-			return *space = 1, 3; /* U+2000..200A, U+2028, U+2029, U+202F */
-		return 0;
+	for (size_t k = 1; k < n; k++)
+		cp = (cp << 6) | (p[k] & 0x3Fu);
+	if (is_ignorable(cp))
+		return n;
+	if (is_unicode_space(cp)) {
+		*space = 1;
+		return n;
 	}
-	if (p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0xA0)
-		return 3; /* U+2060 word joiner */
-	if (p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F)
-		return *space = 1, 3; /* U+205F */
-	if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		return 3; /* U+FEFF */
-	if ((p[0] == 0xE1 && p[1] == 0x9A && p[2] == 0x80) ||
-	    (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80))
-		return *space = 1, 3; /* U+1680, U+3000 */
 	return 0;
 }
 
@@ -159,9 +183,7 @@ insp_utf8_copy_visible(uint8_t *out, const uint8_t *in, size_t len)
 		}
 		uint8_t c = in[i];
 		int space;
-		size_t skip = (c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF)
-				      ? special_len(in + i, len - i, &space)
-				      : 0;
+		size_t skip = c >= 0xC2 ? special_len(in + i, len - i, &space) : 0;
 
 		if (skip == 0) {
 			i++;

@@ -28,7 +28,7 @@
 #include <pcap/pcap.h>
 
 #include "insp_policy.h"
-#include "insp_policy_load.h"
+#include "policy_file.h"
 #include "insp_reason.h"
 
 struct frame {
@@ -112,28 +112,6 @@ nomem:
 	fprintf(stderr, "check_golden: out of memory\n");
 	pcap_close(pc);
 	return -1;
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long sz;
-
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 || (buf = malloc((size_t)sz + 1)) == NULL ||
-	    fread(buf, 1, (size_t)sz, f) != (size_t)sz) {
-		fprintf(stderr, "check_golden: cannot read %s: %s\n", path, strerror(errno));
-		free(buf);
-		if (f != NULL)
-			fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[sz] = '\0';
-	*len = (size_t)sz;
-	return buf;
 }
 
 static int
@@ -463,19 +441,14 @@ main(int argc, char **argv)
 	struct insp_policy *pol;
 	struct insp_err err;
 	uint32_t n_ex = 0, i, j, base, plen;
-	char where[160], *text;
-	size_t len;
+	char where[160];
 
 	if (argc != 6) {
 		fprintf(stderr, "usage: %s IN.pcap IN.expect OUT.pcap STATS.txt POLICY.yaml\n",
 			argv[0]);
 		return 1;
 	}
-	text = read_file(argv[5], &len);
-	if (text == NULL)
-		return 1;
-	pol = insp_policy_load(text, len, argv[5], &err);
-	free(text);
+	pol = policy_file_load(argv[5], &err);
 	if (pol == NULL) {
 		fprintf(stderr, "check_golden: %s\n", err.msg);
 		return 1;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include "insp_inspect.h"
-#include "insp_policy_load.h"
+#include "policy_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,24 +24,10 @@ static void
 fuzz_setup(void)
 {
 	struct insp_err err;
-	FILE *f;
-	long n;
-	char *text;
 
 	if (fuzz_policy != NULL)
 		return;
-	f = fopen(GUARD_POLICY_PATH, "rb");
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "fuzz: cannot read %s\n", GUARD_POLICY_PATH);
-		abort();
-	}
-	text = malloc((size_t)n);
-	if (text == NULL || fread(text, 1, (size_t)n, f) != (size_t)n)
-		abort();
-	fclose(f);
-	fuzz_policy = insp_policy_load(text, (size_t)n, GUARD_POLICY_PATH, &err);
-	free(text);
+	fuzz_policy = policy_file_load(GUARD_POLICY_PATH, &err);
 	if (fuzz_policy == NULL) {
 		fprintf(stderr, "fuzz: %s\n", err.msg);
 		abort();

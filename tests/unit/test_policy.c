@@ -126,33 +126,186 @@ test_bad_corpus(const char *dir)
 	free(ents);
 }
 
+/* ---- term file readers ---- */
+
+struct mem_file {
+	const char *path;
+	const char *text;
+};
+
+/* Test reader: files from a table, a generated file, or the disk. */
+struct test_io {
+	const struct mem_file *files; /* ends with a NULL path */
+	int from_disk;
+	unsigned gen_terms; /* "gen.txt": a comment line, then this many phrases */
+	int calls;
+	char last_path[4096];
+};
+
+static char *
+gen_terms(unsigned count, size_t *len)
+{
+	size_t cap = 32 + (size_t)count * 24, n;
+	char *t = malloc(cap);
+	unsigned i;
+
+	if (t == NULL)
+		return NULL;
+	n = (size_t)snprintf(t, cap, "# %u generated phrases\n", count);
+	for (i = 0; i < count; i++)
+		n += (size_t)snprintf(t + n, cap - n, "gen%05u phrase\n", i);
+	*len = n;
+	return t;
+}
+
+static int
+test_read(const char *path, char **text, size_t *len, char *why, size_t why_len, void *ctx)
+{
+	struct test_io *t = ctx;
+	const struct mem_file *f;
+	const char *base = strrchr(path, '/');
+
+	t->calls++;
+	snprintf(t->last_path, sizeof(t->last_path), "%s", path);
+	base = base != NULL ? base + 1 : path;
+	if (t->gen_terms > 0 && strcmp(base, "gen.txt") == 0) {
+		*text = gen_terms(t->gen_terms, len);
+		return *text != NULL ? 0 : -1;
+	}
+	for (f = t->files; f != NULL && f->path != NULL; f++) {
+		if (strcmp(f->path, path) == 0) {
+			*len = strlen(f->text);
+			*text = malloc(*len + 1);
+			if (*text == NULL)
+				return -1;
+			memcpy(*text, f->text, *len + 1);
+			return 0;
+		}
+	}
+	if (t->from_disk) {
+		*text = read_file(path, len);
+		if (*text != NULL)
+			return 0;
+	}
+	snprintf(why, why_len, "no such test file");
+	return -1;
+}
+
+static struct insp_policy *
+load_io(const char *yaml, const char *name, struct test_io *t, struct insp_err *err)
+{
+	const struct insp_policy_io io = {.read_file = test_read, .ctx = t};
+
+	return insp_policy_load_ex(yaml, strlen(yaml), name, &io, err);
+}
+
+/* Hits (rule ids) of one scan, as a sorted space-separated list. */
+static void
+scan_ids(const struct insp_policy *p, const char *text, char *out, size_t cap)
+{
+	struct insp_match_scratch *s = insp_match_scratch_create(p->matcher);
+	struct insp_hits h = {0};
+	uint32_t ids[INSP_MAX_HITS], i, j;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (s == NULL ||
+	    insp_matcher_scan(p->matcher, s, (const uint8_t *)text, strlen(text), &h) != 0) {
+		insp_match_scratch_free(s);
+		snprintf(out, cap, "scan failed");
+		return;
+	}
+	for (i = 0; i < h.n; i++) {
+		uint32_t v = p->patterns[h.id[i]].rule_id;
+
+		for (j = i; j > 0 && ids[j - 1] > v; j--)
+			ids[j] = ids[j - 1];
+		ids[j] = v;
+	}
+	for (i = 0; i < h.n; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%u", i ? " " : "", ids[i]);
+	insp_match_scratch_free(s);
+}
+
 static const char sample_text[] =
 	"<event><detail><remarks>Blue\n  Sentinel moved. NOFORN. ref TK-1234-AB, "
 	"FVEY EYES ONLY</remarks></detail></event>";
 
+/* Line of the first occurrence of @p needle in @p text (1-based), 0 if absent. */
+static uint32_t
+line_of(const char *text, const char *needle)
+{
+	const char *at = strstr(text, needle), *q;
+	uint32_t line = 1;
+
+	if (at == NULL)
+		return 0;
+	for (q = text; q < at; q++)
+		line += *q == '\n';
+	return line;
+}
+
+/* Terms in a term file as docs/policy.md defines them: lines neither blank nor '#...'. */
+static uint32_t
+count_terms(const char *path)
+{
+	size_t len = 0, i, start = 0;
+	char *t = read_file(path, &len);
+	uint32_t n = 0;
+
+	if (t == NULL)
+		return 0;
+	for (i = 0; i <= len; i++) {
+		if (i == len || t[i] == '\n') {
+			size_t j = start;
+
+			while (j < i && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r'))
+				j++;
+			if (j < i && t[start] != '#')
+				n++;
+			start = i + 1;
+		}
+	}
+	free(t);
+	return n;
+}
+
+/* Index of the pattern with rule id @p id, or -1. */
+static int
+rule(const struct insp_policy *p, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->n_patterns; i++) {
+		if (p->patterns[i].rule_id == id)
+			return (int)i;
+	}
+	return -1;
+}
+
 static void
 test_sample(const char *path)
 {
+	struct test_io io = {.from_disk = 1};
 	struct insp_err err;
 	struct insp_policy *p;
 	const struct insp_class_policy *cp;
 	const struct insp_channel *ch;
 	struct insp_ipaddr a = {.version = 4};
-	struct insp_match_scratch *s;
-	struct insp_hits hits = {0};
-	uint64_t fvey;
+	uint64_t fvey, nato;
 	size_t len = 0;
-	char *text = read_file(path, &len);
-	uint32_t i;
+	char *text = read_file(path, &len), dir[4096], tf[4200], got[256], *slash;
+	uint32_t i, file_terms;
+	int k, ok;
 
 	CHECK(text != NULL, "read %s", path);
 	if (text == NULL)
 		return;
-	p = insp_policy_load(text, len, "sample-policy.yaml", &err);
-	free(text);
-	CHECK(p != NULL, "sample policy loads");
+	p = load_io(text, path, &io, &err);
+	CHECK(p != NULL, "sample policy loads (with its term files)");
 	if (p == NULL) {
 		printf("#   %s\n", err.msg);
+		free(text);
 		return;
 	}
 
@@ -167,15 +320,21 @@ test_sample(const char *path)
 	CHECK(insp_policy_nation(p, "GB", 2) == -1, "no prefix match");
 
 	fvey = bits(p, "AUS CAN GBR NZL USA");
+	nato = bits(p, "USA GBR FRA DEU POL NLD ITA CAN NOR ESP");
 	CHECK(p->n_groups == 2, "2 groups");
 	CHECK(insp_policy_expand_code(p, "FVEY", 4) == fvey, "FVEY expands");
 	CHECK(insp_policy_expand_code(p, "fvey", 4) == fvey, "expansion is case-insensitive");
 	CHECK(insp_policy_expand_code(p, "nzl", 3) == bits(p, "NZL"), "nation code expands");
-	CHECK(insp_policy_expand_code(p, "NATO", 4) ==
-		      bits(p, "USA GBR FRA DEU POL NLD ITA CAN NOR ESP"),
-	      "NATO group");
+	CHECK(insp_policy_expand_code(p, "NATO", 4) == nato, "NATO group");
 	CHECK(insp_policy_expand_code(p, "EU", 2) == 0, "unknown code grants nothing");
 	CHECK(insp_policy_expand_code(p, "FVE", 3) == 0, "no prefix match on groups");
+
+	ok = 1;
+	for (i = 0; i < INSP_MAX_NATIONS; i++)
+		ok &= p->nation_ceiling[i] == (i == (uint32_t)insp_policy_nation(p, "NOR", 3)
+						       ? INSP_LEVEL_CONFIDENTIAL
+						       : INSP_LEVEL_TOP_SECRET);
+	CHECK(ok, "release ceiling: NOR CONFIDENTIAL, nobody else");
 
 	CHECK(p->n_class_policies == 5, "5 classification tables");
 	cp = insp_policy_class_policy(p, "NATO", 4);
@@ -200,7 +359,7 @@ test_sample(const char *path)
 	CHECK(insp_policy_class_policy(p, "ESP", 3) == NULL, "no ESP table");
 	CHECK(insp_policy_class_level(NULL, "SECRET", 6, 0) == -1, "NULL table");
 
-	CHECK(p->n_destinations == 2, "2 destinations");
+	CHECK(p->n_destinations == 3, "3 destinations");
 	CHECK_STR(p->destinations[0].name, "MN", "destination 0");
 	CHECK(p->destinations[0].members == bits(p, "USA GBR FRA DEU POL NLD ITA CAN"),
 	      "MN members");
@@ -225,12 +384,28 @@ test_sample(const char *path)
 	CHECK(insp_policy_dest_holds(&p->destinations[0], "Additional Sensitivity", 22,
 				     "AUSCANNZUKUS", 12) == 0,
 	      "MN holds nothing");
+	CHECK_STR(p->destinations[2].name, "NATO-WIDE", "destination 2");
+	CHECK(p->destinations[2].members == nato, "NATO-WIDE members through the group");
 
-	CHECK(p->n_channels == 3, "3 channels");
+	CHECK(p->n_categories == 6, "6 data categories");
+	k = insp_policy_category(p, "Intelligence", 12);
+	CHECK(k >= 0 && p->isa[k] == (fvey | bits(p, "FRA DEU NLD ITA NOR ESP")),
+	      "intelligence: no agreement with POL");
+	k = insp_policy_category(p, "tracks", 6);
+	CHECK(k >= 0 && p->isa[k] == (nato | fvey), "tracks shared with everyone");
+	CHECK(p->n_category_hints == 12, "12 CoT category hints");
+	CHECK(p->n_category_hints > 0 && p->category_hints[0].format == INSP_FORMAT_COT &&
+		      strcmp(p->category_hints[0].prefix, "a-f") == 0 &&
+		      p->category_hints[0].category ==
+			      (uint32_t)insp_policy_category(p, "tracks", 6),
+	      "hint a-f -> tracks");
+
+	CHECK(p->n_channels == 4, "4 channels");
 	ch = &p->channels[0];
 	CHECK_STR(ch->name, "cot-mn", "channel 0 name");
 	CHECK(ch->direction == INSP_DIR_HIGH_TO_LOW && ch->format == INSP_FORMAT_COT &&
-		      ch->destination == 0 && ch->max_size == 1500,
+		      ch->destination == 0 && ch->max_size == 1500 &&
+		      ch->category == (uint32_t)insp_policy_category(p, "tracks", 6),
 	      "channel 0 basics");
 	CHECK(ch->ingress.port == 0 && ch->ingress.udp_port == 6969 &&
 		      ch->ingress.dst.version == 4 &&
@@ -247,6 +422,7 @@ test_sample(const char *path)
 	CHECK(p->channels[1].destination == 1, "cot-fvey goes to FVEY");
 	CHECK(p->channels[2].ingress.dst.version == 6 && p->channels[2].egress.src.version == 6,
 	      "cot-mn-v6 is IPv6");
+	CHECK(p->channels[3].destination == 2, "cot-nato goes to NATO-WIDE");
 
 	CHECK(inet_pton(AF_INET, "239.2.3.2", a.a) == 1, "pton");
 	CHECK(insp_policy_channel_lookup(p, 0, &a, 6969) == 1, "lookup 239.2.3.2:6969 port 0");
@@ -258,44 +434,75 @@ test_sample(const char *path)
 	CHECK(insp_policy_channel_lookup(p, 0, &a, 6969) == 2, "lookup [ff05::2:3:1]:6969");
 	CHECK(insp_policy_channel_lookup(p, 0, NULL, 6969) == -1, "NULL address");
 
-	CHECK(p->n_patterns == 41 && p->n_terms == 22 && p->n_markings == 19, "41 patterns");
-	CHECK(p->patterns[0].rule_id == 1001 && p->patterns[0].kind == INSP_PATTERN_TERM &&
+	CHECK(p->n_priorities == 8, "8 priority rows");
+	CHECK(p->n_priorities == 8 && strcmp(p->priorities[0].type_prefix, "b-a-o") == 0 &&
+		      p->priorities[0].tclass == 0 && p->priorities[1].qos_priority == 9 &&
+		      p->priorities[5].channel == 3 && p->priorities[5].tclass == 3,
+	      "priority rows in file order");
+	CHECK(p->class_dscp[0] == 46 && p->class_dscp[1] == 34 && p->class_dscp[2] == 18 &&
+		      p->class_dscp[3] == 8,
+	      "class DSCPs");
+
+	/* Patterns: inline terms, then the term files, then markings. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash != NULL)
+		slash[1] = '\0';
+	else
+		dir[0] = '\0';
+	snprintf(tf, sizeof(tf), "%sterms/codewords.txt", dir);
+	file_terms = count_terms(tf);
+	CHECK(file_terms >= 300, "codewords.txt holds %u terms", file_terms);
+	snprintf(tf, sizeof(tf), "%sterms/review.txt", dir);
+	file_terms += count_terms(tf);
+	CHECK(p->n_terms == 24 + file_terms && p->n_markings == 19 &&
+		      p->n_patterns == p->n_terms + p->n_markings,
+	      "24 inline terms + %u from files, 19 markings", file_terms);
+	k = rule(p, 1001);
+	CHECK(k == 0 && p->patterns[0].kind == INSP_PATTERN_TERM &&
 		      p->patterns[0].level == INSP_LEVEL_NONE && p->patterns[0].restrict_to == 0 &&
-		      p->patterns[0].line == 114,
-	      "pattern 0 is term 1001 at line 114");
+		      p->patterns[0].action == INSP_ACTION_DROP && p->patterns[0].channels == 0 &&
+		      p->patterns[0].line == line_of(text, "{id: 1001,"),
+	      "pattern 0 is term 1001 at its line");
 	CHECK_STR(p->patterns[1].expr, "(?:^|[^0-9A-Z_a-z])blue\\s+sentinel(?:[^0-9A-Z_a-z]|$)",
 		  "literal compiled as whole words");
-	CHECK(p->patterns[20].rule_id == 1101 && p->patterns[20].line == 134, "term 1101");
-	CHECK_STR(p->patterns[20].expr, "\\bTK-[0-9]{4}-[A-Z]{2}\\b", "regex kept as written");
-	CHECK(p->patterns[22].rule_id == 2001 && p->patterns[22].kind == INSP_PATTERN_MARKING &&
-		      p->patterns[22].level == INSP_LEVEL_RESTRICTED &&
-		      p->patterns[22].restrict_to == 0 && p->patterns[22].line == 141,
-	      "marking 2001");
-	CHECK(p->patterns[40].rule_id == 2105 && p->patterns[40].level == INSP_LEVEL_NONE &&
-		      p->patterns[40].restrict_to == fvey,
+	k = rule(p, 1101);
+	CHECK(k == 20 && p->patterns[k].line == line_of(text, "{id: 1101,"), "term 1101");
+	CHECK(k >= 0 && strcmp(p->patterns[k].expr, "\\bTK-[0-9]{4}-[A-Z]{2}\\b") == 0,
+	      "regex kept as written");
+	k = rule(p, 1201);
+	CHECK(k == 22 && p->patterns[k].action == INSP_ACTION_REVIEW &&
+		      p->patterns[k].channels == (UINT64_C(1) << 0 | UINT64_C(1) << 2),
+	      "1201: review on cot-mn and cot-mn-v6");
+	k = rule(p, 1202);
+	CHECK(k == 23 && p->patterns[k].action == INSP_ACTION_REVIEW &&
+		      p->patterns[k].channels == UINT64_C(1) << 3,
+	      "1202: review on cot-nato");
+	k = rule(p, 5007);
+	CHECK(k == 24 && p->patterns[k].action == INSP_ACTION_DROP &&
+		      p->patterns[k].channels == 0 &&
+		      p->patterns[k].line == line_of(text, "{path: terms/codewords.txt"),
+	      "codewords.txt line 7 is term 5007, drop, at its entry's line");
+	k = rule(p, 3007);
+	CHECK(k > 24 && p->patterns[k].action == INSP_ACTION_REVIEW,
+	      "review.txt line 7 is review term 3007");
+	k = rule(p, 2001);
+	CHECK(k == (int)p->n_terms && p->patterns[k].kind == INSP_PATTERN_MARKING &&
+		      p->patterns[k].level == INSP_LEVEL_RESTRICTED &&
+		      p->patterns[k].restrict_to == 0 &&
+		      p->patterns[k].line == line_of(text, "{id: 2001,"),
+	      "marking 2001 first after the terms");
+	k = rule(p, 2105);
+	CHECK(k == (int)p->n_patterns - 1 && p->patterns[k].level == INSP_LEVEL_NONE &&
+		      p->patterns[k].restrict_to == fvey,
 	      "marking 2105 FVEY EYES ONLY restricts to FVEY nations");
 	CHECK(p->matcher != NULL && p->compile_seconds >= 0, "matcher built");
 
-	s = insp_match_scratch_create(p->matcher);
-	CHECK(s != NULL, "scratch");
-	CHECK(insp_matcher_scan(p->matcher, s, (const uint8_t *)sample_text, strlen(sample_text),
-				&hits) == 0,
-	      "scan");
-	{
-		int got_1002 = 0, got_1101 = 0, got_2101 = 0, got_2105 = 0;
-
-		for (i = 0; i < hits.n; i++) {
-			uint32_t id = p->patterns[hits.id[i]].rule_id;
-
-			got_1002 += id == 1002;
-			got_1101 += id == 1101;
-			got_2101 += id == 2101;
-			got_2105 += id == 2105;
-		}
-		CHECK(hits.n == 4 && got_1002 && got_1101 && got_2101 && got_2105 && !hits.overflow,
-		      "sample text hits 1002, 1101, 2101, 2105 (n=%u)", hits.n);
-	}
-	insp_match_scratch_free(s);
+	scan_ids(p, sample_text, got, sizeof(got));
+	CHECK_STR(got, "1002 1101 2101 2105", "sample text hits 1002, 1101, 2101, 2105");
+	scan_ids(p, "ebon  ridgeline near the home address", got, sizeof(got));
+	CHECK_STR(got, "3009 5007", "term-file phrases match");
+	free(text);
 	insp_policy_free(p);
 }
 
@@ -453,6 +660,7 @@ test_limits(void)
 	      "64 nations");
 	CHECK(p != NULL && insp_policy_expand_code(p, "CLA", 3) == UINT64_C(1) << 63,
 	      "nation 63 is the top bit");
+	CHECK(p != NULL && p->isa[0] == UINT64_MAX, "'any' is shared with all 64 nations");
 	insp_policy_free(p);
 	snprintf(y + len, cap - len, ", ZZZ]\n");
 	p = load_str(y, &err);
@@ -480,6 +688,22 @@ test_limits(void)
 				   1063) == 63,
 	      "lookup finds the last channel");
 	insp_policy_free(p);
+
+	/* 64 data categories load, 65 do not. */
+	len = (size_t)snprintf(y, cap, "%snations: [AAA]\ndata_categories: [", head);
+	for (i = 0; i < 64; i++)
+		len += (size_t)snprintf(y + len, cap - len, "%sc%d", i ? ", " : "", i);
+	snprintf(y + len, cap - len, "]\n");
+	p = load_str(y, &err);
+	CHECK(p != NULL && p->n_categories == 64 && insp_policy_category(p, "c63", 3) == 63 &&
+		      p->isa[63] == 0,
+	      "64 data categories");
+	insp_policy_free(p);
+	snprintf(y + len, cap - len, ", c64]\n");
+	p = load_str(y, &err);
+	CHECK(p == NULL, "65 data categories refused");
+	CHECK_STR(err.msg, "t.yaml:5:329: too many data categories (at most 64)",
+		  "65 data categories message");
 	free(y);
 }
 
@@ -518,6 +742,466 @@ test_api_edges(void)
 	insp_policy_free(p);
 }
 
+/* ---- new sections: ceilings, categories, hints, scopes, priorities ---- */
+
+static const char chan_tpl[] =
+	"  - name: %s\n"
+	"    direction: high_to_low\n"
+	"    format: cot\n"
+	"    destination: D\n"
+	"    category: %s\n"
+	"    ingress: {port: 0, address: 239.2.3.%d, udp_port: 6969}\n"
+	"    egress: {port: 1, source_address: 10.0.0.1, address: 10.0.0.2, udp_port: 1,\n"
+	"             next_hop_mac: \"02:00:00:00:00:02\"}\n";
+
+static void
+test_new_defaults(void)
+{
+	struct insp_err err;
+	struct insp_policy *p = load_str(minimal, &err);
+	uint32_t i;
+	int ceil_ok = 1;
+
+	CHECK(p != NULL, "minimal policy loads");
+	if (p == NULL)
+		return;
+	for (i = 0; i < INSP_MAX_NATIONS; i++)
+		ceil_ok &= p->nation_ceiling[i] == INSP_LEVEL_TOP_SECRET;
+	CHECK(ceil_ok, "no release_ceilings: every nation may receive TOP SECRET");
+	CHECK(p->n_categories == 1, "no data_categories: one category");
+	CHECK_STR(p->categories[0], "any", "the category is 'any'");
+	CHECK(p->isa[0] == bits(p, "USA GBR"), "'any' is shared with every nation");
+	CHECK(insp_policy_category(p, "ANY", 3) == 0, "'any' found ignoring case");
+	CHECK(insp_policy_category(p, "tracks", 6) == -1, "no other category");
+	CHECK(p->n_category_hints == 0 && p->category_hints == NULL, "no hints");
+	CHECK(p->n_priorities == 0 && p->priorities == NULL, "no priorities");
+	CHECK(p->class_dscp[0] == 46 && p->class_dscp[1] == 34 && p->class_dscp[2] == 18 &&
+		      p->class_dscp[3] == 8,
+	      "class DSCP defaults EF, AF41, AF21, CS1");
+	insp_policy_free(p);
+
+	/* Channels without data_categories all get category 0; terms default to drop, all. */
+	p = load_str("version: 1\n"
+		     "nations: [USA]\n"
+		     "classifications: {NATO: {SECRET: SECRET}}\n"
+		     "destinations: {D: {members: [USA], max_classification: SECRET}}\n"
+		     "channels:\n"
+		     "  - {name: c, direction: high_to_low, format: cot, destination: D,\n"
+		     "     ingress: {port: 0, address: 10.0.0.1, udp_port: 1},\n"
+		     "     egress: {port: 1, source_address: 10.1.0.1, address: 10.1.0.2,\n"
+		     "              udp_port: 1, next_hop_mac: \"02:00:00:00:00:02\"}}\n"
+		     "prohibited_terms: [{id: 1, literal: x}]\n"
+		     "markings: [{id: 2, literal: y, classification: SECRET}]\n",
+		     &err);
+	CHECK(p != NULL && p->channels[0].category == 0, "channel category 0 without categories");
+	CHECK(p != NULL && p->patterns[0].action == INSP_ACTION_DROP &&
+		      p->patterns[0].channels == 0,
+	      "term defaults: drop, every channel");
+	CHECK(p != NULL && p->patterns[1].action == INSP_ACTION_DROP &&
+		      p->patterns[1].channels == 0,
+	      "markings carry no action or scope");
+	insp_policy_free(p);
+}
+
+static void
+test_new_sections(void)
+{
+	char y[8192];
+	size_t n;
+	struct insp_err err;
+	struct insp_policy *p;
+	const struct insp_category_hint *h;
+	const struct insp_priority_rule *r;
+
+	n = (size_t)snprintf(
+		y, sizeof(y),
+		"version: 1\n"
+		"nations: [USA, GBR, NOR, ESP]\n"
+		"groups: {NORTH: [NOR, GBR]}\n"
+		"release_ceilings: {NOR: CONFIDENTIAL, ESP: RESTRICTED, USA: TOP SECRET}\n"
+		"classifications: {NATO: {SECRET: SECRET}}\n"
+		"restrictive_categories:\n"
+		"  Additional Sensitivity: [ATOMAL, CRYPTO]\n"
+		"  Special: [X]\n"
+		"destinations:\n"
+		"  D: {members: [USA, NORTH], max_classification: SECRET,\n"
+		"      holds: [\"additional sensitivity:atomal\", \"Special:x\"]}\n"
+		"data_categories: [tracks, intelligence, logistics, reports]\n"
+		"sharing_agreements:\n"
+		"  tracks: [USA, NORTH, ESP]\n"
+		"  intelligence: [USA]\n"
+		"  logistics: []\n"
+		"category_hints:\n"
+		"  cot:\n"
+		"    a-f-: tracks\n"
+		"    \"b-i-\": intelligence\n"
+		"    a-f-G-E-V: logistics\n"
+		"prohibited_terms:\n"
+		"  - {id: 1, literal: x}\n"
+		"  - {id: 2, literal: y, action: review, channels: [b]}\n"
+		"  - {id: 3, regex: \"z+\", action: drop, channels: [b, a]}\n"
+		"markings:\n"
+		"  - {id: 10, literal: NOFORN, releasable_to: [USA]}\n"
+		"priorities:\n"
+		"  - {channel: a, cot_type_prefix: a-h-, class: flash}\n"
+		"  - {cot_type_prefix: a-f-, qos_priority: 1, class: 1}\n"
+		"  - {qos_priority: 0, class: priority}\n"
+		"  - {class: 3}\n"
+		"traffic_classes:\n"
+		"  routine: {dscp: 0}\n"
+		"  flash: {dscp: 40}\n"
+		"channels:\n");
+	n += (size_t)snprintf(y + n, sizeof(y) - n, chan_tpl, "a", "tracks", 1);
+	snprintf(y + n, sizeof(y) - n, chan_tpl, "b", "intelligence", 2);
+	p = load_str(y, &err);
+	CHECK(p != NULL, "policy with every new section loads");
+	if (p == NULL) {
+		printf("#   %s\n", err.msg);
+		return;
+	}
+	CHECK(p->nation_ceiling[insp_policy_nation(p, "NOR", 3)] == INSP_LEVEL_CONFIDENTIAL &&
+		      p->nation_ceiling[insp_policy_nation(p, "ESP", 3)] == INSP_LEVEL_RESTRICTED &&
+		      p->nation_ceiling[insp_policy_nation(p, "USA", 3)] == INSP_LEVEL_TOP_SECRET &&
+		      p->nation_ceiling[insp_policy_nation(p, "GBR", 3)] == INSP_LEVEL_TOP_SECRET,
+	      "release ceilings, unlisted nation unlimited");
+
+	CHECK(p->destinations[0].n_held == 2, "holds of declared restrictive categories load");
+
+	CHECK(p->n_categories == 4, "4 data categories");
+	CHECK_STR(p->categories[1], "intelligence", "category 1");
+	CHECK(insp_policy_category(p, "Intelligence", 12) == 1, "category lookup ignores case");
+	CHECK(insp_policy_category(p, "intelligencex", 12) == 1, "category lookup honours len");
+	CHECK(insp_policy_category(p, "intel", 5) == -1, "no prefix match");
+	CHECK(insp_policy_category(p, "any", 3) == -1, "no 'any' once categories are declared");
+	CHECK(insp_policy_category(NULL, "tracks", 6) == -1, "NULL policy");
+	CHECK(p->isa[0] == bits(p, "USA NOR GBR ESP"), "tracks: groups expand");
+	CHECK(p->isa[1] == bits(p, "USA"), "intelligence: USA only");
+	CHECK(p->isa[2] == 0, "logistics: explicitly nobody");
+	CHECK(p->isa[3] == 0, "reports: no agreement, nobody");
+	CHECK(p->channels[0].category == 0 && p->channels[1].category == 1,
+	      "channel default categories");
+
+	CHECK(p->n_category_hints == 3, "3 category hints");
+	h = p->category_hints;
+	CHECK(h != NULL && h[0].format == INSP_FORMAT_COT && strcmp(h[0].prefix, "a-f-") == 0 &&
+		      h[0].category == 0,
+	      "hint a-f- -> tracks");
+	CHECK(h != NULL && strcmp(h[1].prefix, "b-i-") == 0 && h[1].category == 1,
+	      "hint b-i- -> intelligence");
+	CHECK(h != NULL && strcmp(h[2].prefix, "a-f-G-E-V") == 0 && h[2].category == 2,
+	      "hint a-f-G-E-V -> logistics");
+
+	CHECK(p->n_terms == 3 && p->n_markings == 1, "3 terms, 1 marking");
+	CHECK(p->patterns[0].action == INSP_ACTION_DROP && p->patterns[0].channels == 0,
+	      "term 1: drop, every channel");
+	CHECK(p->patterns[1].action == INSP_ACTION_REVIEW && p->patterns[1].channels == 2,
+	      "term 2: review on channel b (bit 1)");
+	CHECK(p->patterns[2].action == INSP_ACTION_DROP && p->patterns[2].channels == 3,
+	      "term 3: drop on a and b");
+
+	CHECK(p->n_priorities == 4, "4 priority rows");
+	r = p->priorities;
+	CHECK(r != NULL && r[0].channel == 0 && strcmp(r[0].type_prefix, "a-h-") == 0 &&
+		      r[0].qos_priority == -1 && r[0].tclass == 0,
+	      "row 1: channel a, a-h-, flash");
+	CHECK(r != NULL && r[1].channel == -1 && strcmp(r[1].type_prefix, "a-f-") == 0 &&
+		      r[1].qos_priority == 1 && r[1].tclass == 1,
+	      "row 2: any channel, a-f-, qos 1, class 1");
+	CHECK(r != NULL && r[2].type_prefix[0] == '\0' && r[2].qos_priority == 0 &&
+		      r[2].tclass == 2,
+	      "row 3: qos 0, priority");
+	CHECK(r != NULL && r[3].channel == -1 && r[3].type_prefix[0] == '\0' &&
+		      r[3].qos_priority == -1 && r[3].tclass == 3,
+	      "row 4: catch-all routine");
+	CHECK(p->class_dscp[0] == 40 && p->class_dscp[1] == 34 && p->class_dscp[2] == 18 &&
+		      p->class_dscp[3] == 0,
+	      "traffic_classes override two DSCPs, the rest keep defaults");
+	insp_policy_free(p);
+}
+
+static void
+test_term_files_disk(const char *dir)
+{
+	struct test_io t = {.from_disk = 1};
+	struct insp_err err;
+	struct insp_policy *p;
+	char path[4096], want[4200], got[256], *text;
+	char re[256];
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/terms/policy.yaml", dir);
+	text = read_file(path, &len);
+	CHECK(text != NULL, "read %s", path);
+	if (text == NULL)
+		return;
+	p = load_io(text, path, &t, &err);
+	free(text);
+	CHECK(p != NULL, "policy with term files loads");
+	if (p == NULL) {
+		printf("#   %s\n", err.msg);
+		return;
+	}
+	CHECK(t.calls == 2, "two term files read");
+	snprintf(want, sizeof(want), "%s/terms/regexes.txt", dir);
+	CHECK_STR(t.last_path, want, "relative path joined to the policy's directory");
+
+	CHECK(p->n_patterns == 7 && p->n_terms == 6 && p->n_markings == 1,
+	      "1 inline term + 3 phrases + 2 regexes + 1 marking");
+	CHECK(p->patterns[0].rule_id == 1 && p->patterns[1].rule_id == 1001 &&
+		      p->patterns[2].rule_id == 1002 && p->patterns[3].rule_id == 1005 &&
+		      p->patterns[4].rule_id == 2001 && p->patterns[5].rule_id == 2002 &&
+		      p->patterns[6].rule_id == 9000,
+	      "order: inline terms, term files, markings; id = first_id + line - 1");
+	insp_match_literal_to_regex("operation nightfall", re, sizeof(re));
+	CHECK_STR(p->patterns[1].expr, re, "phrase compiled as a literal");
+	CHECK_STR(p->patterns[4].expr, "\\bTK-[0-9]{4}-[A-Z]{2}\\b", "regex line kept as written");
+	CHECK(p->patterns[1].kind == INSP_PATTERN_TERM &&
+		      p->patterns[1].action == INSP_ACTION_DROP && p->patterns[1].channels == 0 &&
+		      p->patterns[1].line == 27,
+	      "phrases: drop, every channel, line of their entry");
+	CHECK(p->patterns[4].action == INSP_ACTION_REVIEW && p->patterns[4].channels == 2 &&
+		      p->patterns[5].action == INSP_ACTION_REVIEW && p->patterns[4].line == 28,
+	      "regexes: review, channel cot-b");
+	scan_ids(p,
+		 "Operation  Nightfall near TK-1234-AB, tk-9999-zz; C++ review of KEYMAT "
+		 "deadbeef0",
+		 got, sizeof(got));
+	CHECK_STR(got, "1001 1005 2001", "scan: caseless phrases, case-sensitive regexes");
+	insp_policy_free(p);
+}
+
+static void
+test_term_files_mem(void)
+{
+	static const char head[] = "version: 1\n"
+				   "nations: [USA]\n"
+				   "classifications: {NATO: {SECRET: SECRET}}\n";
+	static const struct mem_file files[] = {
+		{"conf/sub/edge.txt", "\xef\xbb\xbf"
+				      "alpha one \r\n\r\n   \n#c\nbeta\ttwo\t \r\ngamma"},
+		{"/abs/x.txt", "xray\n"},
+		{"x.txt", "xylophone\n"},
+		{"comments.txt", "# nothing\n\n"},
+		{"a.txt", "a1\na2\na3\n"},
+		{"b.txt", "b1\n"},
+		{"ctl.txt", "fine\nbad\x01word\n"},
+		{"utf.txt", "ca\xc3\x28 de\n"},
+		{"big.txt", "last\nover\n"},
+		{"anchor.txt", "ok\n\\Afoo\n"},
+		{"badre.txt", "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\nn\no\np\nfoo(bar\n"},
+		{"lead.txt", "  spaced\n#x\n"},
+		{NULL, NULL},
+	};
+	struct test_io t = {.files = files};
+	struct insp_err err;
+	struct insp_policy *p;
+	char y[4096], re[256], longline[1100 + 2];
+
+	/* Trimming, BOM, blank and comment lines, a last line without '\n'; paths. */
+	snprintf(y, sizeof(y),
+		 "%sprohibited_term_files:\n"
+		 "  - {path: edge.txt, first_id: 10}\n"
+		 "  - {path: /abs/x.txt, first_id: 20}\n"
+		 "  - {path: comments.txt, first_id: 30}\n",
+		 head);
+	t.files = files;
+	p = load_io(y, "conf/sub/p.yaml", &t, &err);
+	CHECK(p == NULL, "/abs/x.txt read as absolute, edge.txt relative: comments.txt missing");
+	CHECK_STR(err.msg,
+		  "conf/sub/p.yaml:7:12: cannot read term file 'conf/sub/comments.txt': no such "
+		  "test file",
+		  "reader failure names the joined path");
+	snprintf(y, sizeof(y),
+		 "%sprohibited_term_files:\n"
+		 "  - {path: edge.txt, first_id: 10}\n"
+		 "  - {path: /abs/x.txt, first_id: 20, caseless: false}\n",
+		 head);
+	p = load_io(y, "conf/sub/p.yaml", &t, &err);
+	CHECK(p != NULL && p->n_terms == 4, "edge cases load: 4 terms");
+	if (p != NULL) {
+		insp_match_literal_to_regex("alpha one", re, sizeof(re));
+		CHECK(p->patterns[0].rule_id == 10 && strcmp(p->patterns[0].expr, re) == 0,
+		      "BOM dropped, trailing blank and CR trimmed");
+		insp_match_literal_to_regex("beta two", re, sizeof(re));
+		CHECK(p->patterns[1].rule_id == 14 && strcmp(p->patterns[1].expr, re) == 0,
+		      "blank, blank-looking and comment lines count as lines");
+		CHECK(p->patterns[2].rule_id == 15, "last line without a newline");
+		CHECK(p->patterns[3].rule_id == 20, "absolute path");
+	}
+	insp_policy_free(p);
+
+	snprintf(y, sizeof(y), "%sprohibited_term_files: [{path: x.txt, first_id: 1}]\n", head);
+	p = load_io(y, "p.yaml", &t, &err);
+	CHECK(p != NULL && strcmp(t.last_path, "x.txt") == 0, "policy name without directory");
+	insp_policy_free(p);
+
+	snprintf(y, sizeof(y), "%sprohibited_term_files: [{path: comments.txt, first_id: 1}]\n",
+		 head);
+	p = load_io(y, "p.yaml", &t, &err);
+	CHECK(p != NULL && p->n_patterns == 0 && p->matcher == NULL,
+	      "a term file with only comments adds nothing");
+	insp_policy_free(p);
+
+	snprintf(y, sizeof(y),
+		 "%sprohibited_term_files: [{path: lead.txt, first_id: 1, regex: true}]\n", head);
+	p = load_io(y, "p.yaml", &t, &err);
+	CHECK(p != NULL && strcmp(p->patterns[0].expr, "  spaced") == 0,
+	      "leading blanks are part of a regex");
+	insp_policy_free(p);
+
+	/* Errors inside term files: TERMFILE:LINE:1. */
+	snprintf(y, sizeof(y),
+		 "%sprohibited_term_files: [{path: badre.txt, first_id: 1, regex: true}]\n", head);
+	p = load_io(y, "p.yaml", &t, &err);
+	CHECK(p == NULL, "bad regex on line 17 refused");
+	CHECK_STR(err.msg,
+		  "badre.txt:17:1: regex rejected by Hyperscan: Missing close parenthesis for "
+		  "group started at index 3.",
+		  "Hyperscan error at TERMFILE:LINE");
+	CHECK(err.line == 17 && err.column == 1, "err.line and err.column of a term file");
+
+	snprintf(y, sizeof(y),
+		 "%sprohibited_terms:\n"
+		 "  - {id: 102, literal: x}\n"
+		 "prohibited_term_files:\n"
+		 "  - {path: a.txt, first_id: 100}\n",
+		 head);
+	p = load_io(y, "p.yaml", &t, &err);
+	CHECK(p == NULL, "term file id colliding with an inline term refused");
+	CHECK_STR(err.msg, "a.txt:3:1: id 102 used twice (first at p.yaml:5:10)",
+		  "collision with the policy file");
+
+	snprintf(y, sizeof(y),
+		 "%sprohibited_term_files:\n"
+		 "  - {path: a.txt, first_id: 100}\n"
+		 "  - {path: b.txt, first_id: 102}\n",
+		 head);
+	p = load_io(y, "p.yaml", &t, &err);
+	CHECK_STR(err.msg, "b.txt:1:1: id 102 used twice (first at a.txt:3:1)",
+		  "collision between two term files");
+
+	snprintf(y, sizeof(y),
+		 "%sprohibited_term_files:\n"
+		 "  - {path: a.txt, first_id: 100}\n"
+		 "markings: [{id: 101, literal: m, classification: SECRET}]\n",
+		 head);
+	p = load_io(y, "p.yaml", &t, &err);
+	CHECK_STR(err.msg, "p.yaml:6:17: id 101 used twice (first at a.txt:2:1)",
+		  "marking colliding with a term file");
+
+	snprintf(y, sizeof(y), "%sprohibited_term_files: [{path: ctl.txt, first_id: 1}]\n", head);
+	p = load_io(y, "p.yaml", &t, &err);
+	CHECK_STR(err.msg, "ctl.txt:2:1: literal contains control character 0x01",
+		  "control character");
+
+	snprintf(y, sizeof(y), "%sprohibited_term_files: [{path: utf.txt, first_id: 1}]\n", head);
+	p = load_io(y, "p.yaml", &t, &err);
+	CHECK_STR(err.msg, "utf.txt:1:1: literal is not valid UTF-8 (at byte 3)", "bad UTF-8");
+
+	snprintf(y, sizeof(y), "%sprohibited_term_files: [{path: big.txt, first_id: 4294967295}]\n",
+		 head);
+	p = load_io(y, "p.yaml", &t, &err);
+	CHECK_STR(err.msg,
+		  "big.txt:2:1: id 4294967296 (first_id 4294967295 + line 2 - 1) is above "
+		  "4294967295",
+		  "id past 32 bits");
+
+	snprintf(y, sizeof(y),
+		 "%sprohibited_term_files: [{path: anchor.txt, first_id: 1, regex: true}]\n", head);
+	p = load_io(y, "p.yaml", &t, &err);
+	CHECK_STR(err.msg,
+		  "anchor.txt:2:1: regex uses \\A, \\z or \\Z: each attribute value and text node "
+		  "is scanned on its own, write ^ and $ instead",
+		  "buffer anchor in a term file");
+
+	memset(longline, 'w', 1025);
+	strcpy(longline + 1025, "\n");
+	{
+		const struct mem_file lf[] = {{"long.txt", longline}, {NULL, NULL}};
+		struct test_io t2 = {.files = lf};
+
+		snprintf(y, sizeof(y), "%sprohibited_term_files: [{path: long.txt, first_id: 1}]\n",
+			 head);
+		p = load_io(y, "p.yaml", &t2, &err);
+		CHECK_STR(err.msg, "long.txt:1:1: literal is 1025 bytes long (at most 1024)",
+			  "literal too long");
+		longline[1024] = '\n';
+		longline[1025] = '\0';
+		p = load_io(y, "p.yaml", &t2, &err);
+		CHECK(p != NULL, "literal of 1024 bytes loads");
+		insp_policy_free(p);
+	}
+
+	/* No reader: insp_policy_load(), or an io without read_file. */
+	snprintf(y, sizeof(y), "%sprohibited_term_files: [{path: x.txt, first_id: 1}]\n", head);
+	p = insp_policy_load(y, strlen(y), "p.yaml", &err);
+	CHECK(p == NULL, "insp_policy_load() refuses term files");
+	CHECK_STR(err.msg, "p.yaml:4:32: term files need a reader (use guardctl/guardd)",
+		  "no reader");
+	{
+		const struct insp_policy_io none = {.read_file = NULL, .ctx = NULL};
+
+		p = insp_policy_load_ex(y, strlen(y), "p.yaml", &none, &err);
+		CHECK(p == NULL && strstr(err.msg, "need a reader") != NULL, "io without reader");
+	}
+	p = insp_policy_load_ex(minimal, strlen(minimal), "m.yaml", NULL, &err);
+	CHECK(p != NULL, "insp_policy_load_ex() without io loads a policy without term files");
+	insp_policy_free(p);
+}
+
+/*
+ * 10,000 generated terms: ids from line numbers, one compile, the scan finds the right one.
+ * They are case-sensitive regex lines: the loader does the same work for literals, but
+ * Hyperscan needs about 2 ms per caseless whole-word phrase (20 s for 10,000, more under
+ * ASan): a perf/ figure, too slow for a unit test.
+ */
+static void
+test_term_files_large(void)
+{
+	static const char yaml[] =
+		"version: 1\n"
+		"nations: [USA]\n"
+		"classifications: {NATO: {SECRET: SECRET}}\n"
+		"prohibited_terms: [{id: 1, literal: \"blue sentinel\"}]\n"
+		"prohibited_term_files:\n"
+		"  - {path: gen.txt, first_id: 100000, regex: true, caseless: false}\n"
+		"markings: [{id: 2, literal: NOFORN, releasable_to: [USA]}]\n";
+	struct test_io t = {.gen_terms = 10000};
+	struct insp_err err;
+	struct insp_policy *p;
+	char got[128];
+
+	p = load_io(yaml, "gen-policy.yaml", &t, &err);
+	CHECK(p != NULL, "10,000-term file loads");
+	if (p == NULL) {
+		printf("#   %s\n", err.msg);
+		return;
+	}
+	printf("# 10,000 terms compiled in %.2f s\n", p->compile_seconds);
+	CHECK(p->n_terms == 10001 && p->n_markings == 1 && p->n_patterns == 10002, "n_terms");
+	CHECK(p->patterns[1].rule_id == 100001 && p->patterns[10000].rule_id == 110000,
+	      "ids from line numbers (line 1 is a comment)");
+	scan_ids(p, "see gen04242 phrase, gen09999 phrase; not Gen00001 PHRASE", got, sizeof(got));
+	CHECK_STR(got, "104243 110000", "scan finds generated terms");
+	insp_policy_free(p);
+
+	/* A duplicate deep inside is found by the sort, reported at its line. */
+	{
+		static const char dup[] =
+			"version: 1\n"
+			"nations: [USA]\n"
+			"classifications: {NATO: {SECRET: SECRET}}\n"
+			"prohibited_terms: [{id: 105000, literal: x}]\n"
+			"prohibited_term_files: [{path: gen.txt, first_id: 100000}]\n";
+
+		p = load_io(dup, "gen-policy.yaml", &t, &err);
+		CHECK(p == NULL, "collision among 10,000 terms refused");
+		CHECK_STR(err.msg,
+			  "gen.txt:5001:1: id 105000 used twice (first at gen-policy.yaml:4:25)",
+			  "collision message");
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -538,5 +1222,10 @@ main(int argc, char **argv)
 	test_sections();
 	test_limits();
 	test_api_edges();
+	test_new_defaults();
+	test_new_sections();
+	test_term_files_disk(argv[1]);
+	test_term_files_mem();
+	test_term_files_large();
 	return test_done();
 }

@@ -1,13 +1,34 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "gt_buf.h"
 #include "gt_check.h"
 #include "gt_deploy.h"
 
-#define MAX_DEPTH 32
-#define MAX_ATTRS 32
-#define MAX_TEXT  16384
+#define MAX_DEPTH     32
+#define MAX_ATTRS     32
+#define MAX_TEXT      16384
+#define MAX_TERMS     65536
+#define MAX_FILE_SIZE (16u << 20)
+
+/* One literal phrase to look for. */
+struct term {
+	const char *phrase;
+	bool review;	   /* action review (else drop) */
+	unsigned channels; /* review scope: GT_CH_BIT()s, 0 = every channel */
+};
+
+/*
+ * Every literal phrase of the policy, by the lower-case first byte of the phrase
+ * (term_start[c] .. term_start[c + 1]), so a word start costs a handful of comparisons.
+ * Built once by gt_check_load(); the program's own state, never freed.
+ */
+static struct term *terms;
+static unsigned term_start[257];
 
 static bool
 is_word(uint8_t c)
@@ -104,18 +125,26 @@ hit(struct gt_check_result *r, const char *what)
 		(void)gt_fmt(r->first_hit, sizeof(r->first_hit), "%s", what); /* may truncate */
 }
 
-/* Count terms and markings in one decoded scan unit. */
+/* Count terms and markings in one decoded scan unit of a message on @p channel. */
 static void
-check_text(const uint8_t *t, size_t n, struct gt_check_result *r)
+check_text(const uint8_t *t, size_t n, int channel, struct gt_check_result *r)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!is_word(t[i]) || (i > 0 && is_word(t[i - 1])))
 			continue;
-		for (unsigned k = 0; k < gt_n_prohibited_literals; k++) {
-			if (phrase_at(t, n, i, gt_prohibited_literals[k])) {
+		for (unsigned k = term_start[lower(t[i])]; k < term_start[lower(t[i]) + 1]; k++) {
+			const struct term *tm = &terms[k];
+
+			if (!phrase_at(t, n, i, tm->phrase))
+				continue;
+			if (!tm->review) {
 				r->terms++;
-				hit(r, gt_prohibited_literals[k]);
+			} else if (tm->channels == 0 || (tm->channels & GT_CH_BIT(channel)) != 0) {
+				r->reviews++;
+			} else {
+				continue; /* a review term scoped to other channels */
 			}
+			hit(r, tm->phrase);
 		}
 		if (tasking_at(t, n, i)) {
 			r->terms++;
@@ -263,7 +292,7 @@ fail_at(struct gt_check_result *r, size_t at, const char *why)
 }
 
 static void
-scan_unit(const uint8_t *s, size_t n, size_t at, struct gt_check_result *r)
+scan_unit(const uint8_t *s, size_t n, size_t at, int channel, struct gt_check_result *r)
 {
 	uint8_t dec[MAX_TEXT];
 	size_t dn = decode(s, n, dec, sizeof(dec));
@@ -272,7 +301,7 @@ scan_unit(const uint8_t *s, size_t n, size_t at, struct gt_check_result *r)
 		fail(r, at, "bad character or entity reference");
 		return;
 	}
-	check_text(dec, dn, r);
+	check_text(dec, dn, channel, r);
 }
 
 static size_t
@@ -306,7 +335,7 @@ struct span {
 /* Parse one start tag at m[i] == '<'. @return index after it, 0 on error. */
 static size_t
 start_tag(const uint8_t *m, size_t len, size_t i, struct span *stack, unsigned *depth,
-	  unsigned *label_depth, unsigned *roots, struct gt_check_result *r)
+	  unsigned *label_depth, unsigned *roots, int channel, struct gt_check_result *r)
 {
 	struct span attrs[MAX_ATTRS];
 	unsigned na = 0;
@@ -360,13 +389,13 @@ start_tag(const uint8_t *m, size_t len, size_t i, struct span *stack, unsigned *
 			return fail_at(r, i, "unterminated attribute value");
 		/* the root's access attribute and the whole 4774 label are label carriers */
 		if (!in_label && !(*depth == 0 && an == 6 && memcmp(m + i, "access", 6) == 0))
-			scan_unit(v, (size_t)(end - v), i, r);
+			scan_unit(v, (size_t)(end - v), i, channel, r);
 		i = (size_t)(end - m) + 1;
 	}
 }
 
 void
-gt_check_cot(const uint8_t *m, size_t len, struct gt_check_result *r)
+gt_check_cot(const uint8_t *m, size_t len, int channel, struct gt_check_result *r)
 {
 	struct span stack[MAX_DEPTH];
 	unsigned depth = 0;
@@ -386,7 +415,7 @@ gt_check_cot(const uint8_t *m, size_t len, struct gt_check_result *r)
 					if (!is_space(m[i + k]))
 						fail(r, i, "text outside the root element");
 			} else if (label_depth == 0) {
-				scan_unit(m + i, n, i, r);
+				scan_unit(m + i, n, i, channel, r);
 			}
 			i += n;
 			continue;
@@ -419,8 +448,162 @@ gt_check_cot(const uint8_t *m, size_t len, struct gt_check_result *r)
 			i += 3 + nl;
 			continue;
 		}
-		i = start_tag(m, len, i, stack, &depth, &label_depth, &roots, r);
+		i = start_tag(m, len, i, stack, &depth, &label_depth, &roots, channel, r);
 	}
 	if (r->wellformed && (depth != 0 || roots != 1))
 		fail(r, len, depth != 0 ? "unclosed element" : "no root element");
+}
+
+/* ---- the term lists ------------------------------------------------------------------ */
+
+struct term_list {
+	struct term *v;
+	unsigned n;
+};
+
+static int
+add_term(struct term_list *l, const char *phrase, bool review, unsigned channels)
+{
+	if (l->n == MAX_TERMS)
+		return -1;
+	l->v[l->n].phrase = phrase;
+	l->v[l->n].review = review;
+	l->v[l->n].channels = channels;
+	l->n++;
+	return 0;
+}
+
+/*
+ * Read @p dir/@p name, one phrase a line (surrounding blanks trimmed, '#' comment lines and
+ * blank lines skipped), and add each phrase. The file's text is kept: phrases point into it.
+ */
+static int
+load_file(struct term_list *l, const char *dir, const char *name, bool review, char *err,
+	  size_t errlen)
+{
+	char path[4096];
+	FILE *f;
+	char *text;
+	long size;
+	unsigned line = 0;
+
+	if (gt_fmt(path, sizeof(path), "%s/%s", dir, name) < 0) {
+		(void)gt_fmt(err, errlen, "term file path too long: %s/%s", dir, name);
+		return -1;
+	}
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		(void)gt_fmt(err, errlen, "%s: %s (give the rules directory with --rules)", path,
+			     strerror(errno));
+		return -1;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+	    (unsigned long)size > MAX_FILE_SIZE || fseek(f, 0, SEEK_SET) != 0 ||
+	    (text = malloc((size_t)size + 1)) == NULL) {
+		fclose(f);
+		(void)gt_fmt(err, errlen, "%s: cannot read (or larger than %u bytes)", path,
+			     MAX_FILE_SIZE);
+		return -1;
+	}
+	if (fread(text, 1, (size_t)size, f) != (size_t)size) {
+		fclose(f);
+		free(text);
+		(void)gt_fmt(err, errlen, "%s: read error", path);
+		return -1;
+	}
+	fclose(f);
+	text[size] = '\0';
+	for (char *p = text; *p != '\0';) {
+		char *eol = strchr(p, '\n');
+		char *next = eol != NULL ? eol + 1 : p + strlen(p);
+		char *e = eol != NULL ? eol : next;
+
+		line++;
+		while (p < e && is_space((uint8_t)*p))
+			p++;
+		while (e > p && is_space((uint8_t)e[-1]))
+			e--;
+		*e = '\0';
+		if (p < e && *p != '#' && add_term(l, p, review, 0) < 0) {
+			(void)gt_fmt(err, errlen, "%s:%u: more than %u terms", path, line,
+				     MAX_TERMS);
+			return -1;
+		}
+		p = next;
+	}
+	return 0;
+}
+
+static bool
+listed(const struct term_list *l, unsigned from, const char *phrase)
+{
+	for (unsigned i = from; i < l->n; i++)
+		if (strcasecmp(l->v[i].phrase, phrase) == 0)
+			return true;
+	return false;
+}
+
+int
+gt_check_load(const char *rules_dir, char *err, size_t errlen)
+{
+	struct term_list l = {calloc(MAX_TERMS, sizeof(struct term)), 0};
+	struct term *sorted;
+	unsigned count[256] = {0};
+	unsigned pos[256];
+	unsigned from;
+
+	if (l.v == NULL) {
+		(void)gt_fmt(err, errlen, "out of memory");
+		return -1;
+	}
+	for (unsigned i = 0; i < gt_n_prohibited_literals; i++)
+		(void)add_term(&l, gt_prohibited_literals[i], false, 0);
+	from = l.n;
+	if (load_file(&l, rules_dir, "terms/codewords.txt", false, err, errlen) < 0)
+		goto fail;
+	for (unsigned i = 0; i < gt_n_codeword_samples; i++) {
+		if (!listed(&l, from, gt_codeword_samples[i])) {
+			(void)gt_fmt(err, errlen,
+				     "gt_deploy.c's codeword '%s' is not in %s/terms/codewords.txt",
+				     gt_codeword_samples[i], rules_dir);
+			goto fail;
+		}
+	}
+	from = l.n;
+	if (load_file(&l, rules_dir, "terms/review.txt", true, err, errlen) < 0)
+		goto fail;
+	for (unsigned i = 0; i < gt_n_review_terms; i++) {
+		const struct gt_review_term *t = &gt_review_terms[i];
+
+		if (t->channels != 0) {
+			(void)add_term(&l, t->literal, true, t->channels);
+		} else if (!listed(&l, from, t->literal)) {
+			(void)gt_fmt(err, errlen,
+				     "gt_deploy.c's review term '%s' is not in %s/terms/review.txt",
+				     t->literal, rules_dir);
+			goto fail;
+		}
+	}
+	/* counting sort by the lower-case first byte */
+	sorted = calloc(l.n ? l.n : 1, sizeof(*sorted));
+	if (sorted == NULL) {
+		(void)gt_fmt(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (unsigned i = 0; i < l.n; i++)
+		count[lower((uint8_t)l.v[i].phrase[0])]++;
+	for (unsigned c = 0, at = 0; c < 256; c++) {
+		term_start[c] = at;
+		pos[c] = at;
+		at += count[c];
+	}
+	term_start[256] = l.n;
+	for (unsigned i = 0; i < l.n; i++)
+		sorted[pos[lower((uint8_t)l.v[i].phrase[0])]++] = l.v[i];
+	free(l.v);
+	terms = sorted;
+	return 0;
+fail:
+	free(l.v);
+	return -1;
 }

@@ -239,6 +239,21 @@ detail_chat(struct gt_buf *b, const struct gt_cot *c)
 	gt_buf_puts(b, "/>");
 }
 
+/* ATAK's emergency beacon: who raised it, and the alert type with the reporter's callsign */
+static void
+detail_alert(struct gt_buf *b, const struct gt_cot *c)
+{
+	cot_link(b, c, false);
+	contact(b, c, false);
+	gt_buf_puts(b, "<emergency");
+	at(b, c, "type", "911 Alert");
+	gt_buf_puts(b, ">");
+	gt_buf_put_xml(b, c->sender_callsign);
+	gt_buf_puts(b, "</emergency>");
+	if (c->remarks_xml != NULL && c->remarks_xml[0] != '\0')
+		remarks(b, c);
+}
+
 static void
 detail(struct gt_buf *b, const struct gt_cot *c)
 {
@@ -284,6 +299,9 @@ detail(struct gt_buf *b, const struct gt_cot *c)
 	case GT_KIND_UNKNOWN:
 	case GT_KIND_SPOT:
 		detail_marker(b, c);
+		break;
+	case GT_KIND_ALERT:
+		detail_alert(b, c);
 		break;
 	case GT_KIND_CHAT:
 	case GT_KIND_COUNT:

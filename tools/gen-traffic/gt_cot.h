@@ -23,6 +23,7 @@ enum gt_cot_kind {
 	GT_KIND_AIR,	 /**< a-f-A-M-F-Q: friendly UAV track */
 	GT_KIND_SPOT,	 /**< b-m-p-s-m: spot map point */
 	GT_KIND_CHAT,	 /**< b-t-f: GeoChat message */
+	GT_KIND_ALERT,	 /**< b-a-o-tbl: a handset's 911 emergency alert */
 	GT_KIND_COUNT,
 };
 

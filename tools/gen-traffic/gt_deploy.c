@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Facts copied from rules/sample-policy.yaml. Keep in step with that file: the demo, the
- * golden test and gen-traffic all depend on it.
+ * Facts copied from rules/sample-policy.yaml (and a few samples of rules/terms/ files). Keep
+ * in step with those files: the demo, the golden test and gen-traffic all depend on them.
  */
+#include <string.h>
+
 #include "gt_deploy.h"
 
 const struct gt_channel gt_channels[GT_CH_COUNT] = {
@@ -14,6 +16,14 @@ const struct gt_channel gt_channels[GT_CH_COUNT] = {
 			 {0xff, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0, 0x03, 0, 0x01},
 			 6969,
 			 GT_DEST_MN},
+	[GT_CH_NATO] = {"cot-nato", 4, {239, 2, 3, 3}, 6969, GT_DEST_NATO},
+};
+
+/* max_classification SECRET everywhere; release_ceilings: NOR CONFIDENTIAL (in NATO-WIDE) */
+const int gt_dest_max_level[GT_DEST_COUNT] = {
+	[GT_DEST_MN] = GT_LEVEL_SECRET,
+	[GT_DEST_FVEY] = GT_LEVEL_SECRET,
+	[GT_DEST_NATO] = GT_LEVEL_CONFIDENTIAL,
 };
 
 const struct gt_class gt_classes[] = {
@@ -42,6 +52,34 @@ const struct gt_class gt_classes[] = {
 };
 const unsigned gt_n_classes = sizeof(gt_classes) / sizeof(gt_classes[0]);
 
+/* category_hints: cot (longest prefix wins); data_categories shared with every nation
+ * except 'intelligence' (not POL) */
+static const struct {
+	const char *prefix;
+	const char *category;
+} cot_hints[] = {
+	{"a-f", "tracks"}, {"a-h", "tracks"},	     {"a-u", "tracks"}, {"a-n", "tracks"},
+	{"a-p", "tracks"}, {"b-t-f", "chat"},	     {"b-m-p", "map"},	{"b-m-r", "map"},
+	{"u-d", "map"},	   {"b-r-f-h-c", "reports"}, {"b-a", "alerts"}, {"b-i", "intelligence"},
+};
+
+const char *
+gt_category_of(const char *cot_type)
+{
+	const char *best = "tracks";
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < sizeof(cot_hints) / sizeof(cot_hints[0]); i++) {
+		size_t n = strlen(cot_hints[i].prefix);
+
+		if (n > best_len && strncmp(cot_type, cot_hints[i].prefix, n) == 0) {
+			best = cot_hints[i].category;
+			best_len = n;
+		}
+	}
+	return best;
+}
+
 const char *const gt_prohibited_literals[] = {
 	"operation nightfall", "blue sentinel",	     "project aurora",	 "source handler",
 	"agent cobalt",	       "exercise iron veil", "sigint intercept", "human source",
@@ -51,6 +89,27 @@ const char *const gt_prohibited_literals[] = {
 };
 const unsigned gt_n_prohibited_literals =
 	sizeof(gt_prohibited_literals) / sizeof(gt_prohibited_literals[0]);
+
+const char *const gt_codeword_samples[] = {
+	"OBSIDIAN CRUCIBLE", "RUSTED HERON",	"FLINT TIMBER", "RADIANT WHETSTONE",
+	"CRIMSON FOUNDRY",   "GLACIAL LANTERN", "ASHEN FATHOM", "OPERATION ATLAS",
+};
+const unsigned gt_n_codeword_samples = sizeof(gt_codeword_samples) / sizeof(gt_codeword_samples[0]);
+
+const struct gt_review_term gt_review_terms[] = {
+	/* rules/terms/review.txt (every channel) */
+	{"next of kin", 0},
+	{"civilian casualty", 0},
+	{"friendly fire", 0},
+	{"escalation of force", 0},
+	{"battle damage assessment", 0},
+	{"date of birth", 0},
+	/* inline, id 1201: coalition channels to the mission network only */
+	{"detainee transfer", GT_CH_BIT(GT_CH_MN) | GT_CH_BIT(GT_CH_MN_V6)},
+	/* inline, id 1202: cot-nato only */
+	{"high value individual", GT_CH_BIT(GT_CH_NATO)},
+};
+const unsigned gt_n_review_terms = sizeof(gt_review_terms) / sizeof(gt_review_terms[0]);
 
 const struct gt_marking gt_markings[] = {
 	{"NATO RESTRICTED", 1},

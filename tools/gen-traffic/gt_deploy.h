@@ -2,9 +2,11 @@
 /**
  * @file
  * The sample deployment gen-traffic targets, hard-coded from rules/sample-policy.yaml
- * (GUARD-SPEC 10): channels, destinations, groups, classification names, prohibited terms
- * and content markings. gen-traffic does not read the YAML; when that file changes, change
- * gt_deploy.c with it (the file's header says so too).
+ * (GUARD-SPEC 10): channels, destinations and their effective ceilings (release ceilings
+ * included), classification names, prohibited and review terms, content markings. gen-traffic
+ * does not read the YAML; when that file changes, change gt_deploy.c with it (the file's
+ * header says so too). The long term lists (rules/terms/ files) are read only by
+ * --policy-check (gt_check.c), which also verifies that the samples below are in them.
  */
 #ifndef GT_DEPLOY_H
 #define GT_DEPLOY_H
@@ -12,16 +14,22 @@
 #include <stdint.h>
 
 enum gt_dest {
-	GT_DEST_MN,
-	GT_DEST_FVEY,
+	GT_DEST_MN,   /**< mission network: USA GBR FRA DEU POL NLD ITA CAN, at most SECRET */
+	GT_DEST_FVEY, /**< AUS CAN GBR NZL USA, at most SECRET, holds AUSCANNZUKUS */
+	GT_DEST_NATO, /**< NATO-WIDE: the ten NATO nations; NOR's release ceiling CONFIDENTIAL */
+	GT_DEST_COUNT,
 };
 
 enum gt_channel_id {
 	GT_CH_MN,
 	GT_CH_FVEY,
 	GT_CH_MN_V6,
+	GT_CH_NATO,
 	GT_CH_COUNT,
 };
+
+/** Channel bit of @p ch in a scope mask. */
+#define GT_CH_BIT(ch) (1u << (ch))
 
 struct gt_channel {
 	const char *name;
@@ -47,15 +55,47 @@ struct gt_class {
 	int level;
 };
 
-#define GT_LEVEL_SECRET 3
+#define GT_LEVEL_CONFIDENTIAL 2
+#define GT_LEVEL_SECRET	      3
+
+/**
+ * Highest NATO level a destination may receive: its max_classification, lowered by the
+ * release ceiling of any member (NATO-WIDE: NOR at most CONFIDENTIAL).
+ */
+extern const int gt_dest_max_level[GT_DEST_COUNT];
 
 /** Every classification of every policy in the policy file. */
 extern const struct gt_class gt_classes[];
 extern const unsigned gt_n_classes;
 
+/**
+ * Data category of a CoT event of type @p cot_type: the longest prefix of category_hints
+ * 'cot', else the channel default (every channel's is "tracks").
+ */
+const char *gt_category_of(const char *cot_type);
+
 /** Prohibited literal phrases (ids 1001-1020), lower case as in the policy. */
 extern const char *const gt_prohibited_literals[];
 extern const unsigned gt_n_prohibited_literals;
+
+/**
+ * A few codewords of rules/terms/codewords.txt (drop terms, every channel), used in
+ * prohibited_content frames. --policy-check verifies each is in the file.
+ */
+extern const char *const gt_codeword_samples[];
+extern const unsigned gt_n_codeword_samples;
+
+/**
+ * Review terms (action review: held for a human): those of rules/terms/review.txt (every
+ * channel; --policy-check verifies each is in the file) and the inline ones with a channel
+ * scope. @p channels is a mask of GT_CH_BIT()s, 0 for every channel.
+ */
+struct gt_review_term {
+	const char *literal;
+	unsigned channels;
+};
+extern const struct gt_review_term gt_review_terms[];
+extern const unsigned gt_n_review_terms;
 
 /** Content markings: literal phrase, and the NATO level it denotes (-1 for a caveat). */
 struct gt_marking {

@@ -91,6 +91,9 @@ gt_label_4774(const struct gt_label *l, const struct gt_label_style *st, struct 
 	if (l->n_restrictive > 0)
 		category(b, st, "Additional Sensitivity", "RESTRICTIVE", l->restrictive,
 			 l->n_restrictive);
+	if (l->n_data_category > 0)
+		category(b, st, "Data Category", "INFORMATIVE", l->data_category,
+			 l->n_data_category);
 	close_tag(b, st, "ConfidentialityInformation");
 	if (!st->omit_creation)
 		simple(b, st, "CreationDateTime", st->creation, false);

@@ -16,6 +16,7 @@
 
 #define GT_LABEL_MAX_CODES	 12
 #define GT_LABEL_MAX_RESTRICTIVE 2
+#define GT_LABEL_MAX_DATA_CAT	 2
 
 struct gt_label {
 	const char *policy;	    /**< PolicyIdentifier, e.g. "NATO" */
@@ -26,6 +27,9 @@ struct gt_label {
 	/** "Additional Sensitivity" RESTRICTIVE values (4774 carrier only) */
 	const char *restrictive[GT_LABEL_MAX_RESTRICTIVE];
 	unsigned n_restrictive;
+	/** INFORMATIVE "Data Category" values (4774 carrier only; the ISA check reads them) */
+	const char *data_category[GT_LABEL_MAX_DATA_CAT];
+	unsigned n_data_category;
 	const char *privacy_mark; /**< optional PrivacyMark, NULL for none */
 };
 

@@ -27,6 +27,11 @@
 #define NOW_MAX	     4102444800ll /* 2100-01-01T00:00:00Z */
 #define FRAME_GAP_US 100
 
+/* rules/ of the source tree (meson sets it); a standalone build looks in ./rules */
+#ifndef GT_RULES_DIR
+#define GT_RULES_DIR "rules"
+#endif
+
 struct options {
 	const char *out;
 	const char *expect;
@@ -35,6 +40,7 @@ struct options {
 	double drop_share;
 	int64_t now;
 	bool policy_check;
+	const char *rules; /* directory holding the term files, for --policy-check */
 };
 
 /* One planned frame. */
@@ -49,6 +55,7 @@ usage(FILE *f)
 	fprintf(f,
 		"usage: gen-traffic --out FILE.pcap --expect FILE.expect [--count N] [--seed S]\n"
 		"                   [--drop-share F] [--now EPOCH_SECONDS] [--policy-check]\n"
+		"                   [--rules DIR]\n"
 		"  --out FILE          pcap to write (Ethernet, microsecond timestamps)\n"
 		"  --expect FILE       sidecar: one '<index> <channel> <reason> <payload_len>' "
 		"line per frame\n"
@@ -60,8 +67,10 @@ usage(FILE *f)
 		"(default: now, %lld..%lld)\n"
 		"  --policy-check      re-scan every message like the guard would and fail if a\n"
 		"                      term or marking appears where none was meant (or is "
-		"missing)\n",
-		COUNT_MAX, (long long)NOW_MIN, (long long)NOW_MAX);
+		"missing)\n"
+		"  --rules DIR         where --policy-check finds terms/codewords.txt and\n"
+		"                      terms/review.txt (default %s)\n",
+		COUNT_MAX, (long long)NOW_MIN, (long long)NOW_MAX, GT_RULES_DIR);
 }
 
 /* A decimal integer in [min, max]. */
@@ -95,6 +104,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{"drop-share", required_argument, NULL, 'd'},
 		{"now", required_argument, NULL, 'n'},
 		{"policy-check", no_argument, NULL, 'p'},
+		{"rules", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -106,6 +116,7 @@ parse_args(int argc, char **argv, struct options *o)
 	o->seed = 1;
 	o->drop_share = 0.3;
 	o->now = -1;
+	o->rules = GT_RULES_DIR;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -145,6 +156,9 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'p':
 			o->policy_check = true;
+			break;
+		case 'r':
+			o->rules = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -233,16 +247,20 @@ check_frame(uint32_t index, const struct gt_frame_out *f)
 {
 	struct gt_check_result res;
 	bool want_term = f->reason == GT_R_PROHIBITED_CONTENT;
+	bool want_review = f->reason == GT_R_REVIEW;
 	bool want_marking = f->reason == GT_R_MARKING_INCONSISTENT;
 	const char *problem = NULL;
 
 	if (f->msg_len == 0 || f->reason == GT_R_MALFORMED_MESSAGE)
 		return 0;
-	gt_check_cot(f->msg, f->msg_len, &res);
+	/* frames dropped before the channel lookup were built for a channel all the same */
+	gt_check_cot(f->msg, f->msg_len, f->msg_channel, &res);
 	if (!res.wellformed)
 		problem = res.error;
 	else if (want_term != (res.terms > 0))
 		problem = want_term ? "no prohibited term found" : "unexpected prohibited term";
+	else if (!want_term && want_review != (res.reviews > 0))
+		problem = want_review ? "no review term found" : "unexpected review term";
 	else if (want_marking != (res.markings > 0))
 		problem = want_marking ? "no marking found" : "unexpected marking";
 	else if (f->reason != GT_R_L2L4_OVERSIZE && f->reason != GT_R_L2L4_NOT_UDP &&
@@ -374,6 +392,10 @@ main(int argc, char **argv)
 	if (parse_args(argc, argv, &o) < 0) {
 		fprintf(stderr, "gen-traffic: try --help\n");
 		return EXIT_USAGE;
+	}
+	if (o.policy_check && gt_check_load(o.rules, err, sizeof(err)) < 0) {
+		fprintf(stderr, "gen-traffic: policy check: %s\n", err);
+		return 1;
 	}
 	p = plan(&o);
 	if (p == NULL)

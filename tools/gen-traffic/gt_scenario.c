@@ -46,7 +46,7 @@ static const uint8_t gateway_v4[4] = {192, 0, 2, 1};
 static const uint8_t gateway_v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x10, 0, 0,
 				       0,    0,	   0,	 0,    0, 0,	0, 1};
 
-/* Releasable-To sets that cover each destination (GT_DEST_MN, GT_DEST_FVEY). */
+/* Releasable-To sets that cover each destination (GT_DEST_MN, GT_DEST_FVEY, GT_DEST_NATO). */
 static const char *const mn_nations[] = {"USA", "GBR", "FRA", "DEU", "POL", "NLD", "ITA", "CAN"};
 static const char *const nato_nations[] = {"USA", "GBR", "FRA", "DEU", "POL",
 					   "NLD", "ITA", "CAN", "NOR", "ESP"};
@@ -61,6 +61,7 @@ enum {
 	CH_ANY = -1,
 	CH_ANY_V4 = -2,
 	CH_ANY_MN = -3,
+	CH_NOT_MN = -4, /* cot-fvey or cot-nato */
 };
 
 /* Everything about one message before it is written. */
@@ -125,6 +126,25 @@ rel_covering(struct gt_rng *r, enum gt_dest d, struct gt_label *l)
 	static const char *const usa_gbr_fvey[] = {"USA", "GBR", "FVEY"};
 	static const char *const nato_aus_nzl[] = {"NATO", "AUS", "NZL"};
 
+	if (d == GT_DEST_NATO) {
+		switch (gt_rng_below(r, 10)) {
+		case 0:
+		case 1:
+		case 2:
+		case 3:
+		case 4:
+			set_rel(l, group_nato, 1);
+			break;
+		case 5:
+		case 6:
+			set_rel_shuffled(r, l, nato_nations, N_OF(nato_nations));
+			break;
+		default:
+			set_rel(l, nato_fvey, N_OF(nato_fvey));
+			break;
+		}
+		return;
+	}
 	if (d == GT_DEST_MN) {
 		switch (gt_rng_below(r, 10)) {
 		case 0:
@@ -180,9 +200,12 @@ set_class(struct gt_label *l, const char *policy, const char *name)
 	l->classification = name;
 }
 
-/* A classification at or below SECRET: NATO ones half of the time, else a national one. */
+/*
+ * A classification at or below @p max (SECRET, or CONFIDENTIAL where a member's release
+ * ceiling says so): NATO ones half of the time, else a national one.
+ */
 static void
-class_releasable(struct gt_rng *r, struct gt_label *l)
+class_releasable(struct gt_rng *r, struct gt_label *l, int max)
 {
 	const struct gt_class *c;
 
@@ -191,7 +214,7 @@ class_releasable(struct gt_rng *r, struct gt_label *l)
 			c = &gt_classes[gt_rng_below(r, 4)]; /* NATO UNCLASSIFIED .. SECRET */
 		else
 			c = &gt_classes[gt_rng_below(r, gt_n_classes)];
-	} while (c->level > GT_LEVEL_SECRET);
+	} while (c->level > max);
 	set_class(l, c->policy, c->name);
 }
 
@@ -204,7 +227,7 @@ label_valid(struct gt_rng *r, struct gt_msg *m, bool lean)
 	static const char *const prefixes[] = {"slab", "ns2", "oc", "stanag"};
 
 	memset(&m->lab_access, 0, sizeof(m->lab_access));
-	class_releasable(r, &m->lab_access);
+	class_releasable(r, &m->lab_access, gt_dest_max_level[d]);
 	rel_covering(r, d, &m->lab_access);
 	m->carrier_access = lean || carrier < 7; /* access only 40 %, both 30 % */
 	m->carrier_4774 = !lean && carrier >= 4; /* 4774 only 30 % */
@@ -216,6 +239,14 @@ label_valid(struct gt_rng *r, struct gt_msg *m, bool lean)
 		m->lab_4774.restrictive[0] = "AUSCANNZUKUS";
 		m->lab_4774.n_restrictive = 1;
 		m->carrier_4774 = true;
+	}
+	if (m->carrier_4774 && gt_rng_chance(r, 20)) {
+		/* INFORMATIVE Data Category: what the event is; FVEY also gets intelligence */
+		m->lab_4774.data_category[0] = gt_category_of(m->cot.type);
+		m->lab_4774.n_data_category = 1;
+		if (d == GT_DEST_FVEY && gt_rng_chance(r, 30) &&
+		    strcmp(m->lab_4774.data_category[0], "intelligence") != 0)
+			m->lab_4774.data_category[m->lab_4774.n_data_category++] = "intelligence";
 	}
 	if (gt_rng_chance(r, 5))
 		m->lab_4774.privacy_mark = "STAFF";
@@ -250,9 +281,11 @@ cot_fill(struct gt_rng *r, struct gt_msg *m, int kind, bool lean, int64_t ts_ms)
 				: GT_KIND_CHAT;
 		if (kind == GT_KIND_PLI && s->vehicle)
 			kind = GT_KIND_VEHICLE;
+		else if (kind == GT_KIND_PLI && gt_rng_below(r, 200) == 0)
+			kind = GT_KIND_ALERT; /* someone pressed the 911 button */
 	}
 	c->kind = (enum gt_cot_kind)kind;
-	c->lean = lean && kind != GT_KIND_CHAT;
+	c->lean = lean && kind != GT_KIND_CHAT && kind != GT_KIND_ALERT;
 	c->client = s->client;
 	c->single_quotes = s->client == GT_CLIENT_WINTAK || gt_rng_chance(r, 15);
 	c->xml_decl = s->client != GT_CLIENT_ITAK && !c->lean && gt_rng_chance(r, 80);
@@ -300,6 +333,10 @@ cot_fill(struct gt_rng *r, struct gt_msg *m, int kind, bool lean, int64_t ts_ms)
 		c->type = c->kind == GT_KIND_HOSTILE   ? "a-h-G-U-C-I"
 			  : c->kind == GT_KIND_UNKNOWN ? "a-u-G"
 						       : "b-m-p-s-m";
+		/* imagery (b-i-x-i, data category intelligence) only where it is shared */
+		if (c->kind == GT_KIND_SPOT && gt_channels[m->channel].dest == GT_DEST_FVEY &&
+		    gt_rng_chance(r, 30))
+			c->type = "b-i-x-i";
 		c->how = GT_PICK(r, hows_marker);
 		c->lat = s->lat + gt_rng_real(r, -0.08, 0.08);
 		c->lon = s->lon + gt_rng_real(r, -0.08, 0.08);
@@ -309,7 +346,8 @@ cot_fill(struct gt_rng *r, struct gt_msg *m, int kind, bool lean, int64_t ts_ms)
 			return -1;
 		c->uid = m->uid;
 		if (c->kind == GT_KIND_SPOT) {
-			if (gt_fmt(m->callsign, sizeof(m->callsign), "R %u",
+			if (gt_fmt(m->callsign, sizeof(m->callsign),
+				   c->type[2] == 'i' ? "IMG %u" : "R %u",
 				   gt_rng_range(r, 1, 40)) < 0)
 				return -1;
 		} else if (gt_fmt(m->callsign, sizeof(m->callsign), "%c.%02u.%02u%02u%02u",
@@ -318,6 +356,15 @@ cot_fill(struct gt_rng *r, struct gt_msg *m, int kind, bool lean, int64_t ts_ms)
 				  gt_rng_below(r, 60)) < 0) {
 			return -1;
 		}
+		c->callsign = m->callsign;
+		break;
+	case GT_KIND_ALERT:
+		c->type = "b-a-o-tbl";
+		c->how = "h-e";
+		if (gt_fmt(m->uid, sizeof(m->uid), "%s-9-1-1", s->uid) < 0 ||
+		    gt_fmt(m->callsign, sizeof(m->callsign), "%s-Alert", s->callsign) < 0)
+			return -1;
+		c->uid = m->uid;
 		c->callsign = m->callsign;
 		break;
 	case GT_KIND_AIR:
@@ -378,6 +425,39 @@ inject_phrase(struct gt_rng *r, struct gt_msg *m, const char *phrase, enum gt_ob
 	return e.overflow || b.overflow ? -1 : 0;
 }
 
+#define GT_PICK_N(r, arr, n) ((arr)[gt_rng_below((r), (n))])
+
+/* A review term of rules/terms/review.txt (every channel). */
+static const struct gt_review_term *
+unscoped_review_term(struct gt_rng *r)
+{
+	const struct gt_review_term *t;
+
+	do
+		t = &gt_review_terms[gt_rng_below(r, gt_n_review_terms)];
+	while (t->channels != 0);
+	return t;
+}
+
+/*
+ * A channel-scoped review term whose scope includes @p channel (@p in_scope) or leaves it
+ * out (!in_scope), or NULL if there is none.
+ */
+static const struct gt_review_term *
+scoped_review_term(struct gt_rng *r, int channel, bool in_scope)
+{
+	const struct gt_review_term *fit[8];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < gt_n_review_terms && n < N_OF(fit); i++) {
+		const struct gt_review_term *t = &gt_review_terms[i];
+
+		if (t->channels != 0 && ((t->channels & GT_CH_BIT(channel)) != 0) == in_scope)
+			fit[n++] = t;
+	}
+	return n > 0 ? fit[gt_rng_below(r, n)] : NULL;
+}
+
 /* ---- reasons ------------------------------------------------------------------------- */
 
 /* Which channels a variant can use. */
@@ -400,10 +480,18 @@ variant_channel(enum gt_reason r, unsigned v)
 	case GT_R_L2L4_NOT_UDP:
 		return v == 4 ? GT_CH_MN_V6 : CH_ANY_V4;
 	case GT_R_OVER_CLASSIFIED: {
-		static const int ch[] = {GT_CH_MN, GT_CH_FVEY, GT_CH_MN_V6, GT_CH_FVEY};
+		static const int ch[] = {GT_CH_MN,   GT_CH_FVEY, GT_CH_MN_V6,
+					 GT_CH_FVEY, GT_CH_NATO, GT_CH_NATO};
+
+		return ch[v % 6];
+	}
+	case GT_R_NO_SHARING_AGREEMENT: {
+		static const int ch[] = {GT_CH_MN, GT_CH_MN_V6, GT_CH_NATO, GT_CH_FVEY};
 
 		return ch[v % 4];
 	}
+	case GT_R_REVIEW:
+		return v % 4 == 2 ? CH_ANY_MN : CH_ANY;
 	case GT_R_NOT_RELEASABLE: {
 		static const int ch[] = {GT_CH_MN,   GT_CH_MN,	  GT_CH_MN,   GT_CH_FVEY,
 					 GT_CH_FVEY, GT_CH_MN_V6, GT_CH_MN_V6};
@@ -428,11 +516,13 @@ pick_channel(struct gt_rng *r, int constraint)
 
 	switch (constraint) {
 	case CH_ANY:
-		return x < 50 ? GT_CH_MN : x < 80 ? GT_CH_FVEY : GT_CH_MN_V6;
+		return x < 45 ? GT_CH_MN : x < 70 ? GT_CH_FVEY : x < 85 ? GT_CH_MN_V6 : GT_CH_NATO;
 	case CH_ANY_V4:
-		return x < 60 ? GT_CH_MN : GT_CH_FVEY;
+		return x < 50 ? GT_CH_MN : x < 80 ? GT_CH_FVEY : GT_CH_NATO;
 	case CH_ANY_MN:
 		return x < 70 ? GT_CH_MN : GT_CH_MN_V6;
+	case CH_NOT_MN:
+		return x < 60 ? GT_CH_FVEY : GT_CH_NATO;
 	default:
 		return constraint;
 	}
@@ -446,6 +536,10 @@ variant_kind(enum gt_reason r, unsigned v)
 		return GT_KIND_CHAT;
 	if (r == GT_R_PROHIBITED_CONTENT && v == 10)
 		return GT_KIND_CHAT;
+	if (r == GT_R_REVIEW && v == 1)
+		return GT_KIND_CHAT;
+	if (r == GT_R_NO_SHARING_AGREEMENT)
+		return v % 4 == 1 ? GT_KIND_SPOT : v % 4 == 0 ? GT_KIND_HOSTILE : -1;
 	if (r == GT_R_PROHIBITED_CONTENT && v == 2)
 		return GT_KIND_PLI; /* the term in the contact callsign */
 	if (r == GT_R_BAD_LABEL && v == 8)
@@ -486,8 +580,12 @@ static const char *
 bad_label_variant(struct gt_rng *r, struct gt_msg *m, unsigned v)
 {
 	enum gt_dest d = gt_channels[m->channel].dest;
-	const char *const *members = d == GT_DEST_MN ? mn_nations : fvey_nations;
-	unsigned n_members = d == GT_DEST_MN ? N_OF(mn_nations) : N_OF(fvey_nations);
+	const char *const *members = d == GT_DEST_MN	 ? mn_nations
+				     : d == GT_DEST_NATO ? nato_nations
+							 : fvey_nations;
+	unsigned n_members = d == GT_DEST_MN	 ? N_OF(mn_nations)
+			     : d == GT_DEST_NATO ? N_OF(nato_nations)
+						 : N_OF(fvey_nations);
 	struct gt_buf b;
 	char marking[256];
 	char *p;
@@ -518,7 +616,7 @@ bad_label_variant(struct gt_rng *r, struct gt_msg *m, unsigned v)
 		break;
 	case 3:
 		gt_buf_printf(&b, "NATO SUPER SECRET//REL TO %s",
-			      d == GT_DEST_MN ? "NATO" : "FVEY");
+			      d == GT_DEST_FVEY ? "FVEY" : "NATO");
 		gt_buf_cstr(&b);
 		break;
 	case 4:
@@ -550,7 +648,7 @@ bad_label_variant(struct gt_rng *r, struct gt_msg *m, unsigned v)
 		m->carrier_access = false;
 		m->carrier_4774 = true;
 		m->two_4774 = true;
-		set_rel(&m->lab_4774, d == GT_DEST_MN ? group_nato : group_fvey, 1);
+		set_rel(&m->lab_4774, d == GT_DEST_FVEY ? group_fvey : group_nato, 1);
 		return "two 4774 labels";
 	}
 	if (b.overflow || gt_fmt(m->access_buf, sizeof(m->access_buf), "%s", marking) < 0)
@@ -586,12 +684,10 @@ conflict_variant(struct gt_msg *m, unsigned v)
 		return "access NATO SECRET, 4774 NATO CONFIDENTIAL";
 	case 1:
 		/* same nations after group expansion, but not the same set as written */
-		if (d == GT_DEST_MN) {
-
+		if (d != GT_DEST_FVEY) {
 			set_rel(&m->lab_access, group_nato, 1);
 			set_rel(&m->lab_4774, nato_nations, N_OF(nato_nations));
 		} else {
-
 			set_rel(&m->lab_access, group_fvey, 1);
 			set_rel(&m->lab_4774, fvey_nations, N_OF(fvey_nations));
 		}
@@ -612,7 +708,7 @@ over_classified_variant(struct gt_msg *m, unsigned v)
 	static const char *const usa_gbr_fvey[] = {"USA", "GBR", "FVEY"};
 
 	m->lab_access.n_restrictive = 0;
-	switch (v % 4) {
+	switch (v % 6) {
 	case 0:
 		m->carrier_access = true;
 		m->carrier_4774 = false;
@@ -631,23 +727,40 @@ over_classified_variant(struct gt_msg *m, unsigned v)
 		set_class(&m->lab_access, "DEU", "STRENG GEHEIM");
 		set_rel(&m->lab_access, group_nato, 1);
 		break;
-	default:
+	case 3:
 		m->carrier_access = true;
 		m->carrier_4774 = false;
 		set_class(&m->lab_access, "USA", "TOP SECRET");
 		set_rel(&m->lab_access, usa_gbr_fvey, N_OF(usa_gbr_fvey));
 		break;
+	case 4:
+		/* within NATO-WIDE's maximum (SECRET), above NOR's release ceiling */
+		m->carrier_access = true;
+		m->carrier_4774 = false;
+		set_class(&m->lab_access, "NATO", "SECRET");
+		set_rel(&m->lab_access, group_nato, 1);
+		break;
+	default:
+		m->carrier_access = false;
+		m->carrier_4774 = true;
+		set_class(&m->lab_access, "DEU", "GEHEIM");
+		set_rel(&m->lab_access, nato_nations, N_OF(nato_nations));
+		break;
 	}
 	m->lab_4774 = m->lab_access;
-	switch (v % 4) {
+	switch (v % 6) {
 	case 0:
 		return "NATO COSMIC TOP SECRET//REL TO NATO to cot-mn";
 	case 1:
 		return "4774 GBR TOP SECRET REL TO FVEY to cot-fvey";
 	case 2:
 		return "both carriers DEU STRENG GEHEIM REL TO NATO to cot-mn-v6";
-	default:
+	case 3:
 		return "USA TOP SECRET//REL TO USA, GBR, FVEY to cot-fvey";
+	case 4:
+		return "NATO SECRET//REL TO NATO to cot-nato (above NOR's release ceiling)";
+	default:
+		return "4774 DEU GEHEIM REL TO the NATO nations to cot-nato (NOR's ceiling)";
 	}
 }
 
@@ -712,6 +825,39 @@ not_releasable_variant(struct gt_rng *r, struct gt_msg *m, unsigned v)
 	}
 }
 
+/*
+ * The event's data categories (channel default refined by the CoT type, plus the 4774
+ * INFORMATIVE "Data Category" values) include one that is not shared with every member.
+ */
+static const char *
+no_sharing_variant(struct gt_msg *m, unsigned v)
+{
+	struct gt_label *l = &m->lab_4774;
+
+	switch (v % 4) {
+	case 0: /* a hostile marker, cot-mn */
+		m->carrier_4774 = true;
+		l->data_category[0] = "intelligence";
+		l->n_data_category = 1;
+		return "4774 Data Category intelligence to cot-mn (no ISA with POL)";
+	case 1: /* a spot marker turned imagery, cot-mn-v6 */
+		m->cot.type = "b-i-x-i";
+		l->n_data_category = 0;
+		return "CoT type b-i-x-i (hint: intelligence) to cot-mn-v6 (no ISA with POL)";
+	case 2:
+		m->carrier_4774 = true;
+		l->data_category[0] = gt_category_of(m->cot.type);
+		l->data_category[1] = "intelligence";
+		l->n_data_category = 2;
+		return "4774 Data Category tracks/chat/map and intelligence to cot-nato (POL)";
+	default:
+		m->carrier_4774 = true;
+		l->data_category[0] = "logistics";
+		l->n_data_category = 1;
+		return "4774 Data Category the policy does not know, to cot-fvey";
+	}
+}
+
 static const char *
 marking_variant(struct gt_rng *r, struct gt_msg *m, unsigned v)
 {
@@ -764,10 +910,31 @@ prohibited_variant(struct gt_rng *r, struct gt_msg *m, unsigned v)
 	const char *term = gt_prohibited_literals[gt_rng_below(r, gt_n_prohibited_literals)];
 	char tmp[128];
 
-	switch (v % 11) {
+	switch (v % 13) {
 	case 0:
 		return inject_phrase(r, m, term, GT_OBF_PLAIN, false) < 0 ? NULL
 									  : "term in remarks";
+	case 11:
+		return inject_phrase(r, m, GT_PICK_N(r, gt_codeword_samples, gt_n_codeword_samples),
+				     gt_rng_chance(r, 50) ? GT_OBF_PLAIN : GT_OBF_CASE_SPACE,
+				     false) < 0
+			       ? NULL
+			       : "codeword of rules/terms/codewords.txt in remarks";
+	case 12: {
+		/* a review term too: the drop term decides (prohibited_content, not review) */
+		const struct gt_review_term *rv = unscoped_review_term(r);
+		char both[256];
+
+		if (gt_rng_chance(r, 50)) {
+			if (gt_fmt(both, sizeof(both), "%s after %s", term, rv->literal) < 0)
+				return NULL;
+		} else if (gt_fmt(both, sizeof(both), "%s, %s", rv->literal, term) < 0) {
+			return NULL;
+		}
+		return inject_phrase(r, m, both, GT_OBF_PLAIN, false) < 0
+			       ? NULL
+			       : "term and review term in remarks (the drop wins)";
+	}
 	case 1:
 		return inject_phrase(r, m, term, GT_OBF_CASE_SPACE, false) < 0
 			       ? NULL
@@ -826,6 +993,37 @@ prohibited_variant(struct gt_rng *r, struct gt_msg *m, unsigned v)
 	}
 }
 
+/* A review term (held for a human), in scope for the message's channel. */
+static const char *
+review_variant(struct gt_rng *r, struct gt_msg *m, unsigned v)
+{
+	const struct gt_review_term *rv = unscoped_review_term(r);
+
+	switch (v % 4) {
+	case 0:
+		return inject_phrase(r, m, rv->literal, GT_OBF_PLAIN, false) < 0
+			       ? NULL
+			       : "review term in remarks";
+	case 1:
+		return inject_phrase(r, m, rv->literal,
+				     gt_rng_chance(r, 50) ? GT_OBF_PLAIN : GT_OBF_CASE_SPACE,
+				     true) < 0
+			       ? NULL
+			       : "review term in a GeoChat line";
+	case 2:
+		rv = scoped_review_term(r, m->channel, true);
+		if (rv == NULL)
+			return NULL;
+		return inject_phrase(r, m, rv->literal, GT_OBF_PLAIN, false) < 0
+			       ? NULL
+			       : "channel-scoped review term on a channel in its scope";
+	default:
+		return inject_phrase(r, m, rv->literal, GT_OBF_CASE_SPACE, false) < 0
+			       ? NULL
+			       : "review term in remarks, mixed case and extra whitespace";
+	}
+}
+
 static const char *
 stale_variant(struct gt_rng *r, struct gt_msg *m, unsigned v, int64_t ts_ms)
 {
@@ -873,13 +1071,25 @@ message_variant(struct gt_rng *r, struct gt_msg *m, enum gt_reason reason, unsig
 		return over_classified_variant(m, v);
 	case GT_R_NOT_RELEASABLE:
 		return not_releasable_variant(r, m, v);
+	case GT_R_NO_SHARING_AGREEMENT:
+		return no_sharing_variant(m, v);
 	case GT_R_MARKING_INCONSISTENT:
 		return marking_variant(r, m, v);
 	case GT_R_PROHIBITED_CONTENT:
 		return prohibited_variant(r, m, v);
+	case GT_R_REVIEW:
+		return review_variant(r, m, v);
 	case GT_R_STALE:
 		return stale_variant(r, m, v, ts_ms);
 	default:
+		if (reason == GT_R_RELEASE && gt_rng_chance(r, 3)) {
+			/* a review term scoped to other channels: released here */
+			const struct gt_review_term *rv = scoped_review_term(r, m->channel, false);
+
+			if (rv == NULL || inject_phrase(r, m, rv->literal, GT_OBF_PLAIN, false) < 0)
+				return NULL;
+			return "releasable, with a review term scoped to other channels";
+		}
 		return "releasable message";
 	}
 }
@@ -1339,6 +1549,7 @@ gt_gen_frame(struct gt_gen *g, enum gt_reason reason, unsigned v, int64_t ts_us,
 	}
 	if (rc != 0)
 		return fail(err, errlen, reason, v, "no message within the size limit");
+	out->msg_channel = m->channel;
 	if (reason == GT_R_L2L4_NOT_UDP)
 		return not_udp_frame(g, v, ts_us, out) < 0
 			       ? fail(err, errlen, reason, v, "frame does not fit")

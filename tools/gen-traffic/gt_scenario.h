@@ -33,10 +33,12 @@
 	X(UNLABELLED, "unlabelled", 2)                     \
 	X(BAD_LABEL, "bad_label", 9)                       \
 	X(LABEL_CONFLICT, "label_conflict", 4)             \
-	X(OVER_CLASSIFIED, "over_classified", 4)           \
+	X(OVER_CLASSIFIED, "over_classified", 6)           \
 	X(NOT_RELEASABLE, "not_releasable", 7)             \
+	X(NO_SHARING_AGREEMENT, "no_sharing_agreement", 4) \
 	X(MARKING_INCONSISTENT, "marking_inconsistent", 6) \
-	X(PROHIBITED_CONTENT, "prohibited_content", 11)    \
+	X(PROHIBITED_CONTENT, "prohibited_content", 13)    \
+	X(REVIEW, "review", 4)                             \
 	X(STALE, "stale", 3)
 
 enum gt_reason {
@@ -62,6 +64,7 @@ struct gt_frame_out {
 	uint8_t msg[GT_MSG_MAX]; /**< the whole CoT message carried (also for fragments) */
 	size_t msg_len;		 /**< 0 if the frame carries no CoT message */
 	int channel;		 /**< enum gt_channel_id for the sidecar, -1 for "-" */
+	int msg_channel;	 /**< channel the message was written for (term scopes) */
 	uint32_t payload_len;	 /**< UDP payload bytes in this frame, 0 if none */
 	enum gt_reason reason;
 	const char *variant; /**< short description of the variant */

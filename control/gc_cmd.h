@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * guardctl's command table (the xdp-tools shape): every command is a name, a handler, a
+ * one-line summary for `guardctl --help` and a full help text for `guardctl help NAME`.
+ * Handlers get argv with argv[0] = the command name and return the process exit status
+ * (GC_EXIT_* in gc_out.h). guardctl.c holds the table and main(); each command lives in a
+ * file of its own.
+ */
+#ifndef GC_CMD_H
+#define GC_CMD_H
+
+struct gc_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	const char *help; /**< full text: synopsis, options, exit status */
+};
+
+/* gc_check.c */
+int gc_cmd_check(int argc, char **argv);
+extern const char gc_check_help[];
+
+/* gc_policy.c */
+int gc_cmd_policy(int argc, char **argv);
+extern const char gc_policy_help[];
+
+/**
+ * Report a usage error of command @p cmd ("check", "policy check") on stderr, followed by
+ * its help text @p help, and return GC_EXIT_ERROR.
+ */
+int gc_usage_error(const char *cmd, const char *help, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
+ * Turn getopt_long's '?' or ':' return into a usage error (opterr must be 0 and the
+ * option string must start with ':'). Returns GC_EXIT_ERROR.
+ */
+int gc_option_error(const char *cmd, const char *help, int c, char **argv);
+
+#endif

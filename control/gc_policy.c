@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * `guardctl policy SUBCOMMAND`: today `policy check FILE`, the offline validation an
+ * operator runs before `policy load` (GUARD-SPEC 8). It loads the file with the daemons'
+ * own loader, so "valid here" means "guardd would accept it", and prints what the policy
+ * contains: a reviewer can compare the summary with the intent (who is behind each
+ * channel, how much may go there, how many terms and markings are active) without reading
+ * the YAML.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gc_cmd.h"
+#include "gc_json.h"
+#include "gc_load.h"
+#include "gc_out.h"
+#include "insp_match.h"
+#include "insp_policy.h"
+
+const char gc_policy_help[] =
+	"usage: guardctl policy check FILE [--json]\n"
+	"\n"
+	"Validate a policy file offline (no daemon) and print a summary: nations, release\n"
+	"ceilings, groups, classification tables, destinations, channels, data categories\n"
+	"and who they are shared with (ISA), term and marking counts, and the Hyperscan\n"
+	"compile time and database size.\n"
+	"\n"
+	"  --json      one JSON object instead of the text summary\n"
+	"  -h, --help  this text\n"
+	"\n"
+	"A policy error is printed on stderr as FILE:LINE:COLUMN: what is wrong.\n"
+	"Exit status: 0 valid, 2 invalid policy or usage error.\n";
+
+static const char check_cmd[] = "policy check";
+
+/* GUARD-SPEC 7: traffic class 0..3 */
+static const char *const tclass_names[INSP_TCLASS_COUNT] = {"flash", "immediate", "priority",
+							    "routine"};
+
+/* Counts that the summary needs in both output forms. */
+struct policy_counts {
+	uint32_t drop_terms;
+	uint32_t review_terms;
+	size_t db_size;
+};
+
+static void
+count(const struct insp_policy *p, struct policy_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (uint32_t i = 0; i < p->n_patterns; i++) {
+		const struct insp_pattern *pat = &p->patterns[i];
+
+		if (pat->kind != INSP_PATTERN_TERM)
+			continue;
+		if (pat->action == INSP_ACTION_REVIEW)
+			c->review_terms++;
+		else
+			c->drop_terms++;
+	}
+	c->db_size = p->matcher != NULL ? insp_matcher_db_size(p->matcher) : 0;
+}
+
+static const char *
+level_name(uint8_t level)
+{
+	const char *n = insp_level_name((enum insp_level)level);
+
+	return n != NULL ? n : "?";
+}
+
+static const char *
+direction_name(uint8_t d)
+{
+	return d == INSP_DIR_LOW_TO_HIGH ? "low_to_high" : "high_to_low";
+}
+
+static const char *
+format_name(uint8_t f)
+{
+	const char *n = insp_format_name((enum insp_format)f);
+
+	return n != NULL ? n : "?";
+}
+
+static const char *
+category_name(const struct insp_policy *p, uint32_t c)
+{
+	return c < p->n_categories ? p->categories[c] : NULL;
+}
+
+static uint64_t
+all_nations(const struct insp_policy *p)
+{
+	return p->n_nations >= 64 ? UINT64_MAX : (UINT64_C(1) << p->n_nations) - 1;
+}
+
+/* ---- text ---- */
+
+static void
+put_nations(FILE *f, const struct insp_policy *p, uint64_t bits)
+{
+	bool first = true;
+
+	for (uint32_t i = 0; i < p->n_nations; i++) {
+		if (!(bits & (UINT64_C(1) << i)))
+			continue;
+		fprintf(f, "%s%s", first ? "" : " ", p->nations[i]);
+		first = false;
+	}
+	if (first)
+		fputs("none", f);
+}
+
+/* "192.0.2.1:6969" or "[2001:db8::1]:6969" */
+static const char *
+fmt_addr_port(char *buf, size_t cap, const struct insp_ipaddr *a, uint16_t port)
+{
+	char addr[64];
+
+	gc_fmt_addr(a, addr, sizeof(addr));
+	snprintf(buf, cap, a->version == 6 ? "[%s]:%u" : "%s:%u", addr, port);
+	return buf;
+}
+
+static size_t
+max_size(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
+
+static void
+text_destinations(const struct insp_policy *p)
+{
+	size_t w = strlen("NAME");
+
+	printf("destinations:    %" PRIu32 "\n", p->n_destinations);
+	if (p->n_destinations == 0)
+		return;
+	for (uint32_t i = 0; i < p->n_destinations; i++)
+		w = max_size(w, gc_text_width(p->destinations[i].name));
+	printf("  %-*s  %-12s  %s\n", (int)w, "NAME", "MAX", "MEMBERS / HOLDS");
+	for (uint32_t i = 0; i < p->n_destinations; i++) {
+		const struct insp_destination *d = &p->destinations[i];
+
+		fputs("  ", stdout);
+		gc_text_put(stdout, d->name, w);
+		printf("  %-12s  ", level_name(d->max_level));
+		put_nations(stdout, p, d->members);
+		for (uint32_t h = 0; h < d->n_held; h++) {
+			fputs(h == 0 ? " / holds " : ", ", stdout);
+			gc_text_put(stdout, d->held[h], 0);
+		}
+		fputc('\n', stdout);
+	}
+}
+
+static void
+text_channels(const struct insp_policy *p)
+{
+	size_t wn = strlen("NAME"), wd = strlen("DESTINATION"), wc = strlen("CATEGORY");
+	size_t wi = strlen("INGRESS");
+
+	printf("channels:        %" PRIu32 "\n", p->n_channels);
+	if (p->n_channels == 0)
+		return;
+	for (uint32_t i = 0; i < p->n_channels; i++) {
+		const struct insp_channel *ch = &p->channels[i];
+		char ingress[96];
+
+		wn = max_size(wn, gc_text_width(ch->name));
+		if (ch->destination < p->n_destinations)
+			wd = max_size(wd, gc_text_width(p->destinations[ch->destination].name));
+		wc = max_size(wc, gc_text_width(category_name(p, ch->category)));
+		fmt_addr_port(ingress, sizeof(ingress), &ch->ingress.dst, ch->ingress.udp_port);
+		wi = max_size(wi, strlen("port 65535 ") + strlen(ingress));
+	}
+	printf("  %-*s  %-11s  %-6s  %-*s  %-*s  %-8s  %-*s  %s\n", (int)wn, "NAME", "DIRECTION",
+	       "FORMAT", (int)wd, "DESTINATION", (int)wc, "CATEGORY", "MAX_SIZE", (int)wi,
+	       "INGRESS", "EGRESS");
+	for (uint32_t i = 0; i < p->n_channels; i++) {
+		const struct insp_channel *ch = &p->channels[i];
+		char mac[32], a[96], b[128];
+
+		fputs("  ", stdout);
+		gc_text_put(stdout, ch->name, wn);
+		printf("  %-11s  %-6s  ", direction_name(ch->direction), format_name(ch->format));
+		gc_text_put(stdout,
+			    ch->destination < p->n_destinations
+				    ? p->destinations[ch->destination].name
+				    : "?",
+			    wd);
+		fputs("  ", stdout);
+		gc_text_put(stdout, category_name(p, ch->category), wc);
+		printf("  %-8" PRIu32 "  ", ch->max_size);
+		snprintf(b, sizeof(b), "port %u %s", ch->ingress.port,
+			 fmt_addr_port(a, sizeof(a), &ch->ingress.dst, ch->ingress.udp_port));
+		printf("%-*s  port %u ", (int)wi, b, ch->egress.port);
+		printf("%s -> ",
+		       fmt_addr_port(a, sizeof(a), &ch->egress.src, ch->egress.src_udp_port));
+		printf("%s", fmt_addr_port(a, sizeof(a), &ch->egress.dst, ch->egress.dst_udp_port));
+		printf(" ttl %u dscp %u next-hop %s", ch->egress.ttl, ch->egress.dscp,
+		       gc_fmt_mac(ch->egress.dst_mac, mac, sizeof(mac)));
+		if (ch->egress.has_src_mac)
+			printf(" source-mac %s", gc_fmt_mac(ch->egress.src_mac, mac, sizeof(mac)));
+		fputc('\n', stdout);
+	}
+}
+
+static void
+text_categories(const struct insp_policy *p)
+{
+	size_t w = strlen("NAME");
+
+	printf("data categories: %" PRIu32 "\n", p->n_categories);
+	if (p->n_categories == 0)
+		return;
+	for (uint32_t i = 0; i < p->n_categories; i++)
+		w = max_size(w, gc_text_width(p->categories[i]));
+	printf("  %-*s  %s\n", (int)w, "NAME", "SHARED WITH (ISA)");
+	for (uint32_t i = 0; i < p->n_categories; i++) {
+		fputs("  ", stdout);
+		gc_text_put(stdout, p->categories[i], w);
+		fputs("  ", stdout);
+		if ((p->isa[i] & all_nations(p)) == all_nations(p))
+			fputs("all nations", stdout);
+		else
+			put_nations(stdout, p, p->isa[i]);
+		fputc('\n', stdout);
+	}
+}
+
+static void
+text_summary(const char *path, const struct insp_policy *p, const struct policy_counts *c)
+{
+	bool any = false;
+
+	fputs("policy:          ", stdout);
+	gc_text_put(stdout, path, 0);
+	fputs(" (valid)\n", stdout);
+	printf("labels:          %s, stale skew %" PRId64 " s\n",
+	       p->strict_labels ? "strict" : "lenient", p->stale_skew_ms / 1000);
+	printf("nations:         %" PRIu32 ": ", p->n_nations);
+	put_nations(stdout, p, all_nations(p));
+	fputs("\nceilings:        ", stdout);
+	for (uint32_t i = 0; i < p->n_nations; i++) {
+		if (p->nation_ceiling[i] >= INSP_LEVEL_TOP_SECRET)
+			continue;
+		printf("%s%s %s", any ? ", " : "", p->nations[i], level_name(p->nation_ceiling[i]));
+		any = true;
+	}
+	printf("%s\n", any ? "" : "none");
+	printf("groups:          %" PRIu32 "\n", p->n_groups);
+	for (uint32_t i = 0; i < p->n_groups; i++) {
+		fputs("  ", stdout);
+		gc_text_put(stdout, p->groups[i].code, 0);
+		fputs(": ", stdout);
+		put_nations(stdout, p, p->groups[i].members);
+		fputc('\n', stdout);
+	}
+	printf("classifications: %" PRIu32 ":", p->n_class_policies);
+	for (uint32_t i = 0; i < p->n_class_policies; i++) {
+		printf("%s ", i ? "," : "");
+		gc_text_put(stdout, p->class_policies[i].id, 0);
+		printf(" (%" PRIu32 " names)", p->class_policies[i].n_names);
+	}
+	fputc('\n', stdout);
+	text_destinations(p);
+	text_channels(p);
+	text_categories(p);
+	printf("category hints:  %" PRIu32 "\n", p->n_category_hints);
+	printf("traffic classes: dscp");
+	for (int i = 0; i < INSP_TCLASS_COUNT; i++)
+		printf("%s %s %u", i ? "," : "", tclass_names[i], p->class_dscp[i]);
+	printf("; %" PRIu32 " priority rule%s\n", p->n_priorities, p->n_priorities == 1 ? "" : "s");
+	printf("terms:           %" PRIu32 " (drop %" PRIu32 ", review %" PRIu32 ")\n", p->n_terms,
+	       c->drop_terms, c->review_terms);
+	printf("markings:        %" PRIu32 "\n", p->n_markings);
+	printf("hyperscan:       %" PRIu32 " expressions, compiled in %.3f s, database %zu bytes\n",
+	       p->n_patterns, p->compile_seconds, c->db_size);
+}
+
+/* ---- JSON ---- */
+
+static void
+json_nations(struct gc_json *j, const char *key, const struct insp_policy *p, uint64_t bits)
+{
+	gc_json_begin_array(j, key);
+	for (uint32_t i = 0; i < p->n_nations; i++)
+		if (bits & (UINT64_C(1) << i))
+			gc_json_str(j, NULL, p->nations[i]);
+	gc_json_end_array(j);
+}
+
+static void
+json_addr(struct gc_json *j, const char *key, const struct insp_ipaddr *a)
+{
+	char buf[64];
+
+	gc_json_str(j, key, gc_fmt_addr(a, buf, sizeof(buf)));
+}
+
+static void
+json_channel(struct gc_json *j, const struct insp_policy *p, const struct insp_channel *ch)
+{
+	char mac[32];
+
+	gc_json_begin_object(j, NULL);
+	gc_json_str(j, "name", ch->name);
+	gc_json_str(j, "direction", direction_name(ch->direction));
+	gc_json_str(j, "format", format_name(ch->format));
+	gc_json_str_or_null(
+		j, "destination",
+		ch->destination < p->n_destinations ? p->destinations[ch->destination].name : NULL);
+	gc_json_str_or_null(j, "category", category_name(p, ch->category));
+	gc_json_uint(j, "max_size", ch->max_size);
+	gc_json_begin_object(j, "ingress");
+	gc_json_uint(j, "port", ch->ingress.port);
+	json_addr(j, "address", &ch->ingress.dst);
+	gc_json_uint(j, "udp_port", ch->ingress.udp_port);
+	gc_json_end_object(j);
+	gc_json_begin_object(j, "egress");
+	gc_json_uint(j, "port", ch->egress.port);
+	json_addr(j, "source_address", &ch->egress.src);
+	json_addr(j, "address", &ch->egress.dst);
+	gc_json_uint(j, "source_udp_port", ch->egress.src_udp_port);
+	gc_json_uint(j, "udp_port", ch->egress.dst_udp_port);
+	gc_json_str(j, "next_hop_mac", gc_fmt_mac(ch->egress.dst_mac, mac, sizeof(mac)));
+	if (ch->egress.has_src_mac)
+		gc_json_str(j, "source_mac", gc_fmt_mac(ch->egress.src_mac, mac, sizeof(mac)));
+	else
+		gc_json_null(j, "source_mac");
+	gc_json_uint(j, "ttl", ch->egress.ttl);
+	gc_json_uint(j, "dscp", ch->egress.dscp);
+	gc_json_end_object(j);
+	gc_json_end_object(j);
+}
+
+static void
+json_summary(const char *path, const struct insp_policy *p, const struct policy_counts *c)
+{
+	struct gc_json j;
+
+	gc_json_init(&j, stdout);
+	gc_json_begin_object(&j, NULL);
+	gc_json_str(&j, "file", path);
+	gc_json_bool(&j, "valid", true);
+	gc_json_str(&j, "labels", p->strict_labels ? "strict" : "lenient");
+	gc_json_int(&j, "stale_skew_seconds", p->stale_skew_ms / 1000);
+	gc_json_begin_object(&j, "nations");
+	gc_json_uint(&j, "count", p->n_nations);
+	json_nations(&j, "list", p, all_nations(p));
+	gc_json_end_object(&j);
+	gc_json_begin_object(&j, "ceilings");
+	for (uint32_t i = 0; i < p->n_nations; i++)
+		if (p->nation_ceiling[i] < INSP_LEVEL_TOP_SECRET)
+			gc_json_str(&j, p->nations[i], level_name(p->nation_ceiling[i]));
+	gc_json_end_object(&j);
+	gc_json_begin_array(&j, "groups");
+	for (uint32_t i = 0; i < p->n_groups; i++) {
+		gc_json_begin_object(&j, NULL);
+		gc_json_str(&j, "code", p->groups[i].code);
+		json_nations(&j, "members", p, p->groups[i].members);
+		gc_json_end_object(&j);
+	}
+	gc_json_end_array(&j);
+	gc_json_begin_array(&j, "classifications");
+	for (uint32_t i = 0; i < p->n_class_policies; i++) {
+		const struct insp_class_policy *cp = &p->class_policies[i];
+
+		gc_json_begin_object(&j, NULL);
+		gc_json_str(&j, "policy", cp->id);
+		gc_json_begin_object(&j, "names");
+		for (uint32_t k = 0; k < cp->n_names; k++)
+			gc_json_str(&j, cp->names[k].name, level_name(cp->names[k].level));
+		gc_json_end_object(&j);
+		gc_json_end_object(&j);
+	}
+	gc_json_end_array(&j);
+	gc_json_begin_array(&j, "destinations");
+	for (uint32_t i = 0; i < p->n_destinations; i++) {
+		const struct insp_destination *d = &p->destinations[i];
+
+		gc_json_begin_object(&j, NULL);
+		gc_json_str(&j, "name", d->name);
+		json_nations(&j, "members", p, d->members);
+		gc_json_str(&j, "max_classification", level_name(d->max_level));
+		gc_json_begin_array(&j, "holds");
+		for (uint32_t h = 0; h < d->n_held; h++)
+			gc_json_str(&j, NULL, d->held[h]);
+		gc_json_end_array(&j);
+		gc_json_end_object(&j);
+	}
+	gc_json_end_array(&j);
+	gc_json_begin_array(&j, "channels");
+	for (uint32_t i = 0; i < p->n_channels; i++)
+		json_channel(&j, p, &p->channels[i]);
+	gc_json_end_array(&j);
+	gc_json_begin_array(&j, "data_categories");
+	for (uint32_t i = 0; i < p->n_categories; i++) {
+		gc_json_begin_object(&j, NULL);
+		gc_json_str(&j, "name", p->categories[i]);
+		json_nations(&j, "shared_with", p, p->isa[i]);
+		gc_json_end_object(&j);
+	}
+	gc_json_end_array(&j);
+	gc_json_uint(&j, "category_hints", p->n_category_hints);
+	gc_json_begin_object(&j, "traffic_classes");
+	for (int i = 0; i < INSP_TCLASS_COUNT; i++)
+		gc_json_uint(&j, tclass_names[i], p->class_dscp[i]);
+	gc_json_end_object(&j);
+	gc_json_uint(&j, "priority_rules", p->n_priorities);
+	gc_json_begin_object(&j, "terms");
+	gc_json_uint(&j, "count", p->n_terms);
+	gc_json_uint(&j, "drop", c->drop_terms);
+	gc_json_uint(&j, "review", c->review_terms);
+	gc_json_end_object(&j);
+	gc_json_uint(&j, "markings", p->n_markings);
+	gc_json_begin_object(&j, "hyperscan");
+	gc_json_uint(&j, "expressions", p->n_patterns);
+	gc_json_double(&j, "compile_seconds", p->compile_seconds);
+	gc_json_uint(&j, "database_bytes", c->db_size);
+	gc_json_end_object(&j);
+	gc_json_end_object(&j);
+	gc_json_finish(&j);
+}
+
+/* With --json, a rejected policy is also an object on stdout, for scripts. */
+static void
+json_error(const char *path, const struct insp_err *e)
+{
+	struct gc_json j;
+
+	gc_json_init(&j, stdout);
+	gc_json_begin_object(&j, NULL);
+	gc_json_str(&j, "file", path);
+	gc_json_bool(&j, "valid", false);
+	gc_json_str(&j, "error", e->msg);
+	gc_json_uint(&j, "line", e->line);
+	gc_json_uint(&j, "column", e->column);
+	gc_json_end_object(&j);
+	gc_json_finish(&j);
+}
+
+static int
+policy_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	const char *path;
+	struct insp_policy *p;
+	struct insp_err err;
+	struct policy_counts c;
+	int opt;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			fputs(gc_policy_help, stdout);
+			return gc_out_flush(check_cmd) == 0 ? GC_EXIT_OK : GC_EXIT_ERROR;
+		default:
+			return gc_option_error(check_cmd, gc_policy_help, opt, argv);
+		}
+	}
+	if (argc - optind == 0)
+		return gc_usage_error(check_cmd, gc_policy_help, "a policy FILE is required");
+	if (argc - optind > 1)
+		return gc_usage_error(check_cmd, gc_policy_help,
+				      "exactly one policy FILE expected, got %d ('%s' is extra)",
+				      argc - optind, argv[optind + 1]);
+	path = argv[optind];
+	p = gc_policy_load(check_cmd, path, &err);
+	if (p == NULL) {
+		if (json) {
+			json_error(path, &err);
+			gc_out_flush(check_cmd);
+		}
+		return GC_EXIT_ERROR;
+	}
+	count(p, &c);
+	if (json)
+		json_summary(path, p, &c);
+	else
+		text_summary(path, p, &c);
+	insp_policy_free(p);
+	return gc_out_flush(check_cmd) == 0 ? GC_EXIT_OK : GC_EXIT_ERROR;
+}
+
+int
+gc_cmd_policy(int argc, char **argv)
+{
+	if (argc < 2)
+		return gc_usage_error("policy", gc_policy_help, "a subcommand is required (check)");
+	if (strcmp(argv[1], "check") == 0)
+		return policy_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		fputs(gc_policy_help, stdout);
+		return gc_out_flush("policy") == 0 ? GC_EXIT_OK : GC_EXIT_ERROR;
+	}
+	return gc_usage_error("policy", gc_policy_help, "unknown subcommand '%s' (known: check)",
+			      argv[1]);
+}
