@@ -439,7 +439,7 @@ frames(struct run *r, pcap_t *pc, struct insp_scratch *scr, struct gc_expect *e)
 		index++;
 	}
 	if (got != PCAP_ERROR_BREAK) { /* -2: end of the file */
-		gc_err(GC_CHECK_CMD, "pcap '%s': read error after frame %" PRIu64 ": %s",
+		gc_err(GC_CHECK_CMD, "pcap '%s': read error after %" PRIu64 " frames: %s",
 		       r->o->pcap, index, pcap_geterr(pc));
 		return -1;
 	}

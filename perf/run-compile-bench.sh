@@ -32,7 +32,8 @@ timer=()
 [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f '%M')
 
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
-for n in $sizes; do
+read -ra size_list <<<"$sizes"
+for n in "${size_list[@]}"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || { echo "run-compile-bench: bad size '$n'" >&2; exit 2; }
 	for ((r = 1; r <= runs; r++)); do
 		echo "terms $n, run $r of $runs ..." >&2
@@ -42,8 +43,8 @@ for n in $sizes; do
 	done
 done
 
-python3 - "$out" $sizes <<'EOF'
-import json, statistics, sys, glob, os
+python3 - "$out" "${size_list[@]}" <<'EOF'
+import glob, json, statistics, sys
 out, sizes = sys.argv[1], sys.argv[2:]
 def med(v):
     return statistics.median(v), min(v), max(v)

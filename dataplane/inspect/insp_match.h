@@ -71,10 +71,11 @@ int insp_matcher_scan_cb(const struct insp_matcher *m, struct insp_match_scratch
 			 const uint8_t *text, size_t len, insp_match_fn fn, void *ctx);
 
 /**
- * Turn a literal phrase into the expression GUARD-SPEC 4.5 defines: words joined by \s+,
- * regex metacharacters escaped, and a word boundary on each side whose edge character is a
- * word character, written (?:^|[^0-9A-Z_a-z]) / (?:[^0-9A-Z_a-z]|$) because Hyperscan has
- * no \b under Unicode properties (for detection the two are equivalent).
+ * Turn a literal phrase into the expression GUARD-SPEC 4.5 defines: words joined by an ASCII
+ * whitespace run [\t-\r ]+ (the scan text has Unicode spaces made ASCII), regex metacharacters
+ * escaped, and a word boundary on each side whose edge character is a word character, written
+ * (?:^|[^0-9A-Z_a-z]) / (?:[^0-9A-Z_a-z]|$) because Hyperscan has no \b under Unicode properties
+ * (for detection the two are equivalent).
  * @return length written (NUL excluded), or -1 if @p cap is too small or the phrase is
  *   empty.
  */
