@@ -40,30 +40,6 @@ static struct insp_policy *pol;
 static struct insp_scratch *scr;
 static int ch_mn = -1, ch_fvey = -1;
 
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		if (buf != NULL) {
-			buf[n] = '\0';
-			*len = (size_t)n;
-		}
-	}
-	fclose(f);
-	return buf;
-}
-
 static struct insp_policy *
 load_policy(const char *path, struct insp_err *err)
 {
@@ -71,7 +47,7 @@ load_policy(const char *path, struct insp_err *err)
 	return policy_file_load(path, err); /* follows prohibited_term_files */
 #else
 	size_t len = 0;
-	char *text = read_file(path, &len);
+	char *text = test_read_file(path, &len);
 	struct insp_policy *p;
 
 	if (text == NULL) {
@@ -160,7 +136,7 @@ run_dir(const char *root, const char *sub)
 			free(names[i]);
 			continue;
 		}
-		buf = read_file(path, &len);
+		buf = test_read_file(path, &len);
 		if (buf == NULL) {
 			CHECK(0, "%s/%s: readable", sub, name);
 			free(names[i]);

@@ -8,6 +8,7 @@
 #define GUARD_TEST_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int test_n;
@@ -34,6 +35,31 @@ static int test_failed;
 			printf("#   got '%s', want '%s'\n", check_a_ ? check_a_ : "(null)", \
 			       check_b_ ? check_b_ : "(null)");                             \
 	} while (0)
+
+/** Whole file, NUL-terminated (malloc()ed), length in *len; NULL if unreadable. */
+static inline char *
+test_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+		buf = malloc((size_t)n + 1);
+		if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		}
+		if (buf != NULL) {
+			buf[n] = '\0';
+			*len = (size_t)n;
+		}
+	}
+	fclose(f);
+	return buf;
+}
 
 static inline int
 test_done(void)

@@ -51,30 +51,6 @@ static struct insp_scratch *scr;
 static struct insp_result res;
 static int ch_mn = -1, ch_fvey = -1;
 
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		if (buf != NULL) {
-			buf[n] = '\0';
-			*len = (size_t)n;
-		}
-	}
-	fclose(f);
-	return buf;
-}
-
 static int
 channel(const struct insp_policy *p, const char *name)
 {
@@ -717,7 +693,7 @@ test_data_dir(const char *root, const char *sub)
 			      reason);
 		}
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
-		buf = read_file(path, &len);
+		buf = test_read_file(path, &len);
 		CHECK(buf != NULL, "%s/%s: readable", sub, name);
 		if (buf != NULL && want >= 0) {
 			memset(&res, 0, sizeof(res));
@@ -746,7 +722,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s SAMPLE_POLICY\n", argv[0]);
 		return 2;
 	}
-	text = read_file(argv[1], &len);
+	text = test_read_file(argv[1], &len);
 	CHECK(text != NULL, "read %s", argv[1]);
 	if (text == NULL)
 		return test_done();

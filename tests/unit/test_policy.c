@@ -23,30 +23,6 @@
 
 #define EXPECT_TAG "# expect: "
 
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		if (buf != NULL) {
-			buf[n] = '\0';
-			*len = (size_t)n;
-		}
-	}
-	fclose(f);
-	return buf;
-}
-
 static struct insp_policy *
 load_str(const char *yaml, struct insp_err *err)
 {
@@ -98,7 +74,7 @@ test_bad_corpus(const char *dir)
 		size_t len = 0;
 
 		snprintf(path, sizeof(path), "%s/bad/%s", dir, name);
-		text = read_file(path, &len);
+		text = test_read_file(path, &len);
 		CHECK(text != NULL, "read %s", path);
 		if (text == NULL) {
 			free(ents[i]);
@@ -183,7 +159,7 @@ test_read(const char *path, char **text, size_t *len, char *why, size_t why_len,
 		}
 	}
 	if (t->from_disk) {
-		*text = read_file(path, len);
+		*text = test_read_file(path, len);
 		if (*text != NULL)
 			return 0;
 	}
@@ -262,7 +238,7 @@ static uint32_t
 count_terms(const char *path)
 {
 	size_t len = 0, i, start = 0;
-	char *t = read_file(path, &len);
+	char *t = test_read_file(path, &len);
 	uint32_t n = 0;
 
 	if (t == NULL)
@@ -306,7 +282,7 @@ test_sample(const char *path)
 	struct insp_ipaddr a = {.version = 4};
 	uint64_t fvey, nato;
 	size_t len = 0;
-	char *text = read_file(path, &len), dir[4096], tf[4200], got[256], *slash;
+	char *text = test_read_file(path, &len), dir[4096], tf[4200], got[256], *slash;
 	uint32_t i, file_terms;
 	int k, ok;
 
@@ -943,7 +919,7 @@ test_term_files_disk(const char *dir)
 	size_t len = 0;
 
 	snprintf(path, sizeof(path), "%s/terms/policy.yaml", dir);
-	text = read_file(path, &len);
+	text = test_read_file(path, &len);
 	CHECK(text != NULL, "read %s", path);
 	if (text == NULL)
 		return;
