@@ -22,7 +22,7 @@
 extern "C" {
 #include "insp_inspect.h"
 #include "insp_net.h"
-#include "insp_policy_load.h"
+#include "policy_file.h"
 }
 
 namespace
@@ -36,22 +36,6 @@ struct Corpus {
 	int64_t now_ms = 0;
 	std::string error;
 };
-
-std::string
-read_file(const char *path)
-{
-	std::string s;
-	FILE *f = std::fopen(path, "rb");
-	char buf[65536];
-	size_t n;
-
-	if (f == nullptr)
-		return s;
-	while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0)
-		s.append(buf, n);
-	std::fclose(f);
-	return s;
-}
 
 Corpus &
 corpus()
@@ -70,9 +54,8 @@ corpus()
 		c.error = "set GUARD_BENCH_PCAP to a pcap from tools/gen-traffic";
 		return c;
 	}
-	std::string text = read_file(pol);
 	insp_err err;
-	c.policy = insp_policy_load(text.data(), text.size(), pol, &err);
+	c.policy = policy_file_load(pol, &err);
 	if (c.policy == nullptr) {
 		c.error = err.msg;
 		return c;

@@ -4,8 +4,8 @@
 # database size and the peak memory of the process.
 #
 # Usage: perf/run-compile-bench.sh [BUILD_DIR] [--sizes "1000 10000"] [--runs R]
-#   --sizes  term counts to measure (default "1000 10000"; 100000 takes tens of minutes and
-#            several GiB, see docs/performance.md, so ask for it explicitly)
+#   --sizes  term counts to measure (default "1000 10000"; 100000 takes about six minutes
+#            and 3 GiB per run, see docs/performance.md, so ask for it explicitly)
 #   --runs   separate runs per size (default 3); the table shows the median and min..max
 # Each run is its own process, so its peak RSS (from /usr/bin/time, if installed) belongs to
 # that size alone. Raw results: out/bench-compile/.
@@ -18,7 +18,7 @@ while (($#)); do
 	case $1 in
 	--sizes) sizes=${2:?--sizes needs a list}; shift 2 ;;
 	--runs) runs=${2:?--runs needs a number}; shift 2 ;;
-	-h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run-compile-bench: unknown option '$1'" >&2; exit 2 ;;
 	*) build=$1; shift ;;
 	esac

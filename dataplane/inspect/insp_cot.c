@@ -117,6 +117,50 @@ parse_number(struct insp_str s, double *out)
 	return isfinite(*out) ? 0 : -1;
 }
 
+/*
+ * Everything that crosses is scanned, not only what a consumer reads as content
+ * (docs/decisions.md): comment text, element and attribute names, and the label carriers
+ * are scan units too.
+ */
+static int
+comment_unit(void *ctx, struct insp_str text)
+{
+	return insp_msg_add_unit_kind(ctx, text, INSP_UNIT_COMMENT);
+}
+
+static struct insp_str
+qname(struct insp_str prefix, struct insp_str local)
+{
+	struct insp_str q = local;
+
+	if (prefix.len != 0) {
+		q.p = prefix.p;
+		q.len = prefix.len + 1 + local.len;
+	}
+	return q;
+}
+
+/*
+ * The element's name and every attribute's name as units; the values too if
+ * @p value_kind is not INSP_UNIT_NAME (then they are units of that kind).
+ */
+static int
+add_tag_units(struct insp_msg *m, const struct insp_xml_event *ev, uint32_t name_kind,
+	      uint32_t value_kind)
+{
+	if (insp_msg_add_unit_kind(m, qname(ev->prefix, ev->local), name_kind) < 0)
+		return -1;
+	for (uint32_t i = 0; i < ev->n_attrs; i++) {
+		const struct insp_xml_attr *a = &ev->attrs[i];
+
+		if (insp_msg_add_unit_kind(m, qname(a->prefix, a->local), name_kind) < 0 ||
+		    (value_kind != INSP_UNIT_NAME &&
+		     insp_msg_add_unit_kind(m, a->value, value_kind) < 0))
+			return -1;
+	}
+	return 0;
+}
+
 enum {
 	A_VERSION,
 	A_UID,
@@ -140,6 +184,9 @@ static enum insp_reason
 parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 {
 	const struct insp_xml_attr *seen[A_COUNT] = {0};
+
+	if (add_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME) < 0)
+		return insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text");
 
 	for (uint32_t i = 0; i < ev->n_attrs; i++) {
 		const struct insp_xml_attr *a = &ev->attrs[i];
@@ -195,10 +242,10 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 			ok = valid_how(a->value);
 			break;
 		case A_ACCESS:
-			/* a label carrier, not content: never scanned; empty counts as absent */
+			/* the label carrier; empty counts as absent */
 			m->marking = a->value;
 			m->has_marking = a->value.len > 0;
-			continue;
+			break; /* a label carrier, and scanned like everything that crosses */
 		case A_QOS:
 			ok = valid_qos(a->value);
 			m->qos_priority = ok ? (int8_t)(a->value.p[0] - '0') : -1;
@@ -210,7 +257,8 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 			return insp_msg_fail(m, MALFORMED, a->offset,
 					     "cot: attribute '%s' has an invalid value",
 					     event_attr_names[k]);
-		if (insp_msg_add_unit(m, a->value) < 0)
+		if (insp_msg_add_unit_kind(
+			    m, a->value, k == A_ACCESS ? INSP_UNIT_CARRIER : INSP_UNIT_CONTENT) < 0)
 			return insp_msg_fail(m, MALFORMED, a->offset, "cot: too much text");
 	}
 	return INSP_R_RELEASE;
@@ -224,6 +272,8 @@ parse_point(const struct insp_xml_event *ev, struct insp_msg *m)
 	static const double hi[] = {90, 180, INFINITY, INFINITY, INFINITY};
 	unsigned seen = 0;
 
+	if (add_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME) < 0)
+		return insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text");
 	for (uint32_t i = 0; i < ev->n_attrs; i++) {
 		const struct insp_xml_attr *a = &ev->attrs[i];
 		unsigned k;
@@ -277,9 +327,8 @@ parse_detail(const struct insp_policy *p, struct insp_xml_event *ev, struct insp
 	struct insp_label_4774 lb;
 	enum insp_reason r;
 
-	for (uint32_t i = 0; i < ev->n_attrs; i++)
-		if (insp_msg_add_unit(m, ev->attrs[i].value) < 0)
-			return insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text");
+	if (add_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT) < 0)
+		return insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text");
 	for (;;) {
 		switch (insp_xml_next(x, ev)) {
 		case INSP_XML_ERROR:
@@ -308,6 +357,9 @@ parse_detail(const struct insp_policy *p, struct insp_xml_event *ev, struct insp
 				why = "4774 label not a direct child of <detail>";
 			else if (m->has_4774)
 				why = "more than one 4774 label";
+			if (add_tag_units(m, ev, INSP_UNIT_CARRIER, INSP_UNIT_CARRIER) < 0)
+				return insp_msg_fail(m, MALFORMED, ev->offset,
+						     "cot: too much text");
 			insp_label_4774_begin(&lb, &m->label, p->strict_labels, ev);
 			for (;;) {
 				enum insp_xml_ev t = insp_xml_next(x, ev);
@@ -315,12 +367,19 @@ parse_detail(const struct insp_policy *p, struct insp_xml_event *ev, struct insp
 				if (t == INSP_XML_ERROR || t == INSP_XML_EOF)
 					return insp_msg_fail(m, MALFORMED, x->err_offset, "cot: %s",
 							     x->err);
-				/* the label is part of <detail>: its elements count too */
+				/* the label is part of <detail>: its elements count and cross too
+				 */
 				if (t == INSP_XML_START) {
 					r = check_detail_bounds(p, ev, detail_depth, ++elems, m);
 					if (r != INSP_R_RELEASE)
 						return r;
 				}
+				if ((t == INSP_XML_START && add_tag_units(m, ev, INSP_UNIT_CARRIER,
+									  INSP_UNIT_CARRIER) < 0) ||
+				    (t == INSP_XML_TEXT &&
+				     insp_msg_add_unit_kind(m, ev->text, INSP_UNIT_CARRIER) < 0))
+					return insp_msg_fail(m, MALFORMED, ev->offset,
+							     "cot: too much text");
 				if (insp_label_4774_feed(&lb, ev))
 					break;
 			}
@@ -333,10 +392,8 @@ parse_detail(const struct insp_policy *p, struct insp_xml_event *ev, struct insp
 			m->has_4774 = 1;
 			continue;
 		}
-		for (uint32_t i = 0; i < ev->n_attrs; i++)
-			if (insp_msg_add_unit(m, ev->attrs[i].value) < 0)
-				return insp_msg_fail(m, MALFORMED, ev->offset,
-						     "cot: too much text");
+		if (add_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT) < 0)
+			return insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text");
 	}
 }
 
@@ -356,6 +413,8 @@ insp_cot_parse(const struct insp_policy *p, const uint8_t *buf, size_t len, stru
 				     "cot: invalid UTF-8 or non-XML character at offset %zu", bad);
 	if (insp_xml_init(x, buf, len, m->arena, m->arena_cap) < 0)
 		return insp_msg_fail(m, MALFORMED, x->err_offset, "cot: %s", x->err);
+	x->on_comment = comment_unit;
+	x->comment_ctx = m;
 	if (insp_xml_next(x, ev) != INSP_XML_START)
 		return insp_msg_fail(m, MALFORMED, x->err_offset, "cot: %s", x->err);
 	if (!insp_str_eq(ev->local, "event") || ev->prefix.len != 0 || ev->ns.len != 0)

@@ -314,12 +314,32 @@ struct content_fold {
 	uint32_t any;	  /* something matched */
 };
 
+/* Would this match decide the message: a term in scope, or a marking the label does not cover? */
+static int
+decisive(const struct content_fold *f, uint32_t id)
+{
+	const struct insp_pattern *pt = &f->patterns[id];
+
+	if (pt->kind == INSP_PATTERN_TERM)
+		return pt->channels == 0 || (pt->channels & f->channel) != 0;
+	return (pt->level != INSP_LEVEL_NONE && pt->level > f->level) ||
+	       (pt->restrict_to != 0 && (f->members & ~pt->restrict_to) != 0);
+}
+
+/*
+ * Joined pass: stop at the first decisive match. Harmless matches (a marking at or below
+ * the label, such as the access string's own "NATO SECRET") are common and must not cost
+ * a unit-by-unit rescan.
+ */
 static int
 on_any_match(uint32_t id, void *ctx)
 {
-	(void)id;
-	((struct content_fold *)ctx)->any = 1;
-	return 1; /* one is enough to know the units must be looked at one by one */
+	struct content_fold *f = ctx;
+
+	if (!decisive(f, id))
+		return 0;
+	f->any = 1;
+	return 1;
 }
 
 static int
@@ -327,38 +347,32 @@ on_unit_match(uint32_t id, void *ctx)
 {
 	struct content_fold *f = ctx;
 	const struct insp_pattern *pt = &f->patterns[id];
+	uint32_t *slot;
 
-	if (pt->kind == INSP_PATTERN_TERM) {
-		uint32_t *slot = pt->action == INSP_ACTION_REVIEW ? &f->review : &f->term;
-
-		if ((pt->channels == 0 || (pt->channels & f->channel)) && id < *slot)
-			*slot = id;
-	} else if (((pt->level != INSP_LEVEL_NONE && pt->level > f->level) ||
-		    (pt->restrict_to != 0 && (f->members & ~pt->restrict_to) != 0)) &&
-		   id < f->marking) {
-		f->marking = id;
-	}
+	if (!decisive(f, id))
+		return 0;
+	if (pt->kind == INSP_PATTERN_MARKING)
+		slot = &f->marking;
+	else
+		slot = pt->action == INSP_ACTION_REVIEW ? &f->review : &f->term;
+	if (id < *slot)
+		*slot = id;
 	return 0;
 }
 
 /*
- * Steps 7-8, two views of the same bytes:
- *  - the raw message, exactly the bytes that cross: so nothing escapes the scan because it
- *    sits where a consumer does not "read" (comments, element and attribute names, the label
- *    carriers themselves); every match there counts;
- *  - the text as a consumer reads it (GUARD-SPEC 4.5: references decoded, comments joined,
- *    invisible characters deleted), unit by unit. One scan over all units joined by '\n'
- *    tells cheaply whether anything matches at all (clean messages cost one call that stops
- *    at the first match); only then are the units rescanned one by one, so that no match
- *    spanning two units counts. The joined text is a superset: word boundaries, \s and
- *    (multi-line) ^ $ see '\n' as they see a unit's edge; the loader refuses the buffer
- *    anchors \A \z \Z.
- * Every match is folded as it is reported, so there is no limit on how many there are.
+ * Steps 7-8 over the scan units: everything that crosses (content as a consumer reads it,
+ * GUARD-SPEC 4.5, and also comments, element and attribute names, label carriers; see the
+ * format modules). One scan over all units joined by '\n' tells cheaply whether anything
+ * matches at all (clean messages cost one call that stops at the first match); only then
+ * are the units rescanned one by one, so that no match spanning two units counts. The
+ * joined text is a superset: word boundaries, \s and (multi-line) ^ $ see '\n' as they
+ * see a unit's edge; the loader refuses the buffer anchors \A \z \Z. Every match is
+ * folded as it is reported, so there is no limit on how many there are.
  */
 static enum insp_reason
 check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
-	      const struct insp_destination *dest, const uint8_t *raw, size_t raw_len,
-	      struct insp_result *res)
+	      const struct insp_destination *dest, struct insp_result *res)
 {
 	const struct insp_msg *m = &s->msg;
 	struct content_fold f = {
@@ -373,8 +387,6 @@ check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t chan
 
 	if (p->matcher == NULL)
 		return INSP_R_RELEASE;
-	if (insp_matcher_scan_cb(p->matcher, s->match, raw, raw_len, on_unit_match, &f) < 0)
-		return decide(res, INSP_R_PROHIBITED_CONTENT, "scan: matcher error (fail closed)");
 	if (m->scan_len != 0 &&
 	    insp_matcher_scan_cb(p->matcher, s->match, m->scan, m->scan_len, on_any_match, &f) < 0)
 		return decide(res, INSP_R_PROHIBITED_CONTENT, "scan: matcher error (fail closed)");
@@ -466,7 +478,7 @@ insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t chann
 	r = check_sharing(p, s, ch, dest, res);
 	if (r != INSP_R_RELEASE)
 		return r;
-	r = check_content(p, s, channel, dest, msg, len, res);
+	r = check_content(p, s, channel, dest, res);
 	if (r != INSP_R_RELEASE)
 		return r;
 	if (s->msg.has_stale && s->msg.stale_ms < now_ms - p->stale_skew_ms)

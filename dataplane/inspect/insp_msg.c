@@ -6,7 +6,7 @@
 #include "insp_utf8.h"
 
 int
-insp_msg_add_unit(struct insp_msg *m, struct insp_str s)
+insp_msg_add_unit_kind(struct insp_msg *m, struct insp_str s, uint32_t kind)
 {
 	if (s.len == 0)
 		return 0;
@@ -16,6 +16,7 @@ insp_msg_add_unit(struct insp_msg *m, struct insp_str s)
 
 	m->units[m->n_units].off = m->scan_len;
 	m->units[m->n_units].len = (uint32_t)n;
+	m->units[m->n_units].kind = kind;
 	m->n_units++;
 	m->scan_len += (uint32_t)n;
 	m->scan[m->scan_len++] = '\n';

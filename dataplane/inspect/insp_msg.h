@@ -24,9 +24,19 @@
 extern "C" {
 #endif
 
+/** Where a scan unit comes from: all are scanned alike; the kind says where a match was. */
+enum insp_unit_kind {
+	INSP_UNIT_CONTENT =
+		0,	   /**< what a consumer reads: attribute values, text (GUARD-SPEC 4.5) */
+	INSP_UNIT_NAME,	   /**< element and attribute names */
+	INSP_UNIT_CARRIER, /**< label carriers: the marking string, the 4774 label's text */
+	INSP_UNIT_COMMENT, /**< comment text */
+};
+
 struct insp_unit {
-	uint32_t off; /**< in msg->scan */
-	uint32_t len; /**< without the '\n' separator */
+	uint32_t off;  /**< in msg->scan */
+	uint32_t len;  /**< without the '\n' separator */
+	uint32_t kind; /**< enum insp_unit_kind */
 };
 
 struct insp_msg {
@@ -60,10 +70,17 @@ struct insp_msg {
 };
 
 /**
- * Append one scan unit. @return 0, or -1 when the scan buffer or unit table is full
- * (the format reports that as malformed: fail closed).
+ * Append one scan unit of @p kind (enum insp_unit_kind). @return 0, or -1 when the scan
+ * buffer or unit table is full (the format reports that as malformed: fail closed).
  */
-int insp_msg_add_unit(struct insp_msg *m, struct insp_str s);
+int insp_msg_add_unit_kind(struct insp_msg *m, struct insp_str s, uint32_t kind);
+
+/** insp_msg_add_unit_kind() for content (INSP_UNIT_CONTENT). */
+static inline int
+insp_msg_add_unit(struct insp_msg *m, struct insp_str s)
+{
+	return insp_msg_add_unit_kind(m, s, INSP_UNIT_CONTENT);
+}
 
 /** Set m->detail ("fmt: ...") and m->err_offset; returns @p r for tail calls. */
 enum insp_reason insp_msg_fail(struct insp_msg *m, enum insp_reason r, uint32_t offset,

@@ -224,6 +224,12 @@ skip_comment(struct insp_xml *x)
 	if ((size_t)(dd - x->buf) + 2 >= x->len || dd[2] != '>')
 		return fail(x, (size_t)(dd - x->buf), "xml: '--' inside a comment"), -1;
 	x->pos = (size_t)(dd - x->buf) + 3;
+	if (x->on_comment != NULL) {
+		struct insp_str text = {body, (uint32_t)(dd - body)};
+
+		if (x->on_comment(x->comment_ctx, text) < 0)
+			return fail(x, start, "xml: comment refused by the consumer"), -1;
+	}
 	return 0;
 }
 
@@ -298,6 +304,8 @@ insp_xml_init(struct insp_xml *x, const uint8_t *buf, size_t len, uint8_t *arena
 	x->n_ns = 0;
 	x->err[0] = '\0';
 	x->err_offset = 0;
+	x->on_comment = NULL;
+	x->comment_ctx = NULL;
 	if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
 		return fail(x, 0, "xml: byte order mark not allowed"), -1;
 	if (len >= 6 && memcmp(buf, "<?xml", 5) == 0 && is_space(buf[5]))

@@ -101,11 +101,19 @@ struct insp_xml {
 	struct insp_xml_open open[INSP_XML_MAX_DEPTH + 1];
 	uint32_t err_offset;
 	char err[96];
+	/**
+	 * Optional: called with the text of every comment (anywhere in the document). Comments
+	 * are removed from the text a consumer reads, but their bytes still cross the boundary,
+	 * so a format hands them to the scan this way. A negative return is a parse error.
+	 */
+	int (*on_comment)(void *ctx, struct insp_str text);
+	void *comment_ctx;
 };
 
 /**
- * Start parsing @p buf (valid UTF-8). @p arena must hold at least @p len bytes.
- * Consumes an XML declaration if there is one (checked: version 1.0, encoding UTF-8).
+ * Start parsing @p buf (valid UTF-8). Clears on_comment; set it after this call. @p arena must hold
+ * at least @p len bytes. Consumes an XML declaration if there is one (checked: version 1.0,
+ * encoding UTF-8).
  * @return 0, or -1 with x->err set (bad declaration).
  */
 int insp_xml_init(struct insp_xml *x, const uint8_t *buf, size_t len, uint8_t *arena,

@@ -74,7 +74,7 @@ cot(const char *doc)
  * insp_msg.h (units back to back in m.scan, each followed by '\n').
  */
 static const char *
-units_str(void)
+units_of_kind(uint32_t kind)
 {
 	static char buf[MAX_MSG * 2];
 	size_t n = 0;
@@ -87,7 +87,9 @@ units_str(void)
 		    m.scan[un->off + un->len] != '\n')
 			return "(bad unit layout)";
 		expect_off = un->off + un->len + 1;
-		if (u)
+		if (un->kind != kind)
+			continue;
+		if (n)
 			buf[n++] = '|';
 		for (uint32_t i = 0; i < un->len && n + 4 < sizeof(buf); i++) {
 			uint8_t c = m.scan[un->off + i];
@@ -104,6 +106,13 @@ units_str(void)
 		return "(bad scan length)";
 	buf[n] = '\0';
 	return buf;
+}
+
+/* The content units: the text as a consumer reads it (GUARD-SPEC 4.5). */
+static const char *
+units_str(void)
+{
+	return units_of_kind(INSP_UNIT_CONTENT);
 }
 
 static int
@@ -314,7 +323,15 @@ test_realistic(void)
 		  "51.5007|-0.1246|11.3|4.9|9999999.0|"
 		  "192.168.1.23:4242:tcp|VIPER 2-1|Dark Blue|Team Member|GPS|GPS|87|"
 		  "SAMSUNG SM-G781U|ATAK-CIV|33|4.10.0.5 (a1b2c3d4).1700000000-CIV|0.0|271.5",
-		  "ATAK scan units (label and access not among them)");
+		  "ATAK content units (label and access not among them)");
+	/* ...but the label crosses too: its names, values and text are carrier units */
+	CHECK_STR(
+		units_of_kind(INSP_UNIT_CARRIER),
+		"NATO SECRET//REL TO FVEY|originatorConfidentialityLabel|xmlns|"
+		"urn:nato:stanag:4774:confidentialitymetadatalabel:1:0|ConfidentialityInformation|"
+		"PolicyIdentifier|NATO|Classification|SECRET|Category|Type|PERMISSIVE|TagName|"
+		"Releasable To|GenericValue|FVEY|CreationDateTime|2026-11-22T09:59:50Z",
+		"ATAK carrier units: the access string and everything in the 4774 label");
 
 	r = cot(chat);
 	CHECK(r == INSP_R_RELEASE, "GeoChat b-t-f parses (%s)", detail);
@@ -333,7 +350,9 @@ test_realistic(void)
 		  "BAO.F.ATAK.ANDROID-5a6f1c2e9b3d4e7f|All Chat Rooms|2026-11-22T09:59:40Z|"
 		  "Rally at <grid> 31U ES 1234 5678 at 1200Z & hold|"
 		  "192.168.1.23:4242:tcp:ANDROID-5a6f1c2e9b3d4e7f",
-		  "GeoChat scan units (remarks decoded, comment removed)");
+		  "GeoChat content units (remarks decoded, comment removed)");
+	CHECK_STR(units_of_kind(INSP_UNIT_COMMENT), " edited ",
+		  "GeoChat: the comment's text is a unit of its own (it crosses the boundary)");
 
 	r = cot(mappoint);
 	CHECK(r == INSP_R_RELEASE, "map point (detail before point, qos, opex) parses (%s)",
@@ -352,6 +371,9 @@ test_realistic(void)
 	r = cot(ev(NULL, NULL, POINT));
 	CHECK(r == INSP_R_RELEASE, "minimal event parses (%s)", detail);
 	CHECK_STR(units_str(), BASE_UNITS "|" POINT_UNITS, "minimal event units");
+	CHECK_STR(units_of_kind(INSP_UNIT_NAME),
+		  "event|version|uid|type|time|start|stale|how|access|point|lat|lon|hae|ce|le",
+		  "minimal event: element and attribute names are units");
 	CHECK(m.stale_ms == T_NOW_MS + 300000 && m.has_stale, "minimal event stale 10:05Z");
 	CHECK(m.err_offset == 0 && detail[0] == '\0', "no detail on success");
 }
@@ -365,13 +387,13 @@ test_units(void)
 
 	r = cot(ev("access", "", POINT));
 	CHECK(r == INSP_R_RELEASE && !m.has_marking, "access=\"\" counts as absent");
-	CHECK_STR(units_str(), BASE_UNITS "|" POINT_UNITS, "empty access is not a unit");
+	CHECK_STR(units_str(), BASE_UNITS "|" POINT_UNITS, "empty access is not a content unit");
 	r = cot(ev("access", NULL, POINT));
 	CHECK(r == INSP_R_RELEASE && !m.has_marking && !m.has_4774, "no access: no carrier");
 	r = cot(ev("access", "Undefined", POINT));
 	CHECK(r == INSP_R_RELEASE && m.has_marking && str_is(m.marking, "Undefined"),
 	      "access 'Undefined' is a (bad) marking, judged later, not here");
-	CHECK_STR(units_str(), BASE_UNITS "|" POINT_UNITS, "access is never a unit");
+	CHECK_STR(units_str(), BASE_UNITS "|" POINT_UNITS, "access is never a content unit");
 	r = cot(ev("access", "NATO&#32;SECRET", POINT));
 	CHECK(r == INSP_R_RELEASE && str_is(m.marking, "NATO SECRET"), "access is decoded");
 
@@ -428,7 +450,8 @@ test_units(void)
 			 "2026-11-22T09:59:00Z</CreationDateTime></originatorConfidentialityLabel>"
 			 "<b v=\"2\"/></detail>"));
 	CHECK(r == INSP_R_RELEASE && m.has_4774, "label with neighbours parses (%s)", detail);
-	CHECK_STR(units_str(), BASE_UNITS "|" POINT_UNITS "|1|2", "label content is not a unit");
+	CHECK_STR(units_str(), BASE_UNITS "|" POINT_UNITS "|1|2",
+		  "label content is not a content unit");
 }
 
 /* ---- the strict profile ---- */
