@@ -5,8 +5,10 @@
 
 # The Debian 12 packages the build, the demo and the tests need.
 # shellcheck disable=SC2034 # used by the scripts that source this file
+# python3: the guardctl tests check JSON with it; clang-format: the lint suite;
+# g++ and libbenchmark-dev: perf/ (Google Benchmark through a C++ shim).
 GUARD_PACKAGES=(dpdk dpdk-dev libdpdk-dev libhyperscan-dev libyaml-dev libpcap-dev
-	meson ninja-build pkg-config gcc clang)
+	meson ninja-build pkg-config gcc g++ clang clang-format python3 libbenchmark-dev)
 
 # 2 MiB hugepages the demo and tests want reserved (testpmd and guardd take 256 MiB each).
 GUARD_HUGEPAGES=${GUARD_HUGEPAGES:-1024}
