@@ -224,7 +224,7 @@ hinted_category(const struct insp_policy *p, uint8_t format, struct insp_str typ
 
 	for (uint32_t i = 0; i < p->n_category_hints; i++) {
 		const struct insp_category_hint *h = &p->category_hints[i];
-		size_t n = strlen(h->prefix);
+		size_t n = h->prefix_len;
 
 		if (h->format == format && n <= type.len && n > best_len &&
 		    memcmp(type.p, h->prefix, n) == 0) {
@@ -289,7 +289,7 @@ traffic_class(const struct insp_policy *p, uint32_t channel, const struct insp_m
 {
 	for (uint32_t i = 0; i < p->n_priorities; i++) {
 		const struct insp_priority_rule *r = &p->priorities[i];
-		size_t n = strlen(r->type_prefix);
+		size_t n = r->type_prefix_len;
 
 		if (r->channel >= 0 && (uint32_t)r->channel != channel)
 			continue;

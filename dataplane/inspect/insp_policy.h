@@ -145,7 +145,8 @@ struct insp_pattern {
  * @p prefix is in @p category instead of its channel's default. Longest prefix wins.
  */
 struct insp_category_hint {
-	uint8_t format; /**< enum insp_format */
+	uint8_t format;	     /**< enum insp_format */
+	uint32_t prefix_len; /**< strlen(prefix), so the per-message match need not count */
 	char prefix[INSP_NAME_MAX];
 	uint32_t category;
 };
@@ -156,6 +157,7 @@ struct insp_category_hint {
  */
 struct insp_priority_rule {
 	int32_t channel;		 /**< channel index, -1 = any */
+	uint32_t type_prefix_len;	 /**< strlen(type_prefix) */
 	char type_prefix[INSP_NAME_MAX]; /**< CoT type prefix, "" = any */
 	int8_t qos_priority;		 /**< CoT qos priority digit, -1 = any */
 	uint8_t tclass;			 /**< 0 flash, 1 immediate, 2 priority, 3 routine */

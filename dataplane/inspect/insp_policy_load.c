@@ -1593,6 +1593,7 @@ load_hints(struct ld *c, const yaml_node_t *map)
 				goto out;
 			h->format = (uint8_t)e;
 			copy_str(h->prefix, k);
+			h->prefix_len = (uint32_t)strlen(h->prefix);
 			key_at[p->n_category_hints++] = k;
 		}
 	}
@@ -2682,6 +2683,7 @@ load_priority(struct ld *c, struct insp_priority_rule *r, const yaml_node_t *map
 			       field(fwhat, sizeof(fwhat), "cot_type_prefix", what)) < 0)
 			return -1;
 		copy_str(r->type_prefix, f[R_TYPE_PREFIX]);
+		r->type_prefix_len = (uint32_t)strlen(r->type_prefix);
 	}
 	r->qos_priority = -1;
 	if (f[R_QOS] != NULL) {
