@@ -4,7 +4,7 @@
 
 #include "insp_cot.h"
 #include "insp_time.h"
-#include "insp_utf8.h"
+#include "insp_xmlwalk.h"
 
 #define MALFORMED INSP_R_MALFORMED_MESSAGE
 
@@ -117,50 +117,6 @@ parse_number(struct insp_str s, double *out)
 	return isfinite(*out) ? 0 : -1;
 }
 
-/*
- * Everything that crosses is scanned, not only what a consumer reads as content
- * (docs/decisions.md): comment text, element and attribute names, and the label carriers
- * are scan units too.
- */
-static int
-comment_unit(void *ctx, struct insp_str text)
-{
-	return insp_msg_add_unit_kind(ctx, text, INSP_UNIT_COMMENT);
-}
-
-static struct insp_str
-qname(struct insp_str prefix, struct insp_str local)
-{
-	struct insp_str q = local;
-
-	if (prefix.len != 0) {
-		q.p = prefix.p;
-		q.len = prefix.len + 1 + local.len;
-	}
-	return q;
-}
-
-/*
- * The element's name and every attribute's name as units; the values too if
- * @p value_kind is not INSP_UNIT_NAME (then they are units of that kind).
- */
-static int
-add_tag_units(struct insp_msg *m, const struct insp_xml_event *ev, uint32_t name_kind,
-	      uint32_t value_kind)
-{
-	if (insp_msg_add_unit_kind(m, qname(ev->prefix, ev->local), name_kind) < 0)
-		return -1;
-	for (uint32_t i = 0; i < ev->n_attrs; i++) {
-		const struct insp_xml_attr *a = &ev->attrs[i];
-
-		if (insp_msg_add_unit_kind(m, qname(a->prefix, a->local), name_kind) < 0 ||
-		    (value_kind != INSP_UNIT_NAME &&
-		     insp_msg_add_unit_kind(m, a->value, value_kind) < 0))
-			return -1;
-	}
-	return 0;
-}
-
 enum {
 	A_VERSION,
 	A_UID,
@@ -185,7 +141,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 {
 	const struct insp_xml_attr *seen[A_COUNT] = {0};
 
-	if (add_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME) < 0)
+	if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME) < 0)
 		return insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text");
 
 	for (uint32_t i = 0; i < ev->n_attrs; i++) {
@@ -272,7 +228,7 @@ parse_point(const struct insp_xml_event *ev, struct insp_msg *m)
 	static const double hi[] = {90, 180, INFINITY, INFINITY, INFINITY};
 	unsigned seen = 0;
 
-	if (add_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME) < 0)
+	if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME) < 0)
 		return insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text");
 	for (uint32_t i = 0; i < ev->n_attrs; i++) {
 		const struct insp_xml_attr *a = &ev->attrs[i];
@@ -304,117 +260,26 @@ parse_point(const struct insp_xml_event *ev, struct insp_msg *m)
 	return INSP_R_RELEASE;
 }
 
-static enum insp_reason
-check_detail_bounds(const struct insp_policy *p, const struct insp_xml_event *ev,
-		    uint32_t detail_depth, uint32_t elems, struct insp_msg *m)
-{
-	if (elems > p->cot_max_elems)
-		return insp_msg_fail(m, MALFORMED, ev->offset,
-				     "cot: <detail> has more than %u elements", p->cot_max_elems);
-	if (ev->depth - detail_depth > p->cot_max_depth)
-		return insp_msg_fail(m, MALFORMED, ev->offset,
-				     "cot: <detail> nested deeper than %u", p->cot_max_depth);
-	return INSP_R_RELEASE;
-}
-
-/* Walk <detail>: every attribute value and text node is a scan unit, except the label. */
-static enum insp_reason
-parse_detail(const struct insp_policy *p, struct insp_xml_event *ev, struct insp_msg *m,
-	     uint32_t *label_err_off, const char **label_err)
-{
-	struct insp_xml *x = m->xml;
-	uint32_t elems = 0, detail_depth = ev->depth;
-	struct insp_label_4774 lb;
-	enum insp_reason r;
-
-	if (add_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT) < 0)
-		return insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text");
-	for (;;) {
-		switch (insp_xml_next(x, ev)) {
-		case INSP_XML_ERROR:
-			return insp_msg_fail(m, MALFORMED, x->err_offset, "cot: %s", x->err);
-		case INSP_XML_END:
-			if (ev->depth == detail_depth)
-				return INSP_R_RELEASE;
-			continue;
-		case INSP_XML_TEXT:
-			if (insp_msg_add_unit(m, ev->text) < 0)
-				return insp_msg_fail(m, MALFORMED, ev->offset,
-						     "cot: too much text");
-			continue;
-		case INSP_XML_START:
-			break;
-		default:
-			return insp_msg_fail(m, MALFORMED, x->err_offset, "cot: unexpected end");
-		}
-		r = check_detail_bounds(p, ev, detail_depth, ++elems, m);
-		if (r != INSP_R_RELEASE)
-			return r;
-		if (insp_label_4774_is_root(ev)) {
-			const char *why = NULL;
-
-			if (ev->depth != detail_depth + 1)
-				why = "4774 label not a direct child of <detail>";
-			else if (m->has_4774)
-				why = "more than one 4774 label";
-			if (add_tag_units(m, ev, INSP_UNIT_CARRIER, INSP_UNIT_CARRIER) < 0)
-				return insp_msg_fail(m, MALFORMED, ev->offset,
-						     "cot: too much text");
-			insp_label_4774_begin(&lb, &m->label, p->strict_labels, ev);
-			for (;;) {
-				enum insp_xml_ev t = insp_xml_next(x, ev);
-
-				if (t == INSP_XML_ERROR || t == INSP_XML_EOF)
-					return insp_msg_fail(m, MALFORMED, x->err_offset, "cot: %s",
-							     x->err);
-				/* the label is part of <detail>: its elements count and cross too
-				 */
-				if (t == INSP_XML_START) {
-					r = check_detail_bounds(p, ev, detail_depth, ++elems, m);
-					if (r != INSP_R_RELEASE)
-						return r;
-				}
-				if ((t == INSP_XML_START && add_tag_units(m, ev, INSP_UNIT_CARRIER,
-									  INSP_UNIT_CARRIER) < 0) ||
-				    (t == INSP_XML_TEXT &&
-				     insp_msg_add_unit_kind(m, ev->text, INSP_UNIT_CARRIER) < 0))
-					return insp_msg_fail(m, MALFORMED, ev->offset,
-							     "cot: too much text");
-				if (insp_label_4774_feed(&lb, ev))
-					break;
-			}
-			if (why == NULL && insp_label_4774_end(&lb) < 0)
-				why = lb.why;
-			if (why != NULL && *label_err == NULL) {
-				*label_err = why;
-				*label_err_off = lb.offset;
-			}
-			m->has_4774 = 1;
-			continue;
-		}
-		if (add_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT) < 0)
-			return insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text");
-	}
-}
-
 enum insp_reason
 insp_cot_parse(const struct insp_policy *p, const uint8_t *buf, size_t len, struct insp_msg *m)
 {
 	struct insp_xml *x = m->xml;
 	struct insp_xml_event *ev = &m->ev;
-	size_t bad;
 	unsigned n_point = 0, n_detail = 0;
-	const char *label_err = NULL;
-	uint32_t label_err_off = 0;
+	struct insp_xmlwalk w = {
+		.fmt = "cot",
+		.container = "<detail>",
+		.root_depth = 2,
+		.label_depth = 3,
+		.max_depth = p->cot_max_depth,
+		.max_elems = p->cot_max_elems,
+		.misplaced = "4774 label not a direct child of <detail>",
+	};
 	enum insp_reason r;
 
-	if (insp_utf8_validate_xml(buf, len, &bad) < 0)
-		return insp_msg_fail(m, MALFORMED, (uint32_t)bad,
-				     "cot: invalid UTF-8 or non-XML character at offset %zu", bad);
-	if (insp_xml_init(x, buf, len, m->arena, m->arena_cap) < 0)
-		return insp_msg_fail(m, MALFORMED, x->err_offset, "cot: %s", x->err);
-	x->on_comment = comment_unit;
-	x->comment_ctx = m;
+	r = insp_xmlwalk_begin(&w, m, buf, len, 0);
+	if (r != INSP_R_RELEASE)
+		return r;
 	if (insp_xml_next(x, ev) != INSP_XML_START)
 		return insp_msg_fail(m, MALFORMED, x->err_offset, "cot: %s", x->err);
 	if (!insp_str_eq(ev->local, "event") || ev->prefix.len != 0 || ev->ns.len != 0)
@@ -450,7 +315,9 @@ insp_cot_parse(const struct insp_policy *p, const uint8_t *buf, size_t len, stru
 			if (++n_detail > 1)
 				return insp_msg_fail(m, MALFORMED, ev->offset,
 						     "cot: more than one <detail>");
-			r = parse_detail(p, ev, m, &label_err_off, &label_err);
+			r = insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT) < 0
+				    ? insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text")
+				    : insp_xmlwalk_children(p, &w, ev, m);
 		} else {
 			return insp_msg_fail(m, MALFORMED, ev->offset,
 					     "cot: unexpected element <%.*s> in <event>",
@@ -462,7 +329,5 @@ insp_cot_parse(const struct insp_policy *p, const uint8_t *buf, size_t len, stru
 done:
 	if (n_point != 1)
 		return insp_msg_fail(m, MALFORMED, 0, "cot: <event> needs exactly one <point>");
-	if (label_err != NULL)
-		return insp_msg_fail(m, INSP_R_BAD_LABEL, label_err_off, "label: %s", label_err);
-	return INSP_R_RELEASE;
+	return insp_xmlwalk_label_result(&w, m);
 }

@@ -10,17 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "insp_cot.h"
+#include "insp_format.h"
 #include "insp_inspect.h"
 #include "insp_match.h"
 #include "insp_msg.h"
-
-/* Format modules: adding a format adds one line here (and its files). */
-typedef enum insp_reason (*format_parse_fn)(const struct insp_policy *p, const uint8_t *buf,
-					    size_t len, struct insp_msg *m);
-static const format_parse_fn format_parsers[INSP_FORMAT_COUNT] = {
-	[INSP_FORMAT_COT] = insp_cot_parse,
-};
 
 struct insp_scratch {
 	uint32_t max_msg;
@@ -86,6 +79,12 @@ decide(struct insp_result *res, enum insp_reason r, const char *fmt, ...)
 	vsnprintf(res->detail, sizeof(res->detail), fmt, ap);
 	va_end(ap);
 	return res->reason = r;
+}
+
+static int
+str_eq(struct insp_str a, struct insp_str b)
+{
+	return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
 }
 
 static int
@@ -172,6 +171,15 @@ check_label(const struct insp_policy *p, struct insp_scratch *s,
 				      "label: access marking and 4774 label disagree");
 		l = &m->label; /* the richer carrier: it may hold categories */
 	}
+	if (m->has_field_label && !(str_eq(m->field_policy, l->policy) &&
+				    str_eq(m->field_class, l->classification)))
+		return decide(res, INSP_R_LABEL_CONFLICT,
+			      "label: policy/classification fields '%.*s'/'%.*s' disagree with the "
+			      "label",
+			      (int)(m->field_policy.len > 40 ? 40 : m->field_policy.len),
+			      (const char *)m->field_policy.p,
+			      (int)(m->field_class.len > 40 ? 40 : m->field_class.len),
+			      (const char *)m->field_class.p);
 	res->level = (uint8_t)level;
 	res->label_normalised = l->normalised;
 	if (level > dest->max_level)
@@ -427,6 +435,7 @@ reset_msg(struct insp_msg *m, struct insp_result *res)
 	m->has_marking = 0;
 	m->has_4774 = 0;
 	m->has_stale = 0;
+	m->has_field_label = 0;
 	m->uid.len = 0;
 	m->type.len = 0;
 	m->qos_priority = -1;
@@ -461,7 +470,7 @@ insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t chann
 			      "message of %zu bytes exceeds the inspection buffer (%u)", len,
 			      s->max_msg);
 	reset_msg(&s->msg, res);
-	r = format_parsers[ch->format](p, msg, len, &s->msg);
+	r = insp_formats[ch->format].parse(p, msg, len, &s->msg);
 	if (s->msg.uid.len) {
 		uint32_t n = s->msg.uid.len < INSP_UID_MAX - 1 ? s->msg.uid.len : INSP_UID_MAX - 1;
 

@@ -56,7 +56,10 @@ struct insp_msg {
 	uint8_t has_marking; /**< a non-empty marking string */
 	uint8_t has_4774;    /**< a STANAG 4774 label */
 	uint8_t has_stale;
+	uint8_t has_field_label; /**< fields repeating policy and classification (ADatP-3 MSGID) */
 	struct insp_str marking;
+	struct insp_str field_policy; /**< must equal the label's policy, if has_field_label */
+	struct insp_str field_class;  /**< must equal the label's classification */
 	struct insp_label label; /**< the 4774 label, if has_4774 */
 	int64_t stale_ms;
 	struct insp_str uid;

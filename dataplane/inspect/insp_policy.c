@@ -17,20 +17,10 @@ static const char *const level_names[INSP_LEVEL_COUNT] = {
 	[INSP_LEVEL_TOP_SECRET] = "TOP SECRET",
 };
 
-static const char *const format_names[INSP_FORMAT_COUNT] = {
-	[INSP_FORMAT_COT] = "cot",
-};
-
 const char *
 insp_level_name(enum insp_level l)
 {
 	return (unsigned)l < INSP_LEVEL_COUNT ? level_names[l] : NULL;
-}
-
-const char *
-insp_format_name(enum insp_format f)
-{
-	return (unsigned)f < INSP_FORMAT_COUNT ? format_names[f] : NULL;
 }
 
 void

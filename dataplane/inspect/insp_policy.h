@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "insp_err.h"
+#include "insp_format.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,11 +41,6 @@ enum insp_level {
 	INSP_LEVEL_NONE = 0xff, /**< "no level" (e.g. a caveat-only marking) */
 };
 
-/** Message formats a channel may carry. */
-enum insp_format {
-	INSP_FORMAT_COT = 0, /**< Cursor-on-Target XML (GUARD-SPEC 5.1) */
-	INSP_FORMAT_COUNT,
-};
 
 enum insp_direction {
 	INSP_DIR_HIGH_TO_LOW = 0, /**< release */
@@ -53,8 +49,6 @@ enum insp_direction {
 
 /** NATO level name ("SECRET") or NULL. */
 const char *insp_level_name(enum insp_level l);
-/** Format name as written in the policy ("cot") or NULL. */
-const char *insp_format_name(enum insp_format f);
 
 struct insp_ipaddr {
 	uint8_t version; /**< 4 or 6 */

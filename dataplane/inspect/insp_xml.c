@@ -299,6 +299,7 @@ insp_xml_init(struct insp_xml *x, const uint8_t *buf, size_t len, uint8_t *arena
 	x->arena_cap = arena_cap;
 	x->depth = 0;
 	x->root_seen = 0;
+	x->fragment = 0;
 	x->pending_end = 0;
 	x->stop = 0;
 	x->n_ns = 0;
@@ -626,6 +627,18 @@ parse_text(struct insp_xml *x, struct insp_xml_event *ev, int *blank)
 	return INSP_XML_TEXT;
 }
 
+int
+insp_xml_init_fragment(struct insp_xml *x, const uint8_t *buf, size_t len, uint8_t *arena,
+		       size_t arena_cap)
+{
+	if (insp_xml_init(x, buf, len, arena, arena_cap) < 0)
+		return -1;
+	if (x->pos != 0)
+		return fail(x, 0, "xml: XML declaration inside a fragment"), -1;
+	x->fragment = 1;
+	return 0;
+}
+
 enum insp_xml_ev
 insp_xml_next(struct insp_xml *x, struct insp_xml_event *ev)
 {
@@ -639,7 +652,7 @@ insp_xml_next(struct insp_xml *x, struct insp_xml_event *ev)
 		if (x->depth == 0) {
 			skip_space(x);
 			if (x->pos >= x->len) {
-				if (!x->root_seen)
+				if (!x->root_seen && !x->fragment)
 					return ev->type = fail(x, x->pos, "xml: no root element");
 				x->stop = INSP_XML_EOF;
 				return ev->type = INSP_XML_EOF;
@@ -662,7 +675,7 @@ insp_xml_next(struct insp_xml *x, struct insp_xml_event *ev)
 			if (x->buf[x->pos] != '<')
 				return ev->type = fail(x, x->pos,
 						       "xml: text outside the root element");
-			if (x->root_seen)
+			if (x->root_seen && !x->fragment)
 				return ev->type = fail(x, x->pos, "xml: second root element");
 			return ev->type = parse_start_tag(x, ev);
 		}

@@ -96,6 +96,7 @@ struct insp_xml {
 	uint8_t root_seen;
 	uint8_t pending_end; /**< a self-closing tag still owes its END event */
 	uint8_t stop;	     /**< 0 while running, else the final event type */
+	uint8_t fragment;    /**< any number of top-level elements (insp_xml_init_fragment) */
 	uint32_t n_ns;
 	struct insp_xml_ns ns[INSP_XML_MAX_NS];
 	struct insp_xml_open open[INSP_XML_MAX_DEPTH + 1];
@@ -118,6 +119,14 @@ struct insp_xml {
  */
 int insp_xml_init(struct insp_xml *x, const uint8_t *buf, size_t len, uint8_t *arena,
 		  size_t arena_cap);
+
+/**
+ * Start parsing a fragment: a sequence of zero or more elements with only whitespace and
+ * comments between them (TAK xmlDetail), with no XML declaration. Same rules otherwise.
+ * @return 0, or -1 with x->err set.
+ */
+int insp_xml_init_fragment(struct insp_xml *x, const uint8_t *buf, size_t len, uint8_t *arena,
+			   size_t arena_cap);
 
 /** Next event; after INSP_XML_EOF or INSP_XML_ERROR it keeps returning the same. */
 enum insp_xml_ev insp_xml_next(struct insp_xml *x, struct insp_xml_event *ev);
