@@ -2,7 +2,10 @@
 #include "insp_format.h"
 
 /* one header per format module */
+#include "insp_adatp3.h"
 #include "insp_cot.h"
+#include "insp_lxml.h"
+#include "insp_tak.h"
 
 const struct insp_format_ops insp_formats[INSP_FORMAT_COUNT] = {
 #define INSP_FORMAT_ROW(id, nm, fn, key) [INSP_FORMAT_##id] = {.name = nm, .parse = fn, .type_key = key},

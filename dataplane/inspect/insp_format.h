@@ -38,7 +38,11 @@ struct insp_msg;
  * The order is the enum's order; a policy names formats, never numbers.
  */
 #define INSP_FORMATS(X)                                                                        \
-	X(COT, "cot", insp_cot_parse, "CoT event type")
+	X(COT, "cot", insp_cot_parse, "CoT event type")                                           \
+	X(TAK_MESH, "tak-mesh", insp_tak_mesh_parse, "CotEvent type")                             \
+	X(TAK_STREAM, "tak-stream", insp_tak_stream_parse, "CotEvent type")                       \
+	X(LABELLED_XML, "labelled-xml", insp_lxml_parse, "payload element's local name")          \
+	X(ADATP3, "adatp3", insp_adatp3_parse, "MSGID message type (field 1)")
 
 /** Message formats a channel may carry. */
 enum insp_format {

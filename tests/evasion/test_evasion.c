@@ -1,17 +1,27 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Evasion suite (GUARD-SPEC 4.4, 4.5): crafted CoT messages that try to smuggle a
- * prohibited term or a content marking past the guard, and near misses that must pass.
+ * Evasion suite (GUARD-SPEC 4.4, 4.5): crafted messages of every format that try to
+ * smuggle a prohibited term or a content marking past the guard, or to slip a malformed
+ * message through a parser, and near misses that must pass.
  *
- *   drop/NNN_<reason>__<technique>.xml  must be dropped (or held) with exactly <reason>;
+ *   drop/NNN_<reason>__<technique>.<ext>  must be dropped (or held) with exactly <reason>;
  *       for the content reasons (marking_inconsistent, prohibited_content, review) the
- *       comment before the root says "rule=<id>" and the matched rule must be that one
- *   pass/NNN_<what>.xml                 must be released
+ *       file's header says "rule=<id>" and the matched rule must be that one
+ *   pass/NNN_<what>.<ext>                 must be released
  *
- * Each file is decided on channel cot-mn, or cot-fvey when its name contains "fvey", with
- * the clock fixed at 2026-11-22T10:00:00Z. Every file must also fit the channel's
+ * The extension gives the format, the channel and where the header is (struct kind):
+ *   .xml              CoT on cot-mn (cot-fvey if the name contains "fvey"); header: the
+ *                     comments before the root element (they are part of the message)
+ *   .lxml             labelled XML on lxml-mn; header as for .xml
+ *   .adatp3           ADatP-3 on adatp3-mn; header: leading lines starting with '#',
+ *                     removed before the message is decided
+ *   .tak-mesh.hex     TAK mesh on tak-mn; .tak-stream.hex TAK stream on tak-mn-stream:
+ *                     the message as hex digits (whitespace ignored); '#' starts a
+ *                     comment line, the header
+ *
+ * The clock is fixed at 2026-11-22T10:00:00Z. Every message must also fit its channel's
  * max_size, so that no case depends on a message the guard would refuse at layer 2-4.
- * The counts are asserted so that the suite cannot silently shrink.
+ * The counts per format are asserted so that the suite cannot silently shrink.
  *
  * Usage: test_evasion SAMPLE_POLICY EVASION_DIR
  */
@@ -33,12 +43,29 @@
 
 #define T_NOW_MS  INT64_C(1795341600000) /* 2026-11-22T10:00:00Z */
 #define MAX_MSG	  16384
-#define MIN_DROPS 70
-#define MIN_PASS  40
+
+enum header { HDR_XML_COMMENTS, HDR_HASH_LINES, HDR_HEX };
+
+static struct kind {
+	const char *ext;
+	const char *channel;
+	const char *channel_fvey; /* when the name contains "fvey", or NULL */
+	enum header header;
+	int min_drop, min_pass; /* the suite may not shrink below this */
+	int ch, ch_fvey;
+	int n_drop, n_pass;
+} kinds[] = {
+	/* longest extensions first: the first that ends the name wins */
+	{".tak-mesh.hex", "tak-mn", NULL, HDR_HEX, 10, 3, -1, -1, 0, 0},
+	{".tak-stream.hex", "tak-mn-stream", NULL, HDR_HEX, 4, 2, -1, -1, 0, 0},
+	{".lxml", "lxml-mn", NULL, HDR_XML_COMMENTS, 10, 3, -1, -1, 0, 0},
+	{".adatp3", "adatp3-mn", NULL, HDR_HASH_LINES, 10, 3, -1, -1, 0, 0},
+	{".xml", "cot-mn", "cot-fvey", HDR_XML_COMMENTS, 70, 40, -1, -1, 0, 0},
+};
+#define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 static struct insp_policy *pol;
 static struct insp_scratch *scr;
-static int ch_mn = -1, ch_fvey = -1;
 
 static struct insp_policy *
 load_policy(const char *path, struct insp_err *err)
@@ -69,12 +96,24 @@ channel(const char *name)
 	return -1;
 }
 
-static int
-is_xml(const struct dirent *d)
+static struct kind *
+kind_of(const char *name)
 {
-	size_t n = strlen(d->d_name);
+	size_t n = strlen(name);
 
-	return n > 4 && strcmp(d->d_name + n - 4, ".xml") == 0;
+	for (size_t k = 0; k < N_KINDS; k++) {
+		size_t e = strlen(kinds[k].ext);
+
+		if (n > e && strcmp(name + n - e, kinds[k].ext) == 0)
+			return &kinds[k];
+	}
+	return NULL;
+}
+
+static int
+is_message(const struct dirent *d)
+{
+	return d->d_name[0] != '.' && kind_of(d->d_name) != NULL;
 }
 
 /* The reason a drop file names: "NNN_<reason>__<technique>.xml"; -1 if the name is wrong. */
@@ -96,20 +135,97 @@ reason_of(const char *name)
 	return insp_reason_from_name(reason);
 }
 
-/* "rule=<id>" in the text before the root element, or 0. */
+/* "rule=<id>" in [p, end), or 0. */
 static uint32_t
-rule_of(const char *buf)
+rule_in(const char *p, const char *end)
 {
-	const char *root = strstr(buf, "<event");
-	const char *r = strstr(buf, "rule=");
-
-	if (r == NULL || (root != NULL && r > root))
-		return 0;
-	return (uint32_t)strtoul(r + 5, NULL, 10);
+	for (; p + 5 <= end; p++)
+		if (memcmp(p, "rule=", 5) == 0)
+			return (uint32_t)strtoul(p + 5, NULL, 10);
+	return 0;
 }
 
-/* Decide every file of @p sub ("drop" or "pass"); returns how many there were. */
-static int
+/* "rule=<id>" in the comments (and declaration) before an XML root element, or 0. */
+static uint32_t
+rule_before_root(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *close;
+	uint32_t rule;
+
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+			p++;
+		if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+			close = strstr(p, "-->");
+			if (close == NULL)
+				return 0;
+			rule = rule_in(p, close);
+			if (rule != 0)
+				return rule;
+			p = close + 3;
+		} else if (end - p >= 2 && memcmp(p, "<?", 2) == 0) {
+			close = strstr(p, "?>");
+			if (close == NULL)
+				return 0;
+			p = close + 2;
+		} else {
+			return 0;
+		}
+	}
+}
+
+/* Length of the leading '#' lines of buf. */
+static size_t
+hash_header_len(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && buf[i] == '#') {
+		const char *nl = memchr(buf + i, '\n', len - i);
+
+		i = nl ? (size_t)(nl - buf) + 1 : len;
+	}
+	return i;
+}
+
+/* Hex digits (whitespace between bytes, '#' comment lines) -> bytes in place; -1 if bad. */
+static long
+unhex(char *buf, size_t len)
+{
+	size_t out = 0, i = 0;
+	int hi = -1;
+
+	while (i < len) {
+		char c = buf[i++];
+		int v;
+
+		if (c == '#') {
+			while (i < len && buf[i] != '\n')
+				i++;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v = c - 'A' + 10;
+		else
+			return -1;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			buf[out++] = (char)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	return hi < 0 ? (long)out : -1;
+}
+
+/* Decide every file of @p sub ("drop" or "pass"), counting them per kind. */
+static void
 run_dir(const char *root, const char *sub)
 {
 	char dir[4096], path[4400];
@@ -118,20 +234,23 @@ run_dir(const char *root, const char *sub)
 	int n;
 
 	snprintf(dir, sizeof(dir), "%s/%s", root, sub);
-	n = scandir(dir, &names, is_xml, alphasort);
+	n = scandir(dir, &names, is_message, alphasort);
 	CHECK(n >= 0, "%s: readable directory", dir);
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
-		int fvey = strstr(name, "fvey") != NULL;
-		int ch = fvey ? ch_fvey : ch_mn;
+		struct kind *k = kind_of(name);
+		int fvey = k->channel_fvey != NULL && strstr(name, "fvey") != NULL;
+		int ch = fvey ? k->ch_fvey : k->ch;
+		const char *ch_name = fvey ? k->channel_fvey : k->channel;
 		int want = drop ? reason_of(name) : (int)INSP_R_RELEASE;
 		struct insp_result res;
-		size_t len = 0;
+		size_t len = 0, skip = 0;
+		uint32_t rule = 0;
 		char *buf;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		if (drop && want <= (int)INSP_R_RELEASE) {
-			CHECK(0, "%s/%s: name is NNN_<reason>__<technique>.xml with a drop reason",
+			CHECK(0, "%s/%s: name is NNN_<reason>__<technique>.<ext> with a drop reason",
 			      sub, name);
 			free(names[i]);
 			continue;
@@ -142,25 +261,50 @@ run_dir(const char *root, const char *sub)
 			free(names[i]);
 			continue;
 		}
+		switch (k->header) {
+		case HDR_XML_COMMENTS:
+			rule = rule_before_root(buf, len);
+			break;
+		case HDR_HASH_LINES:
+			skip = hash_header_len(buf, len);
+			rule = rule_in(buf, buf + skip);
+			break;
+		case HDR_HEX: {
+			size_t hdr = hash_header_len(buf, len);
+			long n_bytes;
+
+			rule = rule_in(buf, buf + hdr);
+			n_bytes = unhex(buf, len);
+			CHECK(n_bytes >= 0, "%s/%s: hex digits in pairs", sub, name);
+			len = n_bytes < 0 ? 0 : (size_t)n_bytes;
+			break;
+		}
+		}
+		len -= skip;
 		CHECK(len <= pol->channels[ch].max_size, "%s/%s: %zu bytes fit max_size %u", sub,
 		      name, len, pol->channels[ch].max_size);
 
 		memset(&res, 0, sizeof(res));
-		enum insp_reason got = insp_inspect(pol, scr, (uint32_t)ch, (const uint8_t *)buf,
-						    len, T_NOW_MS, &res);
+		enum insp_reason got = insp_inspect(pol, scr, (uint32_t)ch,
+						    (const uint8_t *)buf + skip, len, T_NOW_MS, &res);
 		int content = want == INSP_R_MARKING_INCONSISTENT ||
 			      want == INSP_R_PROHIBITED_CONTENT || want == INSP_R_REVIEW;
-		uint32_t rule = content ? rule_of(buf) : 0;
+
+		if (!content)
+			rule = 0;
+		if (drop)
+			k->n_drop++;
+		else
+			k->n_pass++;
 		/* a drop says why, a release says nothing (insp_inspect.h) */
 		int ok = got == (enum insp_reason)want && (!content || res.rule_id == rule) &&
 			 (res.detail[0] != '\0') == drop;
 
 		if (content)
-			CHECK(ok, "%s/%s on %s: %s, rule %u", sub, name,
-			      fvey ? "cot-fvey" : "cot-mn",
+			CHECK(ok, "%s/%s on %s: %s, rule %u", sub, name, ch_name,
 			      insp_reason_name((enum insp_reason)want), rule);
 		else
-			CHECK(ok, "%s/%s on %s: %s%s%s%s", sub, name, fvey ? "cot-fvey" : "cot-mn",
+			CHECK(ok, "%s/%s on %s: %s%s%s%s", sub, name, ch_name,
 			      insp_reason_name((enum insp_reason)want), drop ? " (" : "",
 			      drop ? res.detail : "", drop ? ")" : "");
 		if (!ok)
@@ -176,14 +320,12 @@ run_dir(const char *root, const char *sub)
 		free(names[i]);
 	}
 	free(names);
-	return n < 0 ? 0 : n;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct insp_err err;
-	int n_drop, n_pass;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s SAMPLE_POLICY EVASION_DIR\n", argv[0]);
@@ -194,18 +336,28 @@ main(int argc, char **argv)
 	CHECK(pol != NULL, "sample policy loads (%s)", pol ? argv[1] : err.msg);
 	if (pol == NULL)
 		return test_done();
-	ch_mn = channel("cot-mn");
-	ch_fvey = channel("cot-fvey");
-	CHECK(ch_mn >= 0 && ch_fvey >= 0, "channels cot-mn and cot-fvey exist");
+	int channels_ok = 1;
+
+	for (size_t k = 0; k < N_KINDS; k++) {
+		kinds[k].ch = channel(kinds[k].channel);
+		kinds[k].ch_fvey = kinds[k].channel_fvey ? channel(kinds[k].channel_fvey) : -1;
+		if (kinds[k].ch < 0 || (kinds[k].channel_fvey && kinds[k].ch_fvey < 0))
+			channels_ok = 0;
+		CHECK(kinds[k].ch >= 0, "channel %s exists", kinds[k].channel);
+	}
 	scr = insp_scratch_create(pol, MAX_MSG);
 	CHECK(scr != NULL, "scratch created");
-	if (ch_mn >= 0 && ch_fvey >= 0 && scr != NULL) {
-		n_drop = run_dir(argv[2], "drop");
-		n_pass = run_dir(argv[2], "pass");
-		CHECK(n_drop >= MIN_DROPS, "at least %d evasion messages in drop/ (%d)", MIN_DROPS,
-		      n_drop);
-		CHECK(n_pass >= MIN_PASS, "at least %d near misses in pass/ (%d)", MIN_PASS,
-		      n_pass);
+	if (channels_ok && scr != NULL) {
+		run_dir(argv[2], "drop");
+		run_dir(argv[2], "pass");
+		for (size_t k = 0; k < N_KINDS; k++) {
+			const struct kind *kd = &kinds[k];
+
+			CHECK(kd->n_drop >= kd->min_drop, "at least %d %s messages in drop/ (%d)",
+			      kd->min_drop, kd->ext, kd->n_drop);
+			CHECK(kd->n_pass >= kd->min_pass, "at least %d %s near misses in pass/ (%d)",
+			      kd->min_pass, kd->ext, kd->n_pass);
+		}
 	}
 	insp_scratch_free(scr);
 	insp_policy_free(pol);
