@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "insp_inspect.h"
 #include "policy_file.h"
@@ -34,6 +35,33 @@ fuzz_setup(void)
 	}
 	fuzz_scratch = insp_scratch_create(fuzz_policy, 65536);
 	if (fuzz_scratch == NULL)
+		abort();
+}
+
+/* Index of the sample policy's channel @p name (aborts if there is none). */
+static inline uint32_t
+fuzz_channel(const char *name)
+{
+	fuzz_setup();
+	for (uint32_t i = 0; i < fuzz_policy->n_channels; i++)
+		if (strcmp(fuzz_policy->channels[i].name, name) == 0)
+			return i;
+	fprintf(stderr, "fuzz: no channel '%s' in the sample policy\n", name);
+	abort();
+}
+
+/*
+ * The invariants every decision keeps, whatever the input: a known reason, and a drop
+ * always says why in a NUL-terminated detail. abort() makes libFuzzer report the input.
+ */
+static inline void
+fuzz_check_result(const struct insp_result *res)
+{
+	if ((unsigned)res->reason >= INSP_R_COUNT)
+		abort();
+	if (res->reason != INSP_R_RELEASE && res->detail[0] == '\0')
+		abort();
+	if (memchr(res->detail, '\0', sizeof(res->detail)) == NULL)
 		abort();
 }
 
