@@ -53,12 +53,6 @@ is_name_start(uint8_t c)
 }
 
 static inline int
-is_name_char(uint8_t c)
-{
-	return cls[c] & C_NAME;
-}
-
-static inline int
 has_prefix(const struct insp_xml *x, const char *lit)
 {
 	size_t n = strlen(lit);
