@@ -178,7 +178,7 @@ text_channels(const struct insp_policy *p)
 		fmt_addr_port(ingress, sizeof(ingress), &ch->ingress.dst, ch->ingress.udp_port);
 		wi = max_size(wi, strlen("port 65535 ") + strlen(ingress));
 	}
-	printf("  %-*s  %-11s  %-6s  %-*s  %-*s  %-8s  %-*s  %s\n", (int)wn, "NAME", "DIRECTION",
+	printf("  %-*s  %-11s  %-12s  %-*s  %-*s  %-8s  %-*s  %s\n", (int)wn, "NAME", "DIRECTION",
 	       "FORMAT", (int)wd, "DESTINATION", (int)wc, "CATEGORY", "MAX_SIZE", (int)wi,
 	       "INGRESS", "EGRESS");
 	for (uint32_t i = 0; i < p->n_channels; i++) {
@@ -187,7 +187,7 @@ text_channels(const struct insp_policy *p)
 
 		fputs("  ", stdout);
 		gc_text_put(stdout, ch->name, wn);
-		printf("  %-11s  %-6s  ", direction_name(ch->direction), format_name(ch->format));
+		printf("  %-11s  %-12s  ", direction_name(ch->direction), format_name(ch->format));
 		gc_text_put(stdout,
 			    ch->destination < p->n_destinations
 				    ? p->destinations[ch->destination].name

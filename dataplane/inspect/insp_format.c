@@ -8,7 +8,8 @@
 #include "insp_tak.h"
 
 const struct insp_format_ops insp_formats[INSP_FORMAT_COUNT] = {
-#define INSP_FORMAT_ROW(id, nm, fn, key) [INSP_FORMAT_##id] = {.name = nm, .parse = fn, .type_key = key},
+#define INSP_FORMAT_ROW(id, nm, fn, key) \
+	[INSP_FORMAT_##id] = {.name = nm, .parse = fn, .type_key = key},
 	INSP_FORMATS(INSP_FORMAT_ROW)
 #undef INSP_FORMAT_ROW
 };

@@ -37,11 +37,11 @@ struct insp_msg;
  * X(ID, policy name, parse function, what its "type" key is (docs, guardctl))
  * The order is the enum's order; a policy names formats, never numbers.
  */
-#define INSP_FORMATS(X)                                                                        \
-	X(COT, "cot", insp_cot_parse, "CoT event type")                                           \
-	X(TAK_MESH, "tak-mesh", insp_tak_mesh_parse, "CotEvent type")                             \
-	X(TAK_STREAM, "tak-stream", insp_tak_stream_parse, "CotEvent type")                       \
-	X(LABELLED_XML, "labelled-xml", insp_lxml_parse, "payload element's local name")          \
+#define INSP_FORMATS(X)                                                                  \
+	X(COT, "cot", insp_cot_parse, "CoT event type")                                  \
+	X(TAK_MESH, "tak-mesh", insp_tak_mesh_parse, "CotEvent type")                    \
+	X(TAK_STREAM, "tak-stream", insp_tak_stream_parse, "CotEvent type")              \
+	X(LABELLED_XML, "labelled-xml", insp_lxml_parse, "payload element's local name") \
 	X(ADATP3, "adatp3", insp_adatp3_parse, "MSGID message type (field 1)")
 
 /** Message formats a channel may carry. */
@@ -52,9 +52,8 @@ enum insp_format {
 		INSP_FORMAT_COUNT,
 };
 
-typedef enum insp_reason (*insp_format_parse_fn)(const struct insp_policy *p,
-						  const uint8_t *buf, size_t len,
-						  struct insp_msg *m);
+typedef enum insp_reason (*insp_format_parse_fn)(const struct insp_policy *p, const uint8_t *buf,
+						 size_t len, struct insp_msg *m);
 
 struct insp_format_ops {
 	const char *name;	    /**< as written in the policy ("cot") */

@@ -171,8 +171,8 @@ check_label(const struct insp_policy *p, struct insp_scratch *s,
 				      "label: access marking and 4774 label disagree");
 		l = &m->label; /* the richer carrier: it may hold categories */
 	}
-	if (m->has_field_label && !(str_eq(m->field_policy, l->policy) &&
-				    str_eq(m->field_class, l->classification)))
+	if (m->has_field_label &&
+	    !(str_eq(m->field_policy, l->policy) && str_eq(m->field_class, l->classification)))
 		return decide(res, INSP_R_LABEL_CONFLICT,
 			      "label: policy/classification fields '%.*s'/'%.*s' disagree with the "
 			      "label",
@@ -444,9 +444,10 @@ reset_msg(struct insp_msg *m, struct insp_result *res)
 	m->detail_cap = sizeof(res->detail);
 }
 
-enum insp_reason
-insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
-	     const uint8_t *msg, size_t len, int64_t now_ms, struct insp_result *res)
+/* Steps 1-2: result defaults, channel, size, then the format module's parse. */
+static enum insp_reason
+parse_step(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
+	   const uint8_t *msg, size_t len, struct insp_result *res)
 {
 	enum insp_reason r;
 
@@ -461,26 +462,42 @@ insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t chann
 		return decide(res, INSP_R_NO_POLICY, "no policy loaded");
 	if (channel >= p->n_channels)
 		return decide(res, INSP_R_L2L4_NO_CHANNEL, "channel %u not in policy", channel);
-
-	const struct insp_channel *ch = &p->channels[channel];
-	const struct insp_destination *dest = &p->destinations[ch->destination];
-
 	if (len > s->max_msg)
 		return decide(res, INSP_R_MALFORMED_MESSAGE,
 			      "message of %zu bytes exceeds the inspection buffer (%u)", len,
 			      s->max_msg);
 	reset_msg(&s->msg, res);
-	r = insp_formats[ch->format].parse(p, msg, len, &s->msg);
+	r = insp_formats[p->channels[channel].format].parse(p, msg, len, &s->msg);
 	if (s->msg.uid.len) {
 		uint32_t n = s->msg.uid.len < INSP_UID_MAX - 1 ? s->msg.uid.len : INSP_UID_MAX - 1;
 
 		memcpy(res->uid, s->msg.uid.p, n);
 		res->uid[n] = '\0';
 	}
-	if (r != INSP_R_RELEASE) {
+	if (r != INSP_R_RELEASE)
 		res->offset = s->msg.err_offset;
-		return res->reason = r;
-	}
+	return res->reason = r;
+}
+
+enum insp_reason
+insp_parse(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
+	   const uint8_t *msg, size_t len, struct insp_result *res)
+{
+	return parse_step(p, s, channel, msg, len, res);
+}
+
+enum insp_reason
+insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
+	     const uint8_t *msg, size_t len, int64_t now_ms, struct insp_result *res)
+{
+	enum insp_reason r = parse_step(p, s, channel, msg, len, res);
+
+	if (r != INSP_R_RELEASE)
+		return r;
+
+	const struct insp_channel *ch = &p->channels[channel];
+	const struct insp_destination *dest = &p->destinations[ch->destination];
+
 	r = check_label(p, s, dest, res);
 	if (r != INSP_R_RELEASE)
 		return r;

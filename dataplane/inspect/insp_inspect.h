@@ -59,6 +59,14 @@ enum insp_reason insp_inspect(const struct insp_policy *p, struct insp_scratch *
 			      const uint8_t *msg, size_t len, int64_t now_ms,
 			      struct insp_result *res);
 
+/**
+ * Only the first step of insp_inspect(): the channel's format module parses @p msg (no
+ * label decision, no scan). For benchmarks (parse cost per format) and diagnostics.
+ * @return INSP_R_RELEASE if the message is well formed, else why not (res filled).
+ */
+enum insp_reason insp_parse(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
+			    const uint8_t *msg, size_t len, struct insp_result *res);
+
 #ifdef __cplusplus
 }
 #endif

@@ -60,7 +60,7 @@ struct insp_msg {
 	struct insp_str marking;
 	struct insp_str field_policy; /**< must equal the label's policy, if has_field_label */
 	struct insp_str field_class;  /**< must equal the label's classification */
-	struct insp_label label; /**< the 4774 label, if has_4774 */
+	struct insp_label label;      /**< the 4774 label, if has_4774 */
 	int64_t stale_ms;
 	struct insp_str uid;
 	struct insp_str type; /**< category and priority key (CoT type) */

@@ -125,7 +125,8 @@ walk_label(const struct insp_policy *p, struct insp_xmlwalk *w, struct insp_xml_
 			if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_CARRIER, INSP_UNIT_CARRIER) < 0)
 				return too_much_text(w, m, ev->offset);
 		}
-		if (t == INSP_XML_TEXT && insp_msg_add_unit_kind(m, ev->text, INSP_UNIT_CARRIER) < 0)
+		if (t == INSP_XML_TEXT &&
+		    insp_msg_add_unit_kind(m, ev->text, INSP_UNIT_CARRIER) < 0)
 			return too_much_text(w, m, ev->offset);
 		if (insp_label_4774_feed(&lb, ev))
 			break;

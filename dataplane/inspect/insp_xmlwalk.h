@@ -28,11 +28,11 @@ struct insp_xmlwalk {
 	/* set by the caller */
 	const char *fmt;       /**< message prefix: "cot", "tak", ... */
 	const char *container; /**< for messages: "<detail>", "xmlDetail", ... */
-	uint32_t base_offset; /**< added to XML offsets (the XML's place in the payload) */
-	uint32_t root_depth;  /**< depth of the element whose children are walked; 0 = all */
-	uint32_t label_depth; /**< absolute depth where a 4774 label may be; 0 = nowhere */
-	uint32_t max_depth;   /**< children may nest this deep below root_depth */
-	uint32_t max_elems;   /**< elements in all walks with this struct together */
+	uint32_t base_offset;  /**< added to XML offsets (the XML's place in the payload) */
+	uint32_t root_depth;   /**< depth of the element whose children are walked; 0 = all */
+	uint32_t label_depth;  /**< absolute depth where a 4774 label may be; 0 = nowhere */
+	uint32_t max_depth;    /**< children may nest this deep below root_depth */
+	uint32_t max_elems;    /**< elements in all walks with this struct together */
 	const char *misplaced; /**< bad-label text for a label not at label_depth, or NULL */
 	/* results */
 	uint32_t elems;

@@ -41,8 +41,8 @@
 #endif
 #include "test.h"
 
-#define T_NOW_MS  INT64_C(1795341600000) /* 2026-11-22T10:00:00Z */
-#define MAX_MSG	  16384
+#define T_NOW_MS INT64_C(1795341600000) /* 2026-11-22T10:00:00Z */
+#define MAX_MSG	 16384
 
 enum header { HDR_XML_COMMENTS, HDR_HASH_LINES, HDR_HEX };
 
@@ -250,7 +250,8 @@ run_dir(const char *root, const char *sub)
 
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		if (drop && want <= (int)INSP_R_RELEASE) {
-			CHECK(0, "%s/%s: name is NNN_<reason>__<technique>.<ext> with a drop reason",
+			CHECK(0,
+			      "%s/%s: name is NNN_<reason>__<technique>.<ext> with a drop reason",
 			      sub, name);
 			free(names[i]);
 			continue;
@@ -285,8 +286,8 @@ run_dir(const char *root, const char *sub)
 		      name, len, pol->channels[ch].max_size);
 
 		memset(&res, 0, sizeof(res));
-		enum insp_reason got = insp_inspect(pol, scr, (uint32_t)ch,
-						    (const uint8_t *)buf + skip, len, T_NOW_MS, &res);
+		enum insp_reason got = insp_inspect(
+			pol, scr, (uint32_t)ch, (const uint8_t *)buf + skip, len, T_NOW_MS, &res);
 		int content = want == INSP_R_MARKING_INCONSISTENT ||
 			      want == INSP_R_PROHIBITED_CONTENT || want == INSP_R_REVIEW;
 
@@ -355,8 +356,9 @@ main(int argc, char **argv)
 
 			CHECK(kd->n_drop >= kd->min_drop, "at least %d %s messages in drop/ (%d)",
 			      kd->min_drop, kd->ext, kd->n_drop);
-			CHECK(kd->n_pass >= kd->min_pass, "at least %d %s near misses in pass/ (%d)",
-			      kd->min_pass, kd->ext, kd->n_pass);
+			CHECK(kd->n_pass >= kd->min_pass,
+			      "at least %d %s near misses in pass/ (%d)", kd->min_pass, kd->ext,
+			      kd->n_pass);
 		}
 	}
 	insp_scratch_free(scr);

@@ -381,14 +381,22 @@ test_sample(const char *path)
 	      "intelligence: no agreement with POL");
 	k = insp_policy_category(p, "tracks", 6);
 	CHECK(k >= 0 && p->isa[k] == (nato | fvey), "tracks shared with everyone");
-	CHECK(p->n_category_hints == 12, "12 CoT category hints");
+	CHECK(p->n_category_hints == 12 + 2 * 12 + 3 + 5,
+	      "category hints: 12 CoT, 12 each TAK framing, 3 labelled XML, 5 ADatP-3");
 	CHECK(p->n_category_hints > 0 && p->category_hints[0].format == INSP_FORMAT_COT &&
 		      strcmp(p->category_hints[0].prefix, "a-f") == 0 &&
 		      p->category_hints[0].category ==
 			      (uint32_t)insp_policy_category(p, "tracks", 6),
 	      "hint a-f -> tracks");
 
-	CHECK(p->n_channels == 4, "4 channels");
+	static const uint8_t other_formats[] = {INSP_FORMAT_TAK_MESH, INSP_FORMAT_TAK_STREAM,
+						INSP_FORMAT_LABELLED_XML, INSP_FORMAT_ADATP3};
+
+	CHECK(p->n_channels == 8, "8 channels");
+	for (uint32_t c = 4; c < 8 && c < p->n_channels; c++)
+		CHECK(p->channels[c].format == other_formats[c - 4],
+		      "channel %u (%s) carries format %s", c, p->channels[c].name,
+		      insp_format_name((enum insp_format)p->channels[c].format));
 	ch = &p->channels[0];
 	CHECK_STR(ch->name, "cot-mn", "channel 0 name");
 	CHECK(ch->direction == INSP_DIR_HIGH_TO_LOW && ch->format == INSP_FORMAT_COT &&
@@ -706,6 +714,14 @@ test_api_edges(void)
 	CHECK_STR(insp_level_name(INSP_LEVEL_TOP_SECRET), "TOP SECRET", "level name");
 	CHECK(insp_level_name(INSP_LEVEL_NONE) == NULL, "no name for NONE");
 	CHECK_STR(insp_format_name(INSP_FORMAT_COT), "cot", "format name");
+	CHECK_STR(insp_format_name(INSP_FORMAT_TAK_MESH), "tak-mesh", "format name tak-mesh");
+	CHECK_STR(insp_format_name(INSP_FORMAT_TAK_STREAM), "tak-stream", "format name tak-stream");
+	CHECK_STR(insp_format_name(INSP_FORMAT_LABELLED_XML), "labelled-xml",
+		  "format name labelled-xml");
+	CHECK_STR(insp_format_name(INSP_FORMAT_ADATP3), "adatp3", "format name adatp3");
+	for (int f = 0; f < INSP_FORMAT_COUNT; f++)
+		CHECK(insp_formats[f].parse != NULL && insp_formats[f].type_key != NULL,
+		      "format %d has a parser and a documented key", f);
 	CHECK(insp_format_name(INSP_FORMAT_COUNT) == NULL, "no name past the end");
 	CHECK(insp_policy_expand_code(NULL, "USA", 3) == 0, "NULL policy grants nothing");
 	CHECK(insp_policy_class_policy(NULL, "NATO", 4) == NULL, "NULL policy has no tables");
