@@ -10,6 +10,11 @@
 //                minus DPDK I/O and re-origination)
 //   inspect/released  the decision alone on messages that are released (the full path:
 //                parse, label, policy, one Hyperscan scan, validity)
+//   parse/<format>    the format module's parse alone (insp_parse), on the released
+//                messages of that format
+//   inspect/<format>  the whole decision on the released messages of that format
+// Per-format figures need a pcap with every format (gen-traffic --formats all); a format
+// without messages in the pcap is reported as skipped.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -33,6 +38,7 @@ struct Corpus {
 	insp_scratch *scratch = nullptr;
 	std::vector<std::string> frames;
 	std::vector<std::pair<uint32_t, std::string>> released; // channel, payload
+	std::vector<std::pair<uint32_t, std::string>> by_format[INSP_FORMAT_COUNT];
 	int64_t now_ms = 0;
 	std::string error;
 };
@@ -82,9 +88,10 @@ corpus()
 		if (insp_net_classify(c.policy, 0, b, f.size(), 0, &flow) != INSP_R_RELEASE)
 			continue;
 		if (insp_inspect(c.policy, c.scratch, flow.channel, b + flow.payload_offset,
-				 flow.payload_len, c.now_ms, &res) == INSP_R_RELEASE)
-			c.released.emplace_back(flow.channel,
-						f.substr(flow.payload_offset, flow.payload_len));
+				 flow.payload_len, c.now_ms, &res) != INSP_R_RELEASE)
+			continue;
+		c.released.emplace_back(flow.channel, f.substr(flow.payload_offset, flow.payload_len));
+		c.by_format[c.policy->channels[flow.channel].format].push_back(c.released.back());
 	}
 	return c;
 }
@@ -155,6 +162,51 @@ BM_inspect_released(benchmark::State &state)
 	state.SetItemsProcessed(state.iterations());
 	state.SetBytesProcessed(int64_t(bytes));
 }
+
+// Format @p f: its parse alone, or the whole decision (@p whole).
+void
+BM_format(benchmark::State &state, size_t f, bool whole)
+{
+	Corpus &c = corpus();
+
+	if (!c.error.empty()) {
+		state.SkipWithError(c.error.c_str());
+		return;
+	}
+	const auto &msgs = c.by_format[f];
+	if (msgs.empty()) {
+		state.SkipWithError("no released message of this format in the pcap");
+		return;
+	}
+	size_t i = 0, bytes = 0;
+	for (auto _ : state) {
+		const auto &m = msgs[i++ % msgs.size()];
+		auto *b = reinterpret_cast<const uint8_t *>(m.second.data());
+		insp_result res;
+		benchmark::DoNotOptimize(
+			whole ? insp_inspect(c.policy, c.scratch, m.first, b, m.second.size(),
+					     c.now_ms, &res)
+			      : insp_parse(c.policy, c.scratch, m.first, b, m.second.size(), &res));
+		bytes += m.second.size();
+	}
+	state.SetItemsProcessed(state.iterations());
+	state.SetBytesProcessed(int64_t(bytes));
+}
+
+// One benchmark per format and step, named after the format ("parse/tak-mesh").
+int
+register_format_benchmarks()
+{
+	for (int f = 0; f < INSP_FORMAT_COUNT; f++)
+		for (int whole = 0; whole < 2; whole++)
+			benchmark::RegisterBenchmark(
+				(std::string(whole ? "inspect/" : "parse/") + insp_formats[f].name)
+					.c_str(),
+				BM_format, size_t(f), whole != 0);
+	return 0;
+}
+
+const int format_benchmarks_registered = register_format_benchmarks();
 
 } // namespace
 
