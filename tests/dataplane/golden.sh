@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# Golden run of guardd: replay a gen-traffic pcap through two net_pcap ports and let
-# check_golden compare out.pcap and the counters with gen-traffic's sidecar.
+# Golden runs of guardd: replay gen-traffic pcaps (CoT only, then --formats all) through
+# two net_pcap ports and let check_golden compare the output and the counters with
+# gen-traffic's sidecar.
 #   golden.sh GUARDD GEN_TRAFFIC CHECK_GOLDEN REPO_ROOT SCRATCH_DIR
 # Port 0 (high side) replays in.pcap; port 1 (low side) receives nothing and writes what
 # guardd releases to out.pcap. --no-pci and --no-huge: never touches the machine's NICs
@@ -30,23 +31,36 @@ rm -rf "$dir"
 mkdir -p "$dir"
 cd "$dir"
 
-"$gen" --out in.pcap --expect in.expect --count 600 --seed 7
-
 # An empty capture (global header only, Ethernet) for the low-side port's rx.
 printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' \
 	>empty.pcap
 
-status=0
-timeout 120 "$guardd" --no-pci --no-huge -m 512 --file-prefix "$prefix" \
-	--vdev "net_pcap0,rx_pcap=in.pcap,tx_pcap=drop0.pcap" \
-	--vdev "net_pcap1,rx_pcap=empty.pcap,tx_pcap=out.pcap" \
-	-l 0,1 --log-level=lib.eal:warning \
-	-- --policy "$policy" --idle-exit 2 --stats-file stats.txt >guardd.log 2>&1 || status=$?
-if [ "$status" -ne 0 ]; then
-	echo "golden: guardd exited with status $status; its output:" >&2
-	cat guardd.log >&2
-	exit 1
-fi
-cat guardd.log
+# golden NAME GEN_ARGS...: generate NAME.pcap/NAME.expect, replay it through guardd and
+# compare everything (released payloads and headers, every channel/reason counter).
+golden() {
+	name=$1
+	shift
+	"$gen" --out "$name.pcap" --expect "$name.expect" "$@"
+	rm -f "$name-out.pcap" "$name-drop0.pcap" "$name-stats.txt"
+	status=0
+	timeout 120 "$guardd" --no-pci --no-huge -m 512 --file-prefix "$prefix" \
+		--vdev "net_pcap0,rx_pcap=$name.pcap,tx_pcap=$name-drop0.pcap" \
+		--vdev "net_pcap1,rx_pcap=empty.pcap,tx_pcap=$name-out.pcap" \
+		-l 0,1 --log-level=lib.eal:warning \
+		-- --policy "$policy" --idle-exit 2 --stats-file "$name-stats.txt" \
+		>"$name-guardd.log" 2>&1 || status=$?
+	if [ "$status" -ne 0 ]; then
+		echo "golden ($name): guardd exited with status $status; its output:" >&2
+		cat "$name-guardd.log" >&2
+		exit 1
+	fi
+	cat "$name-guardd.log"
+	echo "golden ($name): check_golden"
+	"$check" "$name.pcap" "$name.expect" "$name-out.pcap" "$name-stats.txt" "$policy"
+	cleanup
+}
 
-"$check" in.pcap in.expect out.pcap stats.txt "$policy"
+# CoT only (the default mix), then every format: CoT, TAK mesh and stream, labelled XML
+# and ADatP-3 on their channels, each with every reason it can produce.
+golden in --count 600 --seed 7
+golden all --count 2000 --seed 7 --formats all --drop-share 0.5

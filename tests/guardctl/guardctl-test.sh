@@ -4,7 +4,8 @@
 #   guardctl-test.sh CASE GUARDCTL GEN_TRAFFIC REPO_ROOT SCRATCH_DIR
 # CASE is one of:
 #   golden    gen-traffic pcap + sidecar decided with --now pcap --expect: no mismatch;
-#             a corrupted, a short and a malformed sidecar; a later --now
+#             a corrupted, a short and a malformed sidecar; a later --now; the same
+#             golden check with --formats all (TAK, labelled XML, ADatP-3 too)
 #   policy    policy check on the sample, on a policy written here with known counts, and
 #             on every broken policy of tests/data/policy/bad (exact file:line:column)
 #   messages  check on tests/data/cot/{pass,drop}: exit status, and each reason equal to
@@ -147,6 +148,19 @@ assert recs[-1]["type"] == "summary" and recs[-1]["mismatches"] == 1
 	run later 1 "$gc" check --policy "$policy" --pcap in.pcap --now $((NOW + 86400)) \
 		--expect in.expect --quiet
 	has "later: stale instead of release" later.out "stale"
+
+	# every format (CoT, TAK mesh and stream, labelled XML, ADatP-3), every reason each
+	# can produce: the same golden check
+	"$gen" --out all.pcap --expect all.expect --count 2000 --seed 7 --now "$NOW" \
+		--formats all --drop-share 0.5 >gen-all.out ||
+		{ fail "gen-traffic --formats all failed"; return; }
+	run golden-all 0 "$gc" check --policy "$policy" --pcap all.pcap --now pcap \
+		--expect all.expect
+	has "golden-all: no mismatch" golden-all.out "mismatches with all.expect: 0"
+	has "golden-all: frame count" golden-all.out "2000 frames:"
+	for ch in tak-mn tak-mn-stream lxml-mn adatp3-mn; do
+		has "golden-all: $ch decided" golden-all.out " $ch "
+	done
 }
 
 case_policy() {

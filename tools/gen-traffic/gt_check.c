@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,7 +210,7 @@ invisible_len(const uint8_t *s, size_t n)
  * longer than the input). @return decoded length, or (size_t)-1 on a bad reference.
  */
 static size_t
-decode(const uint8_t *s, size_t n, uint8_t *out, size_t cap)
+decode(const uint8_t *s, size_t n, uint8_t *out, size_t cap, bool refs)
 {
 	uint8_t tmp[MAX_TEXT];
 	size_t o = 0;
@@ -218,7 +219,7 @@ decode(const uint8_t *s, size_t n, uint8_t *out, size_t cap)
 	if (n > cap || n > sizeof(tmp))
 		return (size_t)-1;
 	for (size_t i = 0; i < n;) {
-		if (s[i] != '&') {
+		if (s[i] != '&' || !refs) {
 			tmp[o++] = s[i++];
 			continue;
 		}
@@ -292,16 +293,23 @@ fail_at(struct gt_check_result *r, size_t at, const char *why)
 }
 
 static void
-scan_unit(const uint8_t *s, size_t n, size_t at, int channel, struct gt_check_result *r)
+scan_text(const uint8_t *s, size_t n, size_t at, int channel, bool refs, struct gt_check_result *r)
 {
 	uint8_t dec[MAX_TEXT];
-	size_t dn = decode(s, n, dec, sizeof(dec));
+	size_t dn = decode(s, n, dec, sizeof(dec), refs);
 
 	if (dn == (size_t)-1) {
 		fail(r, at, "bad character or entity reference");
 		return;
 	}
 	check_text(dec, dn, channel, r);
+}
+
+/* An XML attribute value or text node: references decoded. */
+static void
+scan_unit(const uint8_t *s, size_t n, size_t at, int channel, struct gt_check_result *r)
+{
+	scan_text(s, n, at, channel, true, r);
 }
 
 static size_t
@@ -335,7 +343,8 @@ struct span {
 /* Parse one start tag at m[i] == '<'. @return index after it, 0 on error. */
 static size_t
 start_tag(const uint8_t *m, size_t len, size_t i, struct span *stack, unsigned *depth,
-	  unsigned *label_depth, unsigned *roots, int channel, struct gt_check_result *r)
+	  unsigned *label_depth, unsigned *roots, bool fragment, int channel,
+	  struct gt_check_result *r)
 {
 	struct span attrs[MAX_ATTRS];
 	unsigned na = 0;
@@ -345,7 +354,7 @@ start_tag(const uint8_t *m, size_t len, size_t i, struct span *stack, unsigned *
 
 	if (nl == 0)
 		return fail_at(r, i, "bad element name");
-	if (*depth == 0 && (*roots)++ > 0)
+	if (*depth == 0 && (*roots)++ > 0 && !fragment)
 		return fail_at(r, i, "second root element");
 	if (*label_depth == 0 && local_is(name.p, nl, "originatorConfidentialityLabel"))
 		*label_depth = *depth + 1;
@@ -394,8 +403,12 @@ start_tag(const uint8_t *m, size_t len, size_t i, struct span *stack, unsigned *
 	}
 }
 
-void
-gt_check_cot(const uint8_t *m, size_t len, int channel, struct gt_check_result *r)
+/*
+ * Walk an XML document (or, with @p fragment, a sequence of elements such as a TAK
+ * xmlDetail) and scan it; adds to @p r.
+ */
+static void
+walk_xml(const uint8_t *m, size_t len, bool fragment, int channel, struct gt_check_result *r)
 {
 	struct span stack[MAX_DEPTH];
 	unsigned depth = 0;
@@ -403,8 +416,6 @@ gt_check_cot(const uint8_t *m, size_t len, int channel, struct gt_check_result *
 	unsigned roots = 0;
 	size_t i = 0;
 
-	memset(r, 0, sizeof(*r));
-	r->wellformed = true;
 	while (i < len && r->wellformed) {
 		if (m[i] != '<') {
 			const uint8_t *lt = memchr(m + i, '<', len - i);
@@ -448,10 +459,187 @@ gt_check_cot(const uint8_t *m, size_t len, int channel, struct gt_check_result *
 			i += 3 + nl;
 			continue;
 		}
-		i = start_tag(m, len, i, stack, &depth, &label_depth, &roots, channel, r);
+		i = start_tag(m, len, i, stack, &depth, &label_depth, &roots, fragment, channel, r);
 	}
-	if (r->wellformed && (depth != 0 || roots != 1))
+	if (r->wellformed && (depth != 0 || (roots != 1 && !fragment)))
 		fail(r, len, depth != 0 ? "unclosed element" : "no root element");
+}
+
+void
+gt_check_cot(const uint8_t *m, size_t len, int channel, struct gt_check_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->wellformed = true;
+	walk_xml(m, len, false, channel, r);
+}
+
+/* ---- TAK protobuf -------------------------------------------------------------------- */
+
+static bool
+pb_varint(const uint8_t *m, size_t len, size_t *i, uint64_t *v)
+{
+	*v = 0;
+	for (unsigned k = 0; k < 10 && *i < len; k++) {
+		uint8_t c = m[(*i)++];
+
+		*v |= (uint64_t)(c & 0x7f) << (7 * k);
+		if ((c & 0x80) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Walk the protobuf message m[0..len) (at offset @p base of the datagram), scanning every
+ * string field as the guard does, except CotEvent.access (a label carrier); @p level says
+ * which message it is: 0 TakMessage, 1 TakControl, 2 CotEvent, 3 Detail, 4 a Detail
+ * submessage. xmlDetail is walked as XML elements.
+ */
+static void
+walk_pb(const uint8_t *m, size_t len, size_t base, unsigned level, int channel,
+	struct gt_check_result *r)
+{
+	size_t i = 0;
+
+	while (i < len && r->wellformed) {
+		uint64_t k;
+		uint64_t v;
+		unsigned field;
+
+		if (!pb_varint(m, len, &i, &k)) {
+			fail(r, base + i, "bad protobuf key");
+			return;
+		}
+		field = (unsigned)(k >> 3);
+		switch (k & 7) {
+		case 0:
+			if (!pb_varint(m, len, &i, &v)) {
+				fail(r, base + i, "bad varint");
+				return;
+			}
+			break;
+		case 1:
+			if (len - i < 8) {
+				fail(r, base + i, "truncated fixed64");
+				return;
+			}
+			i += 8;
+			break;
+		case 2:
+			if (!pb_varint(m, len, &i, &v) || v > len - i) {
+				fail(r, base + i, "length past the end");
+				return;
+			}
+			if ((level == 0 && field == 1) || (level == 3 && field >= 2))
+				walk_pb(m + i, (size_t)v, base + i, level == 0 ? 1 : 4, channel, r);
+			else if (level == 0 && field == 2)
+				walk_pb(m + i, (size_t)v, base + i, 2, channel, r);
+			else if (level == 2 && field == 15)
+				walk_pb(m + i, (size_t)v, base + i, 3, channel, r);
+			else if (level == 3 && field == 1)
+				walk_xml(m + i, (size_t)v, true, channel, r);
+			else if (!(level == 2 && field == 2))
+				scan_unit(m + i, (size_t)v, base + i, channel, r);
+			i += (size_t)v;
+			break;
+		default: {
+			fail(r, base + i, "unexpected wire type");
+			return;
+		}
+		}
+	}
+}
+
+static void
+check_tak(const uint8_t *m, size_t len, bool stream, int channel, struct gt_check_result *r)
+{
+	size_t i = 1;
+	uint64_t n;
+
+	if (len < 3 || m[0] != 0xbf) {
+		fail(r, 0, "no TAK magic");
+		return;
+	}
+	if (stream) {
+		if (!pb_varint(m, len, &i, &n) || n != len - i) {
+			fail(r, 1, "stream length is not the rest of the datagram");
+			return;
+		}
+	} else {
+		if (m[1] != 1 || m[2] != 0xbf) {
+			fail(r, 1, "mesh header is not 0xBF 0x01 0xBF");
+			return;
+		}
+		i = 3;
+	}
+	walk_pb(m + i, len - i, i, 0, channel, r);
+}
+
+/* ---- ADatP-3 ----------------------------------------------------------------------- */
+
+static bool
+is_setid(const uint8_t *s, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && k < 11 && ((s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
+		k++;
+	return k >= 1 && k <= 10 && k < n && s[k] == '/';
+}
+
+/* Every field of every set except MSGID 9 and 10 (the field label), as plain text. */
+static void
+check_adatp3(const uint8_t *m, size_t len, int channel, struct gt_check_result *r)
+{
+	size_t i = 0;
+
+	for (unsigned ln = 0; i < len && r->wellformed; ln++) {
+		const uint8_t *eol = memchr(m + i, '\n', len - i);
+		size_t e = eol != NULL ? (size_t)(eol - m) : len;
+		size_t n = e - i;
+		bool msgid;
+
+		if (n > 0 && m[i + n - 1] == '\r')
+			n--;
+		if (ln == 0 && !is_setid(m + i, n)) {
+			i = e + 1; /* the envelope: a label carrier */
+			continue;
+		}
+		if (!is_setid(m + i, n) || n < 3 || m[i + n - 1] != '/' || m[i + n - 2] != '/' ||
+		    memmem(m + i, n - 2, "//", 2) != NULL) {
+			fail(r, i, "not a set (SETID/field/...//)");
+			return;
+		}
+		msgid = n >= 6 && memcmp(m + i, "MSGID/", 6) == 0;
+		for (size_t f = 0, a = i; a < i + n - 2; f++) {
+			const uint8_t *sl = memchr(m + a, '/', i + n - 1 - a);
+			size_t b = sl != NULL ? (size_t)(sl - m) : i + n - 2;
+
+			if (!(msgid && (f == 9 || f == 10)))
+				scan_text(m + a, b - a, a, channel, false, r);
+			a = b + 1;
+		}
+		i = e + 1;
+	}
+}
+
+void
+gt_check_msg(int format, const uint8_t *msg, size_t len, int channel, struct gt_check_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->wellformed = true;
+	switch (format) {
+	case GT_FMT_TAK_MESH:
+	case GT_FMT_TAK_STREAM:
+		check_tak(msg, len, format == GT_FMT_TAK_STREAM, channel, r);
+		break;
+	case GT_FMT_ADATP3:
+		check_adatp3(msg, len, channel, r);
+		break;
+	default: /* CoT, labelled XML: one XML document */
+		walk_xml(msg, len, false, channel, r);
+		break;
+	}
 }
 
 /* ---- the term lists ------------------------------------------------------------------ */
@@ -543,6 +731,201 @@ listed(const struct term_list *l, unsigned from, const char *phrase)
 	return false;
 }
 
+/* ---- the channels of sample-policy.yaml ------------------------------------------------ */
+
+/* One channel as the policy file gives it. */
+struct yaml_channel {
+	char name[64];
+	char format[32];
+	char dest[32];
+	char address[64];
+	unsigned max_size;
+	unsigned port; /* ingress DPDK port */
+	unsigned udp_port;
+	unsigned line;
+};
+
+/* "key: value" at @p p (after the indentation): copy value, unquoted, without a comment. */
+static bool
+yaml_value(const char *p, const char *key, char *out, size_t n)
+{
+	size_t kl = strlen(key);
+	size_t vl;
+
+	if (strncmp(p, key, kl) != 0 || p[kl] != ':')
+		return false;
+	p += kl + 1;
+	while (*p == ' ')
+		p++;
+	vl = strcspn(p, "#\r\n");
+	while (vl > 0 && p[vl - 1] == ' ')
+		vl--;
+	if (vl >= 2 && (p[0] == '"' || p[0] == '\'') && p[vl - 1] == p[0]) {
+		p++;
+		vl -= 2;
+	}
+	if (vl >= n)
+		vl = n - 1;
+	memmove(out, p, vl); /* out may be the text itself */
+	out[vl] = '\0';
+	return true;
+}
+
+/* The flow mapping "{port: 0, address: A, udp_port: P}" of an ingress line. */
+static bool
+yaml_ingress(const char *p, struct yaml_channel *c)
+{
+	char tmp[64];
+	const char *q;
+
+	if (strncmp(p, "ingress: {", 10) != 0)
+		return false;
+	p += 10;
+	while (*p != '\0' && *p != '}') {
+		size_t n = strcspn(p, ",}");
+
+		while (*p == ' ')
+			p++, n--;
+		if (gt_fmt(tmp, sizeof(tmp), "%.*s", (int)n, p) < 0)
+			return false;
+		if (yaml_value(tmp, "port", tmp, sizeof(tmp)))
+			c->port = (unsigned)strtoul(tmp, NULL, 10);
+		else if (yaml_value(tmp, "udp_port", tmp, sizeof(tmp)))
+			c->udp_port = (unsigned)strtoul(tmp, NULL, 10);
+		else if (yaml_value(tmp, "address", tmp, sizeof(tmp)))
+			(void)gt_fmt(c->address, sizeof(c->address), "%s", tmp);
+		q = p + n;
+		p = *q == ',' ? q + 1 : q;
+	}
+	return true;
+}
+
+static const char *
+dest_name(enum gt_dest d)
+{
+	return d == GT_DEST_MN ? "MN" : d == GT_DEST_FVEY ? "FVEY" : "NATO-WIDE";
+}
+
+/* Compare one policy channel with gen-traffic's table. @return 0, -1 with @p err. */
+static int
+compare_channel(const char *path, const struct yaml_channel *y, bool *seen, char *err,
+		size_t errlen)
+{
+	uint8_t addr[16] = {0};
+	int ch;
+
+	for (ch = 0; ch < GT_CH_COUNT; ch++)
+		if (strcmp(gt_channels[ch].name, y->name) == 0)
+			break;
+	if (ch == GT_CH_COUNT) {
+		if (y->port != 0)
+			return 0; /* not on the high side: gen-traffic never sends to it */
+		(void)gt_fmt(err, errlen, "%s:%u: channel '%s' is not in gt_deploy.c", path,
+			     y->line, y->name);
+		return -1;
+	}
+	const struct gt_channel *c = &gt_channels[ch];
+	const char *why = NULL;
+
+	seen[ch] = true;
+	if (inet_pton(c->ip_version == 4 ? AF_INET : AF_INET6, y->address, addr) != 1 ||
+	    memcmp(addr, c->addr, c->ip_version == 4 ? 4 : 16) != 0)
+		why = "ingress address";
+	else if (y->port != 0)
+		why = "ingress port (gen-traffic sends on port 0)";
+	else if (y->udp_port != c->udp_port)
+		why = "ingress udp_port";
+	else if (strcmp(y->format, gt_format_name(c->format)) != 0)
+		why = "format";
+	else if (y->max_size != c->max_size)
+		why = "max_size";
+	else if (strcmp(y->dest, dest_name(c->dest)) != 0)
+		why = "destination";
+	if (why == NULL)
+		return 0;
+	(void)gt_fmt(err, errlen, "%s:%u: channel '%s': %s differs from gt_deploy.c", path, y->line,
+		     y->name, why);
+	return -1;
+}
+
+/*
+ * Cross-check gt_deploy.c's channel table with the channels of @p dir/sample-policy.yaml:
+ * every high-side channel there is in the table with the same ingress address and UDP
+ * port, format, max_size and destination, and every channel of the table is there. A
+ * line-oriented reader for the layout of that file (one key a line, ingress as a flow
+ * mapping), not a YAML parser. @return 0, -1 with @p err.
+ */
+static int
+check_channels(const char *dir, char *err, size_t errlen)
+{
+	char path[4096];
+	char line[1024];
+	struct yaml_channel y;
+	bool seen[GT_CH_COUNT] = {false};
+	bool in_channels = false;
+	bool have = false;
+	unsigned ln = 0;
+	int rc = 0;
+	FILE *f;
+
+	if (gt_fmt(path, sizeof(path), "%s/sample-policy.yaml", dir) < 0) {
+		(void)gt_fmt(err, errlen, "policy path too long: %s", dir);
+		return -1;
+	}
+	f = fopen(path, "r");
+	if (f == NULL) {
+		(void)gt_fmt(err, errlen, "%s: %s (give the rules directory with --rules)", path,
+			     strerror(errno));
+		return -1;
+	}
+	memset(&y, 0, sizeof(y));
+	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
+		const char *p = line;
+
+		ln++;
+		if (line[0] != ' ' && line[0] != '#' && line[0] != '\n' && line[0] != '\r') {
+			if (in_channels && have)
+				rc = compare_channel(path, &y, seen, err, errlen);
+			have = false;
+			in_channels = strncmp(line, "channels:", 9) == 0;
+			continue;
+		}
+		if (!in_channels)
+			continue;
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, "- ", 2) == 0) {
+			if (have)
+				rc = compare_channel(path, &y, seen, err, errlen);
+			memset(&y, 0, sizeof(y));
+			y.line = ln;
+			have = true;
+			p += 2;
+		}
+		if (!have)
+			continue;
+		char v[64];
+
+		if (yaml_value(p, "name", y.name, sizeof(y.name)) ||
+		    yaml_value(p, "format", y.format, sizeof(y.format)) ||
+		    yaml_value(p, "destination", y.dest, sizeof(y.dest)) || yaml_ingress(p, &y))
+			continue;
+		if (yaml_value(p, "max_size", v, sizeof(v)))
+			y.max_size = (unsigned)strtoul(v, NULL, 10);
+	}
+	if (rc == 0 && in_channels && have)
+		rc = compare_channel(path, &y, seen, err, errlen);
+	fclose(f);
+	for (int ch = 0; rc == 0 && ch < GT_CH_COUNT; ch++) {
+		if (!seen[ch]) {
+			(void)gt_fmt(err, errlen, "%s: gt_deploy.c's channel '%s' is not there",
+				     path, gt_channels[ch].name);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
 int
 gt_check_load(const char *rules_dir, char *err, size_t errlen)
 {
@@ -556,6 +939,8 @@ gt_check_load(const char *rules_dir, char *err, size_t errlen)
 		(void)gt_fmt(err, errlen, "out of memory");
 		return -1;
 	}
+	if (check_channels(rules_dir, err, errlen) < 0)
+		goto fail;
 	for (unsigned i = 0; i < gt_n_prohibited_literals; i++)
 		(void)add_term(&l, gt_prohibited_literals[i], false, 0);
 	from = l.n;

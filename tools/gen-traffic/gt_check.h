@@ -30,12 +30,23 @@ struct gt_check_result {
 /**
  * Read the term files under @p rules_dir (terms/codewords.txt, terms/review.txt: one phrase
  * a line, '#' comments and blank lines ignored) and check that the samples gt_deploy.c uses
- * are in them. Must be called once before gt_check_cot().
+ * are in them; check that gt_deploy.c's channels (ingress address and UDP port, format,
+ * max_size, destination) are those of @p rules_dir/sample-policy.yaml. Must be called once
+ * before gt_check_cot().
  * @return 0, or -1 with a message in @p err.
  */
 int gt_check_load(const char *rules_dir, char *err, size_t errlen);
 
 /** Walk and scan @p len bytes of @p msg, sent on channel @p channel (enum gt_channel_id). */
 void gt_check_cot(const uint8_t *msg, size_t len, int channel, struct gt_check_result *r);
+
+/**
+ * gt_check_cot() for a message of any format (enum gt_format): CoT and labelled XML are
+ * walked as XML documents (the 4774 label skipped); TAK is decoded (every string field but
+ * CotEvent.access, xmlDetail as XML elements); ADatP-3 is split into sets and fields (the
+ * envelope line and MSGID fields 9 and 10, the label, skipped; no references).
+ */
+void gt_check_msg(int format, const uint8_t *msg, size_t len, int channel,
+		  struct gt_check_result *r);
 
 #endif

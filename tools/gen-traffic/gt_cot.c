@@ -314,6 +314,68 @@ detail(struct gt_buf *b, const struct gt_cot *c)
 }
 
 int
+gt_cot_xml_detail(const struct gt_cot *c, struct gt_buf *b)
+{
+	bool text = c->remarks_xml != NULL && c->remarks_xml[0] != '\0';
+
+	if (!c->labels_last)
+		labels(b, c);
+	if (c->lean && c->kind != GT_KIND_CHAT) {
+		if (text)
+			remarks(b, c);
+	} else {
+		switch (c->kind) {
+		case GT_KIND_PLI:
+		case GT_KIND_VEHICLE:
+			gt_buf_puts(b, "<uid");
+			at(b, c, "Droid", c->callsign);
+			gt_buf_puts(b, "/>");
+			remarks(b, c);
+			break;
+		case GT_KIND_AIR:
+			if (text)
+				remarks(b, c);
+			break;
+		case GT_KIND_HOSTILE:
+		case GT_KIND_UNKNOWN:
+		case GT_KIND_SPOT:
+			gt_buf_puts(b, "<archive/>");
+			cot_link(b, c, true);
+			remarks(b, c);
+			gt_buf_puts(b, "<color");
+			at(b, c, "argb",
+			   c->kind == GT_KIND_HOSTILE	? "-65536"
+			   : c->kind == GT_KIND_UNKNOWN ? "-256"
+							: "-1");
+			gt_buf_puts(b, "/><usericon");
+			at(b, c, "iconsetpath",
+			   c->kind == GT_KIND_HOSTILE	? "COT_MAPPING_2525B/a-h/a-h-G"
+			   : c->kind == GT_KIND_UNKNOWN ? "COT_MAPPING_2525B/a-u/a-u-G"
+							: "COT_MAPPING_SPOTMAP/b-m-p-s-m/-1");
+			gt_buf_puts(b, "/>");
+			break;
+		case GT_KIND_ALERT:
+			cot_link(b, c, false);
+			gt_buf_puts(b, "<emergency");
+			at(b, c, "type", "911 Alert");
+			gt_buf_puts(b, ">");
+			gt_buf_put_xml(b, c->sender_callsign);
+			gt_buf_puts(b, "</emergency>");
+			if (text)
+				remarks(b, c);
+			break;
+		case GT_KIND_CHAT:
+		case GT_KIND_COUNT:
+			detail_chat(b, c);
+			break;
+		}
+	}
+	if (c->labels_last)
+		labels(b, c);
+	return b->overflow ? -1 : 0;
+}
+
+int
 gt_cot_build(const struct gt_cot *c, struct gt_buf *b)
 {
 	if (c->xml_decl)

@@ -98,4 +98,13 @@ int gt_cot_time(char *out, size_t n, int64_t ms, int style, int offset_min);
 /** Append the event to @p b. @return 0, or -1 if @p b overflowed. */
 int gt_cot_build(const struct gt_cot *c, struct gt_buf *b);
 
+/**
+ * Append what a TAK client puts in a TAK protobuf Detail's xmlDetail for this event: the
+ * <detail> children that have no typed protobuf field (labels, uid, link, __chat, remarks,
+ * color, usericon, emergency, ...); contact, __group, precisionlocation, status, takv and
+ * track travel as typed fields instead. Nothing is appended when nothing is left.
+ * @return 0, or -1 if @p b overflowed.
+ */
+int gt_cot_xml_detail(const struct gt_cot *c, struct gt_buf *b);
+
 #endif

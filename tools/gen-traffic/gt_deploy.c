@@ -7,16 +7,38 @@
 
 #include "gt_deploy.h"
 
+static const char *const format_names[GT_FMT_COUNT] = {
+	[GT_FMT_COT] = "cot",
+	[GT_FMT_TAK_MESH] = "tak-mesh",
+	[GT_FMT_TAK_STREAM] = "tak-stream",
+	[GT_FMT_LXML] = "labelled-xml",
+	[GT_FMT_ADATP3] = "adatp3",
+};
+
+const char *
+gt_format_name(enum gt_format f)
+{
+	return (unsigned)f < GT_FMT_COUNT ? format_names[f] : "invalid";
+}
+
 const struct gt_channel gt_channels[GT_CH_COUNT] = {
-	[GT_CH_MN] = {"cot-mn", 4, {239, 2, 3, 1}, 6969, GT_DEST_MN},
-	[GT_CH_FVEY] = {"cot-fvey", 4, {239, 2, 3, 2}, 6969, GT_DEST_FVEY},
+	[GT_CH_MN] = {"cot-mn", 4, {239, 2, 3, 1}, 6969, GT_DEST_MN, GT_FMT_COT, 1500},
+	[GT_CH_FVEY] = {"cot-fvey", 4, {239, 2, 3, 2}, 6969, GT_DEST_FVEY, GT_FMT_COT, 1500},
 	/* ff05::2:3:1 */
 	[GT_CH_MN_V6] = {"cot-mn-v6",
 			 6,
 			 {0xff, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0, 0x03, 0, 0x01},
 			 6969,
-			 GT_DEST_MN},
-	[GT_CH_NATO] = {"cot-nato", 4, {239, 2, 3, 3}, 6969, GT_DEST_NATO},
+			 GT_DEST_MN,
+			 GT_FMT_COT,
+			 1500},
+	[GT_CH_NATO] = {"cot-nato", 4, {239, 2, 3, 3}, 6969, GT_DEST_NATO, GT_FMT_COT, 1500},
+	/* the other fast-path formats, all to the mission network */
+	[GT_CH_TAK_MN] = {"tak-mn", 4, {239, 2, 3, 4}, 6969, GT_DEST_MN, GT_FMT_TAK_MESH, 1500},
+	[GT_CH_TAK_STREAM] =
+		{"tak-mn-stream", 4, {239, 2, 3, 5}, 6969, GT_DEST_MN, GT_FMT_TAK_STREAM, 1500},
+	[GT_CH_LXML_MN] = {"lxml-mn", 4, {239, 2, 3, 6}, 7100, GT_DEST_MN, GT_FMT_LXML, 8192},
+	[GT_CH_ADATP3_MN] = {"adatp3-mn", 4, {239, 2, 3, 7}, 7200, GT_DEST_MN, GT_FMT_ADATP3, 4096},
 };
 
 /* max_classification SECRET everywhere; release_ceilings: NOR CONFIDENTIAL (in NATO-WIDE) */
@@ -74,6 +96,38 @@ gt_category_of(const char *cot_type)
 
 		if (n > best_len && strncmp(cot_type, cot_hints[i].prefix, n) == 0) {
 			best = cot_hints[i].category;
+			best_len = n;
+		}
+	}
+	return best;
+}
+
+/* category_hints of the other formats (tak-mesh and tak-stream share the cot table) */
+static const struct {
+	enum gt_format format;
+	const char *prefix;
+	const char *category;
+} format_hints[] = {
+	{GT_FMT_LXML, "FriendlyForce", "tracks"},      {GT_FMT_LXML, "Casualty", "reports"},
+	{GT_FMT_LXML, "Intelligence", "intelligence"}, {GT_FMT_ADATP3, "SITREP", "reports"},
+	{GT_FMT_ADATP3, "OPREP", "reports"},	       {GT_FMT_ADATP3, "MEDEVAC", "reports"},
+	{GT_FMT_ADATP3, "INTREP", "intelligence"},     {GT_FMT_ADATP3, "INTSUM", "intelligence"},
+};
+
+const char *
+gt_category_of_format(enum gt_format f, const char *type, const char *channel_default)
+{
+	const char *best = channel_default;
+	size_t best_len = 0;
+
+	if (f == GT_FMT_COT || f == GT_FMT_TAK_MESH || f == GT_FMT_TAK_STREAM)
+		return gt_category_of(type); /* every channel of these defaults to tracks */
+	for (size_t i = 0; i < sizeof(format_hints) / sizeof(format_hints[0]); i++) {
+		size_t n = strlen(format_hints[i].prefix);
+
+		if (format_hints[i].format == f && n > best_len &&
+		    strncmp(type, format_hints[i].prefix, n) == 0) {
+			best = format_hints[i].category;
 			best_len = n;
 		}
 	}

@@ -20,11 +20,28 @@ enum gt_dest {
 	GT_DEST_COUNT,
 };
 
+/** Message formats of the policy's channels (GUARD-SPEC 5.1-5.4), as --formats names them. */
+enum gt_format {
+	GT_FMT_COT,	   /**< "cot": Cursor-on-Target XML */
+	GT_FMT_TAK_MESH,   /**< "tak-mesh": TAK protocol v1, mesh framing */
+	GT_FMT_TAK_STREAM, /**< "tak-stream": TAK protocol v1, stream framing */
+	GT_FMT_LXML,	   /**< "labelled-xml": 4778 binding with a 4774 label */
+	GT_FMT_ADATP3,	   /**< "adatp3": ADatP-3 formatted text with an envelope marking */
+	GT_FMT_COUNT,
+};
+
+/** The policy's name of @p f ("tak-mesh"), "invalid" for anything else. */
+const char *gt_format_name(enum gt_format f);
+
 enum gt_channel_id {
 	GT_CH_MN,
 	GT_CH_FVEY,
 	GT_CH_MN_V6,
 	GT_CH_NATO,
+	GT_CH_TAK_MN,	  /**< tak-mn: TAK mesh to MN */
+	GT_CH_TAK_STREAM, /**< tak-mn-stream: TAK stream to MN */
+	GT_CH_LXML_MN,	  /**< lxml-mn: labelled XML to MN */
+	GT_CH_ADATP3_MN,  /**< adatp3-mn: ADatP-3 to MN */
 	GT_CH_COUNT,
 };
 
@@ -37,12 +54,18 @@ struct gt_channel {
 	uint8_t addr[16];   /**< ingress destination address (IPv4 in the first 4 bytes) */
 	uint16_t udp_port;  /**< ingress destination UDP port */
 	enum gt_dest dest;
+	enum gt_format format;
+	uint16_t max_size; /**< largest UDP payload the channel accepts */
 };
 
 /** Channels on DPDK port 0 (the high side), indexed by enum gt_channel_id. */
 extern const struct gt_channel gt_channels[GT_CH_COUNT];
 
-/** Largest UDP payload any channel accepts (max_size). */
+/**
+ * max_size of the CoT channels. The other formats' channels accept more (max_size in
+ * gt_channels), but gen-traffic keeps every message frame within 1500 bytes so that the
+ * traffic fits an ordinary Ethernet MTU and the default mbuf size of a DPDK replay.
+ */
 #define GT_MAX_SIZE 1500u
 
 /** Configured stale skew in seconds. */
@@ -73,6 +96,13 @@ extern const unsigned gt_n_classes;
  * 'cot', else the channel default (every channel's is "tracks").
  */
 const char *gt_category_of(const char *cot_type);
+
+/**
+ * Data category of a message of format @p f whose type key (CoT type, TAK type, labelled-XML
+ * payload element name, ADatP-3 MSGID message type) is @p type: the longest prefix of the
+ * format's category_hints, else @p channel_default.
+ */
+const char *gt_category_of_format(enum gt_format f, const char *type, const char *channel_default);
 
 /** Prohibited literal phrases (ids 1001-1020), lower case as in the policy. */
 extern const char *const gt_prohibited_literals[];

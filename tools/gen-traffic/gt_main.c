@@ -41,12 +41,20 @@ struct options {
 	int64_t now;
 	bool policy_check;
 	const char *rules; /* directory holding the term files, for --policy-check */
+	unsigned formats;  /* --formats: bit (1 << enum gt_format) per format */
 };
 
 /* One planned frame. */
 struct slot {
 	uint8_t reason;
 	uint8_t variant;
+	uint8_t format; /* enum gt_format */
+};
+
+/* A drop reason as one format produces it. */
+struct pair {
+	uint8_t format;
+	uint8_t reason;
 };
 
 static void
@@ -55,7 +63,7 @@ usage(FILE *f)
 	fprintf(f,
 		"usage: gen-traffic --out FILE.pcap --expect FILE.expect [--count N] [--seed S]\n"
 		"                   [--drop-share F] [--now EPOCH_SECONDS] [--policy-check]\n"
-		"                   [--rules DIR]\n"
+		"                   [--rules DIR] [--formats LIST]\n"
 		"  --out FILE          pcap to write (Ethernet, microsecond timestamps)\n"
 		"  --expect FILE       sidecar: one '<index> <channel> <reason> <payload_len>' "
 		"line per frame\n"
@@ -69,8 +77,43 @@ usage(FILE *f)
 		"                      term or marking appears where none was meant (or is "
 		"missing)\n"
 		"  --rules DIR         where --policy-check finds terms/codewords.txt and\n"
-		"                      terms/review.txt (default %s)\n",
+		"                      terms/review.txt (default %s)\n"
+		"  --formats LIST      message formats, comma-separated: cot, tak-mesh,\n"
+		"                      tak-stream, labelled-xml, adatp3, or all (default cot)\n",
 		COUNT_MAX, (long long)NOW_MIN, (long long)NOW_MAX, GT_RULES_DIR);
+}
+
+/* "cot,tak-mesh" or "all" -> a mask of format bits. @return 0, -1 (reported). */
+static int
+parse_formats(const char *s, unsigned *mask)
+{
+	const char *p = s;
+
+	*mask = 0;
+	if (strcmp(s, "all") == 0) {
+		*mask = (1u << GT_FMT_COUNT) - 1;
+		return 0;
+	}
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		unsigned f;
+
+		for (f = 0; f < GT_FMT_COUNT; f++)
+			if (strlen(gt_format_name((enum gt_format)f)) == n &&
+			    strncmp(p, gt_format_name((enum gt_format)f), n) == 0)
+				break;
+		if (f == GT_FMT_COUNT) {
+			fprintf(stderr,
+				"gen-traffic: --formats '%s': unknown format '%.*s' (known: cot, "
+				"tak-mesh, tak-stream, labelled-xml, adatp3, all)\n",
+				s, (int)n, p);
+			return -1;
+		}
+		*mask |= 1u << f;
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
+	}
 }
 
 /* A decimal integer in [min, max]. */
@@ -105,6 +148,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{"now", required_argument, NULL, 'n'},
 		{"policy-check", no_argument, NULL, 'p'},
 		{"rules", required_argument, NULL, 'r'},
+		{"formats", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -117,6 +161,7 @@ parse_args(int argc, char **argv, struct options *o)
 	o->drop_share = 0.3;
 	o->now = -1;
 	o->rules = GT_RULES_DIR;
+	o->formats = 1u << GT_FMT_COT;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -160,6 +205,10 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'r':
 			o->rules = optarg;
 			break;
+		case 'f':
+			if (parse_formats(optarg, &o->formats) < 0)
+				return -1;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -196,17 +245,58 @@ parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+static bool
+is_l2l4(enum gt_reason r)
+{
+	return r >= GT_R_L2L4_NOT_UDP && r <= GT_R_L2L4_OVERSIZE;
+}
+
 /*
- * The mix: round(count * drop_share) drops spread over the drop reasons in turn, each
- * reason cycling through its variants, the rest releases; then shuffled.
+ * The drop reasons each chosen format produces, reason by reason in decision order. The
+ * l2l4_* reasons are about layers 2-4, not a format: they are always there, once, as CoT
+ * frames (so --formats cot lists exactly the 18 reasons in order, as before --formats).
+ */
+static unsigned
+drop_pairs(unsigned formats, struct pair *v)
+{
+	unsigned n = 0;
+
+	for (unsigned r = 1; r < GT_R_COUNT; r++) {
+		if (is_l2l4((enum gt_reason)r)) {
+			v[n].format = GT_FMT_COT;
+			v[n++].reason = (uint8_t)r;
+			continue;
+		}
+		for (unsigned f = 0; f < GT_FMT_COUNT; f++) {
+			if ((formats & (1u << f)) == 0 ||
+			    gt_format_variants((enum gt_format)f, (enum gt_reason)r) == 0)
+				continue;
+			v[n].format = (uint8_t)f;
+			v[n++].reason = (uint8_t)r;
+		}
+	}
+	return n;
+}
+
+/*
+ * The mix: round(count * drop_share) drops dealt to the (format, drop reason) pairs in
+ * turn, each pair cycling through its variants; the rest releases, dealt to the chosen
+ * formats in turn; then shuffled.
  */
 static struct slot *
 plan(const struct options *o)
 {
 	struct slot *p = calloc(o->count, sizeof(*p));
 	uint32_t drops = (uint32_t)(o->count * o->drop_share + 0.5);
-	const unsigned n_drop_reasons = GT_R_COUNT - 1;
+	struct pair pairs[GT_R_COUNT * GT_FMT_COUNT];
+	const unsigned n_drop_reasons = drop_pairs(o->formats, pairs);
+	uint8_t rel_formats[GT_FMT_COUNT];
+	unsigned n_rel_formats = 0;
 	struct gt_rng r;
+
+	for (unsigned f = 0; f < GT_FMT_COUNT; f++)
+		if (o->formats & (1u << f))
+			rel_formats[n_rel_formats++] = (uint8_t)f;
 
 	if (p == NULL) {
 		fprintf(stderr, "gen-traffic: out of memory for %" PRIu32 " frames\n", o->count);
@@ -217,16 +307,20 @@ plan(const struct options *o)
 	if (drops > 0 && drops < n_drop_reasons)
 		fprintf(stderr,
 			"gen-traffic: warning: %" PRIu32 " drops cannot cover all %u drop "
-			"reasons; raise --count or --drop-share\n",
+			"reasons (of all formats); raise --count or --drop-share\n",
 			drops, n_drop_reasons);
 	for (uint32_t i = 0; i < o->count; i++) {
 		if (i < drops) {
-			enum gt_reason reason = (enum gt_reason)(1 + i % n_drop_reasons);
+			const struct pair *pr = &pairs[i % n_drop_reasons];
 
-			p[i].reason = (uint8_t)reason;
-			p[i].variant = (uint8_t)((i / n_drop_reasons) % gt_reason_variants(reason));
+			p[i].reason = pr->reason;
+			p[i].format = pr->format;
+			p[i].variant = (uint8_t)((i / n_drop_reasons) %
+						 gt_format_variants((enum gt_format)pr->format,
+								    (enum gt_reason)pr->reason));
 		} else {
 			p[i].reason = GT_R_RELEASE;
+			p[i].format = rel_formats[i % n_rel_formats];
 		}
 	}
 	/* a stream of its own, so the mix does not depend on how frames draw numbers */
@@ -254,7 +348,7 @@ check_frame(uint32_t index, const struct gt_frame_out *f)
 	if (f->msg_len == 0 || f->reason == GT_R_MALFORMED_MESSAGE)
 		return 0;
 	/* frames dropped before the channel lookup were built for a channel all the same */
-	gt_check_cot(f->msg, f->msg_len, f->msg_channel, &res);
+	gt_check_msg(f->format, f->msg, f->msg_len, f->msg_channel, &res);
 	if (!res.wellformed)
 		problem = res.error;
 	else if (want_term != (res.terms > 0))
@@ -367,12 +461,17 @@ write_frame(const struct options *o, struct outputs *out, uint32_t index, int64_
 }
 
 static void
-summary(const struct options *o, const uint32_t *per_reason)
+summary(const struct options *o, const uint32_t *per_reason, const uint32_t *per_format)
 {
 	printf("gen-traffic: %" PRIu32 " frames (seed %" PRIu64 ", now %" PRId64 ") -> %s, %s\n",
 	       o->count, o->seed, o->now, o->out, o->expect);
 	for (unsigned r = 0; r < GT_R_COUNT; r++)
 		printf("  %-22s %8" PRIu32 "\n", gt_reason_name((enum gt_reason)r), per_reason[r]);
+	if (o->formats == 1u << GT_FMT_COT)
+		return;
+	for (unsigned f = 0; f < GT_FMT_COUNT; f++)
+		printf("  format %-15s %8" PRIu32 "\n", gt_format_name((enum gt_format)f),
+		       per_format[f]);
 }
 
 int
@@ -382,6 +481,7 @@ main(int argc, char **argv)
 	static struct gt_frame_out frame;
 	struct outputs out = {NULL, NULL, NULL, false, false};
 	uint32_t per_reason[GT_R_COUNT] = {0};
+	uint32_t per_format[GT_FMT_COUNT] = {0};
 	struct options o;
 	struct slot *p = NULL;
 	unsigned check_failures = 0;
@@ -409,10 +509,10 @@ main(int argc, char **argv)
 	for (uint32_t i = 0; i < o.count; i++) {
 		int64_t ts_us = o.now * 1000000 + (int64_t)i * FRAME_GAP_US;
 
-		if (gt_gen_frame(&gen, (enum gt_reason)p[i].reason, p[i].variant, ts_us, &frame,
-				 err, sizeof(err)) < 0) {
-			fprintf(stderr, "gen-traffic: frame %" PRIu32 ": internal error: %s\n", i,
-				err);
+		if (gt_gen_frame_fmt(&gen, (enum gt_format)p[i].format, (enum gt_reason)p[i].reason,
+				     p[i].variant, ts_us, &frame, err, sizeof(err)) < 0) {
+			fprintf(stderr, "gen-traffic: frame %" PRIu32 " (%s): internal error: %s\n",
+				i, gt_format_name((enum gt_format)p[i].format), err);
 			goto done;
 		}
 		if (o.policy_check && check_frame(i, &frame) < 0)
@@ -420,6 +520,7 @@ main(int argc, char **argv)
 		if (write_frame(&o, &out, i, ts_us, &frame) < 0)
 			goto done;
 		per_reason[frame.reason]++;
+		per_format[frame.format]++;
 	}
 	rc = 0;
 done:
@@ -437,7 +538,7 @@ done:
 	gt_gen_fini(&gen);
 	free(p);
 	if (rc == 0) {
-		summary(&o, per_reason);
+		summary(&o, per_reason, per_format);
 		if (check_failures > 0) {
 			fprintf(stderr, "gen-traffic: policy check: %u frame(s) failed\n",
 				check_failures);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gt_deploy.h"
 #include "gt_rng.h"
 #include "gt_sender.h"
 
@@ -65,6 +66,7 @@ struct gt_frame_out {
 	size_t msg_len;		 /**< 0 if the frame carries no CoT message */
 	int channel;		 /**< enum gt_channel_id for the sidecar, -1 for "-" */
 	int msg_channel;	 /**< channel the message was written for (term scopes) */
+	enum gt_format format;	 /**< format of msg (what --policy-check walks) */
 	uint32_t payload_len;	 /**< UDP payload bytes in this frame, 0 if none */
 	enum gt_reason reason;
 	const char *variant; /**< short description of the variant */
@@ -92,5 +94,20 @@ void gt_gen_fini(struct gt_gen *g);
  */
 int gt_gen_frame(struct gt_gen *g, enum gt_reason r, unsigned variant, int64_t ts_us,
 		 struct gt_frame_out *out, char *err, size_t errlen);
+
+/**
+ * Number of distinct variants of @p r that format @p f generates; 0 when the format cannot
+ * produce that reason (labelled XML has one label carrier, so no label_conflict; only CoT
+ * and TAK carry a validity time, so only they can be stale). The l2l4_* reasons are not
+ * about a format: they belong to GT_FMT_COT (CoT frames on the CoT channels, as always).
+ */
+unsigned gt_format_variants(enum gt_format f, enum gt_reason r);
+
+/**
+ * gt_gen_frame() for a message of format @p f on that format's channel (GT_FMT_COT is
+ * gt_gen_frame() itself). @p r must have gt_format_variants(f, r) > 0.
+ */
+int gt_gen_frame_fmt(struct gt_gen *g, enum gt_format f, enum gt_reason r, unsigned variant,
+		     int64_t ts_us, struct gt_frame_out *out, char *err, size_t errlen);
 
 #endif
