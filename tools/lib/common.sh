@@ -7,13 +7,23 @@
 # shellcheck disable=SC2034 # used by the scripts that source this file
 # python3: the guardctl tests check JSON with it; clang-format: the lint suite;
 # g++ and libbenchmark-dev: perf/ (Google Benchmark through a C++ shim).
+# nodejs: the interop suite runs the TAK client library @tak-ps/node-cot; iproute2, ethtool:
+# it builds veth pairs in network namespaces. npm is not listed: a nodejs from NodeSource
+# provides npm itself and conflicts with Debian's npm package, so ensure_node_cot installs
+# Debian's npm only when there is no npm command.
 GUARD_PACKAGES=(dpdk dpdk-dev libdpdk-dev libhyperscan-dev libyaml-dev libpcap-dev
-	meson ninja-build pkg-config gcc g++ clang clang-format python3 libbenchmark-dev)
+	meson ninja-build pkg-config gcc g++ clang clang-format python3 libbenchmark-dev
+	nodejs iproute2 ethtool)
 
 # 2 MiB hugepages the demo and tests want reserved (testpmd and guardd take 256 MiB each).
 GUARD_HUGEPAGES=${GUARD_HUGEPAGES:-1024}
 HUGEPAGE_DIR=/dev/hugepages
 HUGEPAGE_SYSFS=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+
+# The TAK client library the interop suite (tests/interop) drives, pinned to one version.
+# ensure_node_cot installs it below the npm prefix $GUARD_NPM_DIR if set, else build-npm/
+# at the top of the tree (git-ignored as /build*/), where tests/interop/meson.build looks.
+GUARD_NODE_COT_VERSION=14.23.2
 
 guard_repo_root() {
 	local d
@@ -120,4 +130,35 @@ build_dir() {
 		return 1
 	fi
 	return 0
+}
+
+# ensure_node_cot [DIR]: install @tak-ps/node-cot $GUARD_NODE_COT_VERSION (and its
+# dependencies) with npm into the prefix DIR (default: $GUARD_NPM_DIR or build-npm/ at the top
+# of the tree), never into the system. Does nothing if that version is already there.
+# Needs node (GUARD_PACKAGES), npm (installed here if missing) and the npm registry.
+# Returns 1 (with a message) on failure; the interop suite then fails and says why.
+ensure_node_cot() {
+	local dir=${1:-${GUARD_NPM_DIR:-$(guard_repo_root)/build-npm}} have=''
+	local pkg=$dir/node_modules/@tak-ps/node-cot/package.json
+	if [[ -f $pkg ]]; then
+		have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pkg" | head -n 1)
+		[[ $have == "$GUARD_NODE_COT_VERSION" ]] && return 0
+	fi
+	command -v npm >/dev/null || ensure_packages npm
+	command -v npm >/dev/null || { log "npm not found: cannot install @tak-ps/node-cot"; return 1; }
+	log "npm install @tak-ps/node-cot@$GUARD_NODE_COT_VERSION into $dir${have:+ (had $have)}"
+	mkdir -p "$dir"
+	# A package.json of its own keeps npm from walking up into another project's.
+	[[ -f $dir/package.json ]] || printf '{ "name": "guard-test-npm", "private": true }\n' >"$dir/package.json"
+	if ! npm install --prefix "$dir" --no-audit --no-fund --no-package-lock --no-save \
+		--loglevel=error "@tak-ps/node-cot@$GUARD_NODE_COT_VERSION" >"$dir/npm-install.log" 2>&1; then
+		tail -n 20 "$dir/npm-install.log" >&2
+		log "npm install @tak-ps/node-cot@$GUARD_NODE_COT_VERSION failed; log: $dir/npm-install.log"
+		return 1
+	fi
+	have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pkg" 2>/dev/null | head -n 1)
+	[[ $have == "$GUARD_NODE_COT_VERSION" ]] || {
+		log "npm installed @tak-ps/node-cot '${have:-nothing}', wanted $GUARD_NODE_COT_VERSION"
+		return 1
+	}
 }
