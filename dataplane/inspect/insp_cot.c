@@ -3,60 +3,11 @@
 #include <string.h>
 
 #include "insp_cot.h"
+#include "insp_cotgrammar.h"
 #include "insp_time.h"
 #include "insp_xmlwalk.h"
 
 #define MALFORMED INSP_R_MALFORMED_MESSAGE
-
-static inline int
-is_word(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '_';
-}
-
-/* type: \w+(-\w+)*(;[^;]*)? */
-static int
-valid_type(struct insp_str s)
-{
-	uint32_t i = 0;
-
-	for (;;) {
-		uint32_t start = i;
-
-		while (i < s.len && is_word(s.p[i]))
-			i++;
-		if (i == start)
-			return 0;
-		if (i == s.len)
-			return 1;
-		if (s.p[i] == ';')
-			return memchr(s.p + i + 1, ';', s.len - i - 1) == NULL;
-		if (s.p[i] != '-')
-			return 0;
-		i++;
-	}
-}
-
-/* how: \w(-\w)* */
-static int
-valid_how(struct insp_str s)
-{
-	if (s.len == 0 || s.len % 2 == 0)
-		return 0;
-	for (uint32_t i = 0; i < s.len; i++)
-		if (i % 2 == 0 ? !is_word(s.p[i]) : s.p[i] != '-')
-			return 0;
-	return 1;
-}
-
-/* qos: \d-\w-\w */
-static int
-valid_qos(struct insp_str s)
-{
-	return s.len == 5 && s.p[0] >= '0' && s.p[0] <= '9' && s.p[1] == '-' && is_word(s.p[2]) &&
-	       s.p[3] == '-' && is_word(s.p[4]);
-}
 
 /* version: xs:decimal without sign, e.g. "2.0" */
 static int
@@ -182,7 +133,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 			m->uid = a->value;
 			break;
 		case A_TYPE:
-			ok = valid_type(a->value);
+			ok = insp_cot_valid_type(a->value);
 			m->type = a->value;
 			break;
 		case A_TIME:
@@ -195,7 +146,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 			}
 			break;
 		case A_HOW:
-			ok = valid_how(a->value);
+			ok = insp_cot_valid_how(a->value);
 			break;
 		case A_ACCESS:
 			/* the label carrier; empty counts as absent */
@@ -203,7 +154,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 			m->has_marking = a->value.len > 0;
 			break; /* a label carrier, and scanned like everything that crosses */
 		case A_QOS:
-			ok = valid_qos(a->value);
+			ok = insp_cot_valid_qos(a->value);
 			m->qos_priority = ok ? (int8_t)(a->value.p[0] - '0') : -1;
 			break;
 		default:
