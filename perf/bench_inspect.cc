@@ -90,7 +90,8 @@ corpus()
 		if (insp_inspect(c.policy, c.scratch, flow.channel, b + flow.payload_offset,
 				 flow.payload_len, c.now_ms, &res) != INSP_R_RELEASE)
 			continue;
-		c.released.emplace_back(flow.channel, f.substr(flow.payload_offset, flow.payload_len));
+		c.released.emplace_back(flow.channel,
+					f.substr(flow.payload_offset, flow.payload_len));
 		c.by_format[c.policy->channels[flow.channel].format].push_back(c.released.back());
 	}
 	return c;

@@ -41,7 +41,6 @@ enum insp_level {
 	INSP_LEVEL_NONE = 0xff, /**< "no level" (e.g. a caveat-only marking) */
 };
 
-
 enum insp_direction {
 	INSP_DIR_HIGH_TO_LOW = 0, /**< release */
 	INSP_DIR_LOW_TO_HIGH,	  /**< import */
