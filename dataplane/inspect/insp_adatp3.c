@@ -35,6 +35,27 @@ line_of(const uint8_t *buf, size_t off)
 	return n;
 }
 
+/* Broadcast byte b to 8 lanes. */
+#define LANES(b) (0x0101010101010101ull * (uint8_t)(b))
+
+/* Does any byte of v equal zero? (the classic bit trick, no false negatives or positives) */
+static inline uint64_t
+has_zero(uint64_t v)
+{
+	return (v - LANES(1)) & ~v & LANES(0x80);
+}
+
+/* 8 bytes with no byte below 0x20, no DEL and no 0xC2 (the lead byte of a C1 control)? */
+static inline int
+block_plain(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return !((((v & ~LANES(0x80)) - LANES(0x20)) & ~v & LANES(0x80)) |
+		 has_zero(v ^ LANES(0x7F)) | has_zero(v ^ LANES(0xC2)));
+}
+
 /*
  * The character set: valid UTF-8 (no overlong forms, surrogates or non-characters), and
  * no control character but the line ends LF and CR LF. TAB, a bare CR, DEL and the C1
@@ -48,8 +69,14 @@ check_chars(const uint8_t *buf, size_t len, struct insp_msg *m)
 
 	if (insp_utf8_validate_xml(buf, len, &bad) == 0) {
 		for (bad = 0; bad < len; bad++) {
-			uint8_t c = buf[bad];
+			uint8_t c;
 
+			/* 8 bytes without a control byte, DEL or a C1 lead (0xC2) at once */
+			while (bad + 8 <= len && block_plain(buf + bad))
+				bad += 8;
+			if (bad == len)
+				break;
+			c = buf[bad];
 			if (c == '\t' || c == 0x7F ||
 			    (c == '\r' && (bad + 1 == len || buf[bad + 1] != '\n')))
 				break;
@@ -107,7 +134,6 @@ parse_set(const uint8_t *buf, uint32_t off, uint32_t n, struct a3_state *st, str
 	const uint8_t *p = buf + off;
 	struct insp_str f[MSGID_FIELDS + 1] = {{0}};
 	uint32_t i = 0, n_fields = 0, body;
-	uint32_t dd;
 	int is_msgid;
 
 	if (!starts_like_set(p, n))
@@ -116,17 +142,9 @@ parse_set(const uint8_t *buf, uint32_t off, uint32_t n, struct a3_state *st, str
 				     st->lineno);
 	while (p[i] != '/')
 		i++;
-	dd = i;
-	while (dd + 1 < n && !(p[dd] == '/' && p[dd + 1] == '/'))
-		dd++;
 	if (n < 2 || p[n - 2] != '/' || p[n - 1] != '/')
 		return insp_msg_fail(m, MALFORMED, off + n,
 				     "adatp3: line %u: set does not end in '//'", st->lineno);
-	if (dd != n - 2)
-		return insp_msg_fail(m, MALFORMED, off + dd,
-				     "adatp3: line %u: '//' before the end of the set (an empty "
-				     "field is '-')",
-				     st->lineno);
 	body = n - 2;
 	if (i == body)
 		return insp_msg_fail(m, MALFORMED, off, "adatp3: line %u: set without fields",
@@ -137,18 +155,24 @@ parse_set(const uint8_t *buf, uint32_t off, uint32_t n, struct a3_state *st, str
 	if (is_msgid && ++st->n_msgid > 1)
 		return insp_msg_fail(m, MALFORMED, off, "adatp3: line %u: more than one MSGID set",
 				     st->lineno);
-	/* no "//" inside and none at the end of body: every field is non-empty */
+	/* p[i] is the '/' before a field; an empty field is a "//" before the end */
 	while (i < body) {
-		uint32_t start = ++i;
+		uint32_t start = i + 1;
+		const uint8_t *slash = memchr(p + start, '/', body - start);
+		uint32_t end = slash != NULL ? (uint32_t)(slash - p) : body;
 		struct insp_str s;
 
-		while (i < body && p[i] != '/')
-			i++;
-		s = (struct insp_str){p + start, i - start};
+		if (end == start)
+			return insp_msg_fail(m, MALFORMED, off + i,
+					     "adatp3: line %u: '//' before the end of the set (an "
+					     "empty field is '-')",
+					     st->lineno);
+		s = (struct insp_str){p + start, end - start};
 		if (insp_msg_add_unit(m, s) < 0)
 			return insp_msg_fail(m, MALFORMED, off + start, "adatp3: too much text");
 		if (++n_fields <= MSGID_FIELDS)
 			f[n_fields] = s;
+		i = end;
 	}
 	if (!is_msgid)
 		return INSP_R_RELEASE;

@@ -42,10 +42,14 @@ insp_utf8_validate_xml(const uint8_t *buf, size_t len, size_t *bad_offset)
 		uint32_t cp;
 		size_t n;
 
+		/* ASCII next to a line end or tab (every indented line): no decoding needed */
 		if (c < 0x80) {
-			cp = c;
-			n = 1;
-		} else if (c >= 0xC2 && c <= 0xDF) {
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				goto bad;
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
 			cp = c & 0x1F;
 			n = 2;
 		} else if (c >= 0xE0 && c <= 0xEF) {
