@@ -43,19 +43,12 @@ static void set(struct writer *w, const char *fmt, ...) __attribute__((format(pr
 static void
 set(struct writer *w, const char *fmt, ...)
 {
-	char tmp[2048];
 	va_list ap;
-	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		w->b->overflow = true;
-		return;
-	}
 	line(w);
-	gt_buf_puts(w->b, tmp);
+	va_start(ap, fmt);
+	gt_buf_vprintf(w->b, fmt, ap);
+	va_end(ap);
 	gt_buf_puts(w->b, "//");
 }
 

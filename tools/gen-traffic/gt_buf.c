@@ -33,23 +33,30 @@ gt_buf_puts(struct gt_buf *b, const char *s)
 }
 
 void
-gt_buf_printf(struct gt_buf *b, const char *fmt, ...)
+gt_buf_vprintf(struct gt_buf *b, const char *fmt, va_list ap)
 {
 	size_t room = b->cap - b->len;
-	va_list ap;
 	int n;
 
 	if (b->overflow)
 		return;
-	va_start(ap, fmt);
 	/* vsnprintf also writes a NUL, so a text needs one spare byte to count as fitting */
 	n = vsnprintf((char *)b->data + b->len, room, fmt, ap);
-	va_end(ap);
 	if (n < 0 || (size_t)n >= room) {
 		b->overflow = true;
 		return;
 	}
 	b->len += (size_t)n;
+}
+
+void
+gt_buf_printf(struct gt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	gt_buf_vprintf(b, fmt, ap);
+	va_end(ap);
 }
 
 void

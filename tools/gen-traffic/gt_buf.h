@@ -8,6 +8,7 @@
 #ifndef GT_BUF_H
 #define GT_BUF_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +28,10 @@ void gt_buf_put(struct gt_buf *b, const void *p, size_t n);
 
 /** Append a NUL-terminated string (without the NUL). */
 void gt_buf_puts(struct gt_buf *b, const char *s);
+
+/** gt_buf_printf() with a va_list. */
+void gt_buf_vprintf(struct gt_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /** Append printf-formatted text (without the NUL). */
 void gt_buf_printf(struct gt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
