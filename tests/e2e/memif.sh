@@ -28,7 +28,7 @@ free=$(hugepages_free)
 rm -rf "$scratch"
 mkdir -p "$scratch"
 if ! "$gen" --out "$scratch/traffic.pcap" --expect "$scratch/traffic.expect" \
-	--count "$count" --seed 7 >"$scratch/gen-traffic.log" 2>&1; then
+	--count "$count" --seed 7 --formats all >"$scratch/gen-traffic.log" 2>&1; then
 	cat "$scratch/gen-traffic.log" >&2
 	die "gen-traffic failed; log: $scratch/gen-traffic.log"
 fi
