@@ -15,52 +15,12 @@
 #include "insp_msg.h"
 #include "insp_policy.h"
 #include "test.h"
-
-#define MAX_MSG	 65536
-#define N_UNITS	 (MAX_MSG / 2 + 16)
-#define T_NOW_MS INT64_C(1795341600000) /* 2026-11-22T10:00:00Z */
-
-static struct insp_policy pol;
-static struct insp_xml xml;
-static struct insp_msg m;
-static uint8_t arena[MAX_MSG + 1];
-static uint8_t scan[MAX_MSG + N_UNITS];
-static struct insp_unit units[N_UNITS];
-static char detail[160];
-
-static void
-setup(void)
-{
-	memset(&pol, 0, sizeof(pol));
-	pol.cot_max_depth = 16;
-	pol.cot_max_elems = 512;
-	pol.strict_labels = 1;
-	pol.stale_skew_ms = 60000;
-	m.xml = &xml;
-	m.arena = arena;
-	m.arena_cap = MAX_MSG;
-	m.scan = scan;
-	m.scan_cap = MAX_MSG + N_UNITS;
-	m.units = units;
-	m.units_cap = N_UNITS;
-}
+#include "test_msg.h"
 
 static enum insp_reason
 cot_n(const char *doc, size_t len)
 {
-	m.scan_len = 0;
-	m.n_units = 0;
-	m.has_marking = 0;
-	m.has_4774 = 0;
-	m.has_stale = 0;
-	m.marking.len = 0;
-	m.uid.len = 0;
-	m.stale_ms = 0;
-	m.err_offset = 0;
-	m.detail = detail;
-	m.detail_cap = sizeof(detail);
-	detail[0] = '\0';
-	return insp_cot_parse(&pol, (const uint8_t *)doc, len, &m);
+	return test_parse(insp_cot_parse, &hand, doc, len);
 }
 
 static enum insp_reason
@@ -69,56 +29,11 @@ cot(const char *doc)
 	return cot_n(doc, strlen(doc));
 }
 
-/*
- * The scan units joined by '|', with TAB/LF/CR escaped. Also verifies the layout promised by
- * insp_msg.h (units back to back in m.scan, each followed by '\n').
- */
-static const char *
-units_of_kind(uint32_t kind)
-{
-	static char buf[MAX_MSG * 2];
-	size_t n = 0;
-	uint32_t expect_off = 0;
-
-	for (uint32_t u = 0; u < m.n_units; u++) {
-		const struct insp_unit *un = &m.units[u];
-
-		if (un->off != expect_off || un->off + un->len >= m.scan_len ||
-		    m.scan[un->off + un->len] != '\n')
-			return "(bad unit layout)";
-		expect_off = un->off + un->len + 1;
-		if (un->kind != kind)
-			continue;
-		if (n)
-			buf[n++] = '|';
-		for (uint32_t i = 0; i < un->len && n + 4 < sizeof(buf); i++) {
-			uint8_t c = m.scan[un->off + i];
-
-			if (c == '\n' || c == '\t' || c == '\r') {
-				buf[n++] = '\\';
-				buf[n++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
-			} else {
-				buf[n++] = (char)c;
-			}
-		}
-	}
-	if (expect_off != m.scan_len)
-		return "(bad scan length)";
-	buf[n] = '\0';
-	return buf;
-}
-
 /* The content units: the text as a consumer reads it (GUARD-SPEC 4.5). */
 static const char *
 units_str(void)
 {
 	return units_of_kind(INSP_UNIT_CONTENT);
-}
-
-static int
-str_is(struct insp_str s, const char *lit)
-{
-	return insp_str_eq(s, lit);
 }
 
 /* ---- a plain event built from parts ---- */
@@ -152,7 +67,7 @@ static const struct attr base_attrs[] = {
 static const char *
 ev(const char *name, const char *value, const char *body)
 {
-	static char buf[MAX_MSG];
+	static char buf[TEST_MSG_MAX];
 	size_t n = (size_t)snprintf(buf, sizeof(buf), "<event");
 	int seen = 0;
 
@@ -220,8 +135,6 @@ expect_ok(const char *what, const char *doc)
 }
 
 /* ---- realistic messages ---- */
-
-#define NS4774 "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
 
 static const char wintak[] =
 	"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -709,7 +622,7 @@ test_point(void)
 static void
 test_structure(void)
 {
-	char buf[MAX_MSG];
+	char buf[TEST_MSG_MAX];
 	size_t n;
 
 	expect_malformed("two details", ev(NULL, NULL, POINT "<detail/><detail/>"),
@@ -807,7 +720,7 @@ test_structure(void)
 static void
 test_detail_limits(void)
 {
-	static char buf[MAX_MSG], body[MAX_MSG];
+	static char buf[TEST_MSG_MAX], body[TEST_MSG_MAX];
 	size_t n;
 
 	/* depth: <detail> children at relative depth 1 .. cot_max_depth */
@@ -827,12 +740,12 @@ test_detail_limits(void)
 	snprintf(body + n, sizeof(body) - n, "</detail>");
 	snprintf(buf, sizeof(buf), "%s", ev(NULL, NULL, body));
 	expect_malformed("detail depth 17", buf, "cot: <detail> nested deeper than 16");
-	pol.cot_max_depth = 17;
+	hand.cot_max_depth = 17;
 	expect_ok("detail depth 17 with a policy bound of 17", buf);
-	pol.cot_max_depth = 4;
+	hand.cot_max_depth = 4;
 	expect_malformed("detail depth 17 with a policy bound of 4", buf,
 			 "cot: <detail> nested deeper than 4");
-	pol.cot_max_depth = 16;
+	hand.cot_max_depth = 16;
 
 	/* element count */
 	n = (size_t)snprintf(body, sizeof(body), "%s<detail>", POINT);
@@ -848,10 +761,10 @@ test_detail_limits(void)
 	snprintf(buf, sizeof(buf), "%s", ev(NULL, NULL, body));
 	expect_malformed("detail with 513 nested elements", buf,
 			 "cot: <detail> has more than 512 elements");
-	pol.cot_max_elems = 10;
+	hand.cot_max_elems = 10;
 	expect_malformed("policy bound of 10 elements", buf,
 			 "cot: <detail> has more than 10 elements");
-	pol.cot_max_elems = 512;
+	hand.cot_max_elems = 512;
 
 	/* the label's elements are elements below <detail> too */
 	n = (size_t)snprintf(body, sizeof(body),
@@ -873,14 +786,9 @@ test_detail_limits(void)
 static void
 test_labels(void)
 {
-	static char buf[MAX_MSG];
+	static char buf[TEST_MSG_MAX];
 	enum insp_reason r;
-#define LABEL(cls)                                                                          \
-	"<originatorConfidentialityLabel xmlns=\"" NS4774 "\"><ConfidentialityInformation>" \
-	"<PolicyIdentifier>NATO</PolicyIdentifier><Classification>" cls "</Classification>" \
-	"<Category Type=\"PERMISSIVE\" TagName=\"Releasable To\"><GenericValue>NATO"        \
-	"</GenericValue></Category></ConfidentialityInformation><CreationDateTime>"         \
-	"2026-11-22T09:59:00Z</CreationDateTime></originatorConfidentialityLabel>"
+#define LABEL(cls) L4774("NATO", cls, RELTO(GV("NATO")))
 #define NOCDT                                                                               \
 	"<originatorConfidentialityLabel xmlns=\"" NS4774 "\"><ConfidentialityInformation>" \
 	"<PolicyIdentifier>NATO</PolicyIdentifier><Classification>SECRET</Classification>"  \
@@ -909,7 +817,7 @@ test_labels(void)
 	snprintf(buf, sizeof(buf), "%s", ev(NULL, NULL, POINT "<detail>" NOCDT "</detail>"));
 	CHECK(m.err_offset == (uint32_t)(strstr(buf, "<originatorConf") - buf),
 	      "bad label offset is the label root (%u)", m.err_offset);
-	pol.strict_labels = 0;
+	hand.strict_labels = 0;
 	r = cot(ev(NULL, NULL, POINT "<detail>" NOCDT "</detail>"));
 	CHECK(r == INSP_R_RELEASE && m.has_4774 && m.label.normalised,
 	      "lenient: label without CreationDateTime accepted and normalised");
@@ -921,7 +829,7 @@ test_labels(void)
 			 "</detail>"));
 	CHECK(r == INSP_R_RELEASE && m.has_4774 && m.label.normalised,
 	      "lenient: capitalised root without namespace accepted and normalised");
-	pol.strict_labels = 1;
+	hand.strict_labels = 1;
 	CHECK(cot(ev(NULL, NULL, POINT "<detail><OriginatorConfidentialityLabel/></detail>")) ==
 		      INSP_R_BAD_LABEL,
 	      "strict: capitalised root is bad_label");
@@ -947,7 +855,7 @@ test_labels(void)
 static void
 test_capacity(void)
 {
-	static char buf[MAX_MSG];
+	static char buf[TEST_MSG_MAX];
 	struct insp_unit few[4];
 	enum insp_reason r;
 
@@ -960,13 +868,13 @@ test_capacity(void)
 	CHECK(r == INSP_R_MALFORMED_MESSAGE && strcmp(detail, "cot: too much text") == 0,
 	      "unit table full: malformed 'too much text' (got %s: %s)", insp_reason_name(r),
 	      detail);
-	m.units = units;
-	m.units_cap = N_UNITS;
+	m.units = test_msg_units;
+	m.units_cap = TEST_MSG_UNITS;
 	m.scan_cap = 20;
 	r = cot(buf);
 	CHECK(r == INSP_R_MALFORMED_MESSAGE && strcmp(detail, "cot: too much text") == 0,
 	      "scan buffer full: malformed 'too much text'");
-	m.scan_cap = MAX_MSG + N_UNITS;
+	m.scan_cap = TEST_MSG_SCAN;
 	r = cot(buf);
 	CHECK(r == INSP_R_RELEASE, "same message with room parses");
 
@@ -984,7 +892,7 @@ test_capacity(void)
 int
 main(void)
 {
-	setup();
+	test_msg_setup();
 	test_realistic();
 	test_units();
 	test_event_attrs();

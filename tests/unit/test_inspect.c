@@ -23,21 +23,8 @@
 #include "policy_file.h"
 #include "insp_reason.h"
 #include "test.h"
+#include "test_msg.h"
 
-#define T_NOW_MS INT64_C(1795341600000) /* 2026-11-22T10:00:00Z */
-#define MAX_MSG	 16384
-
-#define NS4774 "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
-#define L4774(pol, cls, cats)                                                               \
-	"<originatorConfidentialityLabel xmlns=\"" NS4774 "\"><ConfidentialityInformation>" \
-	"<PolicyIdentifier>" pol "</PolicyIdentifier><Classification>" cls                  \
-	"</Classification>" cats                                                            \
-	"</ConfidentialityInformation><CreationDateTime>2026-11-22T09:59:00Z"               \
-	"</CreationDateTime></originatorConfidentialityLabel>"
-#define GV(v)	 "<GenericValue>" v "</GenericValue>"
-#define RELTO(v) "<Category Type=\"PERMISSIVE\" TagName=\"Releasable To\">" v "</Category>"
-#define RESTR(v) \
-	"<Category Type=\"RESTRICTIVE\" TagName=\"Additional Sensitivity\">" GV(v) "</Category>"
 #define REM(t) "<remarks>" t "</remarks>"
 
 #define MN_ALL	 "USA, GBR, FRA, DEU, POL, NLD, ITA, CAN"
@@ -46,25 +33,13 @@
 #define S_FVEY	 "NATO SECRET//REL TO FVEY"
 #define NOACCESS NULL
 
-static struct insp_policy *pol;
-static struct insp_scratch *scr;
-static struct insp_result res;
 static int ch_mn = -1, ch_fvey = -1;
 
-static int
-channel(const struct insp_policy *p, const char *name)
-{
-	for (uint32_t i = 0; i < p->n_channels; i++)
-		if (strcmp(p->channels[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* A CoT event around @p detail (NULL: no <detail>). */
+/* A CoT event around @p body (NULL: no <detail>). */
 static const char *
-event(const char *uid, const char *access, const char *stale, const char *detail)
+event(const char *uid, const char *access, const char *stale, const char *body)
 {
-	static char buf[MAX_MSG];
+	static char buf[TEST_SCRATCH_MAX];
 	size_t n = (size_t)snprintf(buf, sizeof(buf),
 				    "<event version=\"2.0\" uid=\"%s\" type=\"a-f-G-U-C\" "
 				    "time=\"2026-11-22T09:59:00Z\" start=\"2026-11-22T09:59:00Z\" "
@@ -75,8 +50,8 @@ event(const char *uid, const char *access, const char *stale, const char *detail
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, " access=\"%s\"", access);
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n,
 			      "><point lat=\"50.0\" lon=\"4.0\" hae=\"100\" ce=\"10\" le=\"10\"/>");
-	if (detail != NULL)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "<detail>%s</detail>", detail);
+	if (body != NULL)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "<detail>%s</detail>", body);
 	snprintf(buf + n, sizeof(buf) - n, "</event>");
 	return buf;
 }
@@ -115,10 +90,10 @@ expect_doc(const char *what, int ch, const char *doc, enum insp_reason want, uin
 }
 
 static void
-expect(const char *what, int ch, const char *access, const char *detail, enum insp_reason want,
+expect(const char *what, int ch, const char *access, const char *body, enum insp_reason want,
        uint32_t rule)
 {
-	expect_doc(what, ch, event("T-1", access, "2026-11-22T10:05:00Z", detail), want, rule);
+	expect_doc(what, ch, event("T-1", access, "2026-11-22T10:05:00Z", body), want, rule);
 }
 
 static void
@@ -165,7 +140,7 @@ test_release(void)
 	       "DEU VS-NUR FUER DEN DIENSTGEBRAUCH//REL TO NATO", NULL, INSP_R_RELEASE, 0);
 	expect("national 4774 label USA CONFIDENTIAL", ch_fvey, NOACCESS,
 	       L4774("USA", "CONFIDENTIAL", RELTO(GV("FVEY"))), INSP_R_RELEASE, 0);
-	expect("IPv6 channel, same destination", channel(pol, "cot-mn-v6"), S_NATO, NULL,
+	expect("IPv6 channel, same destination", test_channel(pol, "cot-mn-v6"), S_NATO, NULL,
 	       INSP_R_RELEASE, 0);
 
 	/* content that must not trip anything */
@@ -605,7 +580,7 @@ test_scan_limits(const char *text)
 	free(y);
 	if (p2 == NULL)
 		return;
-	s2 = insp_scratch_create(p2, MAX_MSG);
+	s2 = insp_scratch_create(p2, TEST_SCRATCH_MAX);
 	CHECK(s2 != NULL, "scratch for the extended policy");
 	if (s2 == NULL) {
 		insp_policy_free(p2);
@@ -619,7 +594,7 @@ test_scan_limits(const char *text)
 		b += (size_t)snprintf(body + b, sizeof(body) - b, "ZZMARK%02d ", i);
 	snprintf(body + b, sizeof(body) - b, "operation nightfall</remarks>");
 	const char *doc = event("T-1", U_NATO, "2026-11-22T10:05:00Z", body);
-	enum insp_reason r = insp_inspect(p2, s2, (uint32_t)channel(p2, "cot-mn"),
+	enum insp_reason r = insp_inspect(p2, s2, (uint32_t)test_channel(p2, "cot-mn"),
 					  (const uint8_t *)doc, strlen(doc), T_NOW_MS, &res);
 
 	CHECK(r == INSP_R_PROHIBITED_CONTENT && res.rule_id == 1001,
@@ -628,21 +603,21 @@ test_scan_limits(const char *text)
 	      insp_reason_name(r), res.rule_id);
 
 	doc = event("T-1", U_NATO, "2026-11-22T10:05:00Z", REM("ZZMARK01 ZZMARK02"));
-	r = insp_inspect(p2, s2, (uint32_t)channel(p2, "cot-mn"), (const uint8_t *)doc, strlen(doc),
-			 T_NOW_MS, &res);
+	r = insp_inspect(p2, s2, (uint32_t)test_channel(p2, "cot-mn"), (const uint8_t *)doc,
+			 strlen(doc), T_NOW_MS, &res);
 	CHECK(r == INSP_R_RELEASE, "harmless markings alone: released (got %s)",
 	      insp_reason_name(r));
 
 	doc = event("T-1", U_NATO, "2026-11-22T10:05:00Z", REM("exact unit"));
-	r = insp_inspect(p2, s2, (uint32_t)channel(p2, "cot-mn"), (const uint8_t *)doc, strlen(doc),
-			 T_NOW_MS, &res);
+	r = insp_inspect(p2, s2, (uint32_t)test_channel(p2, "cot-mn"), (const uint8_t *)doc,
+			 strlen(doc), T_NOW_MS, &res);
 	CHECK(r == INSP_R_PROHIBITED_CONTENT && res.rule_id == 3999,
 	      "regex anchored with ^...$ matches a whole unit: prohibited_content 3999 (got "
 	      "%s, rule %u)",
 	      insp_reason_name(r), res.rule_id);
 	doc = event("T-1", U_NATO, "2026-11-22T10:05:00Z", REM("not the exact unit"));
-	r = insp_inspect(p2, s2, (uint32_t)channel(p2, "cot-mn"), (const uint8_t *)doc, strlen(doc),
-			 T_NOW_MS, &res);
+	r = insp_inspect(p2, s2, (uint32_t)test_channel(p2, "cot-mn"), (const uint8_t *)doc,
+			 strlen(doc), T_NOW_MS, &res);
 	CHECK(r == INSP_R_RELEASE, "^...$ does not match inside a unit (got %s)",
 	      insp_reason_name(r));
 
@@ -714,7 +689,6 @@ test_data_dir(const char *root, const char *sub)
 int
 main(int argc, char **argv)
 {
-	struct insp_err err;
 	size_t len = 0;
 	char *text, root[4096];
 
@@ -731,20 +705,18 @@ main(int argc, char **argv)
 		*strrchr(sample_dir, '/') = '\0';
 	else
 		snprintf(sample_dir, sizeof(sample_dir), ".");
-	pol = policy_file_load(argv[1], &err);
-	CHECK(pol != NULL, "sample policy loads (%s)", pol ? "ok" : err.msg);
+	pol = test_load_policy(argv[1]);
 	if (pol == NULL) {
 		free(text);
 		return test_done();
 	}
-	ch_mn = channel(pol, "cot-mn");
-	ch_fvey = channel(pol, "cot-fvey");
-	CHECK(ch_mn >= 0 && ch_fvey >= 0 && channel(pol, "cot-mn-v6") >= 0,
+	ch_mn = test_channel(pol, "cot-mn");
+	ch_fvey = test_channel(pol, "cot-fvey");
+	CHECK(ch_mn >= 0 && ch_fvey >= 0 && test_channel(pol, "cot-mn-v6") >= 0,
 	      "channels cot-mn, cot-fvey and cot-mn-v6 exist");
 	CHECK(pol->stale_skew_ms == 60000 && pol->strict_labels == 1,
 	      "sample policy: skew 60 s, strict labels");
-	scr = insp_scratch_create(pol, MAX_MSG);
-	CHECK(scr != NULL, "scratch created");
+	scr = test_scratch(pol);
 	if (ch_mn >= 0 && ch_fvey >= 0 && scr != NULL) {
 		test_release();
 		test_label_reasons();

@@ -21,24 +21,9 @@
 #include "insp_policy.h"
 #include "policy_file.h"
 #include "test.h"
+#include "test_msg.h"
 
-#define MAX_MSG	 65536
-#define N_UNITS	 (MAX_MSG / 2 + 16)
-#define T_NOW_MS INT64_C(1795341600000) /* 2026-11-22T10:00:00Z */
-
-#define NS4778 "urn:nato:stanag:4778:bindinginformation:1:0"
-#define NS4774 "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
-#define L4774(pol, cls, cats)                                                               \
-	"<originatorConfidentialityLabel xmlns=\"" NS4774 "\"><ConfidentialityInformation>" \
-	"<PolicyIdentifier>" pol "</PolicyIdentifier><Classification>" cls                  \
-	"</Classification>" cats                                                            \
-	"</ConfidentialityInformation><CreationDateTime>2026-11-22T09:59:00Z"               \
-	"</CreationDateTime></originatorConfidentialityLabel>"
-#define GV(v)	 "<GenericValue>" v "</GenericValue>"
-#define RELTO(v) "<Category Type=\"PERMISSIVE\" TagName=\"Releasable To\">" v "</Category>"
-#define DCAT(v)	 "<Category Type=\"INFORMATIVE\" TagName=\"Data Category\">" GV(v) "</Category>"
-#define RESTR(v) \
-	"<Category Type=\"RESTRICTIVE\" TagName=\"Additional Sensitivity\">" GV(v) "</Category>"
+#define NS4778	"urn:nato:stanag:4778:bindinginformation:1:0"
 #define LABEL_U L4774("NATO", "UNCLASSIFIED", RELTO(GV("NATO")))
 
 #define BI_OPEN                                                               \
@@ -52,102 +37,18 @@
 	"<FriendlyForceReport><Unit callsign=\"VIPER 2-1\">" t "</Unit></FriendlyForceReport>"
 #define STD LXML(LABEL_U, FFR("in position"))
 
-static struct insp_policy hand;
-static struct insp_xml xml;
-static struct insp_msg m;
-static uint8_t arena[MAX_MSG + 1];
-static uint8_t scan[MAX_MSG + N_UNITS];
-static struct insp_unit units[N_UNITS];
-static char detail[160];
-
-static struct insp_policy *pol;
-static struct insp_scratch *scr;
-static struct insp_result res;
 static int ch_lxml = -1;
-static const char *data_dir;
-
-static void
-setup(void)
-{
-	hand.cot_max_depth = 16;
-	hand.cot_max_elems = 512;
-	hand.strict_labels = 1;
-	m.xml = &xml;
-	m.arena = arena;
-	m.arena_cap = MAX_MSG;
-	m.scan = scan;
-	m.scan_cap = MAX_MSG + N_UNITS;
-	m.units = units;
-	m.units_cap = N_UNITS;
-}
 
 static enum insp_reason
 parse_n(const char *doc, size_t len)
 {
-	m.scan_len = 0;
-	m.n_units = 0;
-	m.has_marking = 0;
-	m.has_4774 = 0;
-	m.has_stale = 0;
-	m.has_field_label = 0;
-	m.uid.len = 0;
-	m.type.len = 0;
-	m.err_offset = 0;
-	m.detail = detail;
-	m.detail_cap = sizeof(detail);
-	detail[0] = '\0';
-	return insp_lxml_parse(&hand, (const uint8_t *)doc, len, &m);
+	return test_parse(insp_lxml_parse, &hand, doc, len);
 }
 
 static enum insp_reason
 parse(const char *doc)
 {
 	return parse_n(doc, strlen(doc));
-}
-
-/* Units of @p kind joined by '|' (TAB/LF/CR escaped); checks the layout of insp_msg.h. */
-static const char *
-units_of_kind(uint32_t kind)
-{
-	static char buf[MAX_MSG * 2];
-	size_t n = 0;
-	uint32_t expect_off = 0;
-
-	for (uint32_t u = 0; u < m.n_units; u++) {
-		const struct insp_unit *un = &m.units[u];
-
-		if (un->off != expect_off || un->off + un->len >= m.scan_len ||
-		    m.scan[un->off + un->len] != '\n')
-			return "(bad unit layout)";
-		expect_off = un->off + un->len + 1;
-		if (un->kind != kind)
-			continue;
-		if (n)
-			buf[n++] = '|';
-		for (uint32_t i = 0; i < un->len && n + 4 < sizeof(buf); i++) {
-			uint8_t c = m.scan[un->off + i];
-
-			if (c == '\n' || c == '\t' || c == '\r') {
-				buf[n++] = '\\';
-				buf[n++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
-			} else {
-				buf[n++] = (char)c;
-			}
-		}
-	}
-	if (expect_off != m.scan_len)
-		return "(bad scan length)";
-	buf[n] = '\0';
-	return buf;
-}
-
-static char *
-read_sample(const char *name, size_t *len)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", data_dir, name);
-	return test_read_file(path, len);
 }
 
 static void
@@ -183,7 +84,7 @@ static void
 test_samples(void)
 {
 	size_t len = 0;
-	char *doc = read_sample("friendly_force_report.lxml", &len);
+	char *doc = test_read_sample("friendly_force_report.lxml", &len);
 	enum insp_reason r;
 
 	CHECK(doc != NULL, "read friendly_force_report.lxml");
@@ -225,7 +126,7 @@ test_samples(void)
 		free(doc);
 	}
 
-	doc = read_sample("casualty_report.lxml", &len);
+	doc = test_read_sample("casualty_report.lxml", &len);
 	CHECK(doc != NULL, "read casualty_report.lxml");
 	if (doc != NULL) {
 		r = parse_n(doc, len);
@@ -244,7 +145,7 @@ test_samples(void)
 		free(doc);
 	}
 
-	doc = read_sample("intelligence_summary.lxml", &len);
+	doc = test_read_sample("intelligence_summary.lxml", &len);
 	CHECK(doc != NULL, "read intelligence_summary.lxml");
 	if (doc != NULL) {
 		r = parse_n(doc, len);
@@ -511,7 +412,7 @@ test_structure(void)
 static void
 test_bounds(void)
 {
-	static char doc[MAX_MSG];
+	static char doc[TEST_MSG_MAX];
 	size_t n;
 	enum insp_reason r;
 
@@ -553,7 +454,7 @@ test_bounds(void)
 	r = parse(STD);
 	CHECK(r == INSP_R_MALFORMED_MESSAGE && strcmp(detail, "labelled-xml: too much text") == 0,
 	      "scan buffer full: malformed (%s)", detail);
-	m.scan_cap = MAX_MSG + N_UNITS;
+	m.scan_cap = TEST_MSG_SCAN;
 }
 
 /* ---- decisions with the sample policy on lxml-mn ---- */
@@ -561,14 +462,7 @@ test_bounds(void)
 static void
 expect_decision(const char *what, const char *doc, size_t len, enum insp_reason want, uint32_t rule)
 {
-	enum insp_reason r;
-
-	memset(&res, 0x5A, sizeof(res));
-	r = insp_inspect(pol, scr, (uint32_t)ch_lxml, (const uint8_t *)doc, len, T_NOW_MS, &res);
-	CHECK(r == want && res.reason == want, "%s: %s (got %s: %s)", what, insp_reason_name(want),
-	      insp_reason_name(r), r == INSP_R_RELEASE ? "" : res.detail);
-	if (want == INSP_R_PROHIBITED_CONTENT || want == INSP_R_MARKING_INCONSISTENT)
-		CHECK(res.rule_id == rule, "%s: rule %u (got %u)", what, rule, res.rule_id);
+	test_decide(ch_lxml, NULL, what, doc, len, want, rule);
 	if (want == INSP_R_RELEASE)
 		CHECK(res.detail[0] == '\0' && res.uid[0] == '\0',
 		      "%s: a release says nothing; no uid", what);
@@ -584,7 +478,7 @@ static void
 decide_sample(const char *name, enum insp_reason want)
 {
 	size_t len = 0;
-	char *doc = read_sample(name, &len);
+	char *doc = test_read_sample(name, &len);
 
 	CHECK(doc != NULL, "read %s", name);
 	if (doc != NULL)
@@ -697,29 +591,23 @@ test_decisions(void)
 int
 main(int argc, char **argv)
 {
-	struct insp_err err;
-
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s SAMPLE_POLICY DATA_DIR\n", argv[0]);
 		return 2;
 	}
 	data_dir = argv[2];
-	setup();
+	test_msg_setup();
 	test_samples();
 	test_labels();
 	test_structure();
 	test_bounds();
 
-	pol = policy_file_load(argv[1], &err);
-	CHECK(pol != NULL, "sample policy loads (%s)", pol ? "ok" : err.msg);
+	pol = test_load_policy(argv[1]);
 	if (pol == NULL)
 		return test_done();
-	for (uint32_t i = 0; i < pol->n_channels; i++)
-		if (strcmp(pol->channels[i].name, "lxml-mn") == 0)
-			ch_lxml = (int)i;
+	ch_lxml = test_channel(pol, "lxml-mn");
 	CHECK(ch_lxml >= 0, "channel lxml-mn exists");
-	scr = insp_scratch_create(pol, 16384);
-	CHECK(scr != NULL, "scratch created");
+	scr = test_scratch(pol);
 	if (ch_lxml >= 0 && scr != NULL)
 		test_decisions();
 	insp_scratch_free(scr);

@@ -23,21 +23,9 @@
 #include "insp_tak.h"
 #include "policy_file.h"
 #include "test.h"
+#include "test_msg.h"
 
-#define MAX_MSG	 65536
-#define N_UNITS	 (MAX_MSG / 2 + 16)
-#define T_NOW_MS INT64_C(1795341600000) /* 2026-11-22T10:00:00Z */
 #define GOLD_UID "S-1-5-21-942292099-3747883346-3641641706-1000"
-#define NS4774	 "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
-
-static struct insp_policy hand;
-static struct insp_xml xml;
-static struct insp_msg m;
-static uint8_t arena[MAX_MSG + 1];
-static uint8_t scan[MAX_MSG + N_UNITS];
-static struct insp_unit units[N_UNITS];
-static char detail[160];
-static const char *data_dir;
 
 /* ---- a test-side protobuf encoder ---- */
 
@@ -279,38 +267,16 @@ build_stream(const struct evspec *s)
 
 /* ---- parsing with a hand-made policy ---- */
 
-static void
-reset_msg(void)
-{
-	m.scan_len = 0;
-	m.n_units = 0;
-	m.has_marking = 0;
-	m.has_4774 = 0;
-	m.has_stale = 0;
-	m.marking.len = 0;
-	m.uid.len = 0;
-	m.type.len = 0;
-	m.stale_ms = 0;
-	m.qos_priority = -1;
-	m.err_offset = 0;
-	memset(&m.label, 0, sizeof(m.label));
-	m.detail = detail;
-	m.detail_cap = sizeof(detail);
-	detail[0] = '\0';
-}
-
 static enum insp_reason
 parse_mesh_n(const uint8_t *buf, size_t len)
 {
-	reset_msg();
-	return insp_tak_mesh_parse(&hand, buf, len, &m);
+	return test_parse(insp_tak_mesh_parse, &hand, buf, len);
 }
 
 static enum insp_reason
 parse_stream_n(const uint8_t *buf, size_t len)
 {
-	reset_msg();
-	return insp_tak_stream_parse(&hand, buf, len, &m);
+	return test_parse(insp_tak_stream_parse, &hand, buf, len);
 }
 
 static enum insp_reason
@@ -318,39 +284,6 @@ mesh(const struct evspec *s)
 {
 	build_mesh(s);
 	return parse_mesh_n(msg.b, msg.n);
-}
-
-static const char *
-units_of_kind(uint32_t kind)
-{
-	static char buf[MAX_MSG * 2];
-	size_t n = 0;
-	uint32_t expect_off = 0;
-
-	for (uint32_t u = 0; u < m.n_units; u++) {
-		const struct insp_unit *un = &m.units[u];
-
-		if (un->off != expect_off || un->off + un->len >= m.scan_len ||
-		    m.scan[un->off + un->len] != '\n')
-			return "(bad unit layout)";
-		expect_off = un->off + un->len + 1;
-		if (un->kind != kind)
-			continue;
-		if (n)
-			buf[n++] = '|';
-		memcpy(buf + n, m.scan + un->off, un->len);
-		n += un->len;
-	}
-	if (expect_off != m.scan_len)
-		return "(bad scan length)";
-	buf[n] = '\0';
-	return buf;
-}
-
-static int
-str_is(struct insp_str s, const char *lit)
-{
-	return insp_str_eq(s, lit);
 }
 
 /* Decide the current msg with the mesh parser: @p want with @p want_detail at @p off. */
@@ -402,13 +335,10 @@ static char want_buf[200];
 static long
 read_hex(const char *name, uint8_t *out, size_t cap)
 {
-	char path[4096];
 	size_t len = 0, n = 0;
-	char *t;
+	char *t = test_read_sample(name, &len);
 	int hi = -1;
 
-	snprintf(path, sizeof(path), "%s/%s", data_dir, name);
-	t = test_read_file(path, &len);
 	if (t == NULL)
 		return -1;
 	for (size_t i = 0; i < len; i++) {
@@ -957,11 +887,11 @@ test_event_fields(void)
 	      "unit table full (%s)", detail);
 	CHECK(m.err_offset == find("h-e", 3, 0), "too much text points at the 4th unit, how (%u)",
 	      m.err_offset);
-	m.units_cap = N_UNITS;
+	m.units_cap = TEST_MSG_UNITS;
 	m.scan_cap = 40;
 	CHECK(mesh(&gold) == INSP_R_MALFORMED_MESSAGE && strcmp(detail, "tak: too much text") == 0,
 	      "scan buffer full (%s)", detail);
-	m.scan_cap = MAX_MSG + N_UNITS;
+	m.scan_cap = TEST_MSG_SCAN;
 }
 
 #define LABEL(cls, rel)                                                                     \
@@ -1006,29 +936,18 @@ test_labels(void)
 
 /* ---- decisions with the sample policy ---- */
 
-static struct insp_policy *pol;
-static struct insp_scratch *scr;
-static struct insp_result res;
 static int ch_mesh = -1, ch_stream = -1;
 
 static void
 decide(const char *what, const struct evspec *s, enum insp_reason want, uint32_t rule)
 {
 	for (int k = 0; k < 2; k++) {
-		enum insp_reason r;
-
 		if (k == 0)
 			build_mesh(s);
 		else
 			build_stream(s);
-		memset(&res, 0x5A, sizeof(res));
-		r = insp_inspect(pol, scr, (uint32_t)(k == 0 ? ch_mesh : ch_stream), msg.b, msg.n,
-				 T_NOW_MS, &res);
-		CHECK(r == want && res.reason == want, "%s (%s): %s (got %s: %s)", what,
-		      k == 0 ? "tak-mn" : "tak-mn-stream", insp_reason_name(want),
-		      insp_reason_name(r), r == INSP_R_RELEASE ? "" : res.detail);
-		if (want == INSP_R_PROHIBITED_CONTENT || want == INSP_R_MARKING_INCONSISTENT)
-			CHECK(res.rule_id == rule, "%s: rule %u (got %u)", what, rule, res.rule_id);
+		test_decide(k == 0 ? ch_mesh : ch_stream, k == 0 ? "tak-mn" : "tak-mn-stream", what,
+			    msg.b, msg.n, want, rule);
 		if (want == INSP_R_RELEASE)
 			CHECK(res.detail[0] == '\0', "%s: a release says nothing", what);
 	}
@@ -1086,24 +1005,12 @@ test_decisions(void)
 int
 main(int argc, char **argv)
 {
-	struct insp_err err;
-
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s SAMPLE_POLICY DATA_DIR\n", argv[0]);
 		return 2;
 	}
 	data_dir = argv[2];
-	hand.cot_max_depth = 16;
-	hand.cot_max_elems = 512;
-	hand.strict_labels = 1;
-	hand.stale_skew_ms = 60000;
-	m.xml = &xml;
-	m.arena = arena;
-	m.arena_cap = MAX_MSG;
-	m.scan = scan;
-	m.scan_cap = MAX_MSG + N_UNITS;
-	m.units = units;
-	m.units_cap = N_UNITS;
+	test_msg_setup();
 
 	test_golden();
 	test_framing();
@@ -1112,19 +1019,13 @@ main(int argc, char **argv)
 	test_event_fields();
 	test_labels();
 
-	pol = policy_file_load(argv[1], &err);
-	CHECK(pol != NULL, "sample policy loads (%s)", pol ? "ok" : err.msg);
+	pol = test_load_policy(argv[1]);
 	if (pol == NULL)
 		return test_done();
-	for (uint32_t i = 0; i < pol->n_channels; i++) {
-		if (strcmp(pol->channels[i].name, "tak-mn") == 0)
-			ch_mesh = (int)i;
-		if (strcmp(pol->channels[i].name, "tak-mn-stream") == 0)
-			ch_stream = (int)i;
-	}
+	ch_mesh = test_channel(pol, "tak-mn");
+	ch_stream = test_channel(pol, "tak-mn-stream");
 	CHECK(ch_mesh >= 0 && ch_stream >= 0, "channels tak-mn and tak-mn-stream exist");
-	scr = insp_scratch_create(pol, 16384);
-	CHECK(scr != NULL, "scratch created");
+	scr = test_scratch(pol);
 	if (ch_mesh >= 0 && ch_stream >= 0 && scr != NULL)
 		test_decisions();
 	insp_scratch_free(scr);
