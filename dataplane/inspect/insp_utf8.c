@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "insp_utf8.h"
 
@@ -28,12 +31,38 @@ ascii_block_ok(const uint8_t *p)
 	return ((v - 0x2020202020202020ull) & ~v & 0x8080808080808080ull) == 0;
 }
 
+#ifdef __SSE2__
+/*
+ * 16 bytes that are all ASCII XML characters: printable, TAB, LF or CR. Pretty-printed XML
+ * has a line end every few dozen bytes, so the line-end bytes must not end the fast path.
+ */
+static inline int
+ascii_xml_block16(const uint8_t *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	/* signed compare: every byte >= 0x80 is negative, so below 0x20 as well */
+	int below = _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+	int allowed =
+		_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+							    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+
+	return (below & ~allowed) == 0;
+}
+#endif
+
 int
 insp_utf8_validate_xml(const uint8_t *buf, size_t len, size_t *bad_offset)
 {
 	size_t i = 0;
 
 	while (i < len) {
+#ifdef __SSE2__
+		if (i + 16 <= len && ascii_xml_block16(buf + i)) {
+			i += 16;
+			continue;
+		}
+#endif
 		if (i + 8 <= len && ascii_block_ok(buf + i)) {
 			i += 8;
 			continue;
