@@ -83,8 +83,27 @@ enum {
 	A_REQUIRED = A_ACCESS, /* attributes before this one are required */
 };
 
-static const char *const event_attr_names[A_COUNT] = {
-	"version", "uid", "type", "time", "start", "stale", "how", "access", "qos", "opex",
+/* A name with its length, so that a lookup compares lengths before any byte. */
+struct attr_name {
+	const char *s;
+	uint32_t len;
+};
+#define ATTR_NAME(lit)               \
+	{                            \
+		lit, sizeof(lit) - 1 \
+	}
+
+static int
+is_attr(const struct insp_xml_attr *a, const struct attr_name *n)
+{
+	return a->prefix.len == 0 && a->local.len == n->len &&
+	       memcmp(a->local.p, n->s, n->len) == 0;
+}
+
+static const struct attr_name event_attrs[A_COUNT] = {
+	ATTR_NAME("version"), ATTR_NAME("uid"),	  ATTR_NAME("type"), ATTR_NAME("time"),
+	ATTR_NAME("start"),   ATTR_NAME("stale"), ATTR_NAME("how"),  ATTR_NAME("access"),
+	ATTR_NAME("qos"),     ATTR_NAME("opex"),
 };
 
 static enum insp_reason
@@ -105,7 +124,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 			continue;
 		}
 		for (k = 0; k < A_COUNT; k++)
-			if (a->prefix.len == 0 && insp_str_eq(a->local, event_attr_names[k]))
+			if (is_attr(a, &event_attrs[k]))
 				break;
 		if (k == A_COUNT)
 			return insp_msg_fail(m, MALFORMED, a->offset,
@@ -116,7 +135,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 	for (int k = 0; k < A_REQUIRED; k++)
 		if (seen[k] == NULL)
 			return insp_msg_fail(m, MALFORMED, ev->offset,
-					     "cot: attribute '%s' missing", event_attr_names[k]);
+					     "cot: attribute '%s' missing", event_attrs[k].s);
 	for (int k = 0; k < A_COUNT; k++) {
 		const struct insp_xml_attr *a = seen[k];
 		int64_t t;
@@ -163,7 +182,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 		if (!ok)
 			return insp_msg_fail(m, MALFORMED, a->offset,
 					     "cot: attribute '%s' has an invalid value",
-					     event_attr_names[k]);
+					     event_attrs[k].s);
 		if (insp_msg_add_unit_kind(
 			    m, a->value, k == A_ACCESS ? INSP_UNIT_CARRIER : INSP_UNIT_CONTENT) < 0)
 			return insp_msg_fail(m, MALFORMED, a->offset, "cot: too much text");
@@ -174,7 +193,9 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 static enum insp_reason
 parse_point(const struct insp_xml_event *ev, struct insp_msg *m)
 {
-	static const char *const names[] = {"lat", "lon", "hae", "ce", "le"};
+	static const struct attr_name names[] = {ATTR_NAME("lat"), ATTR_NAME("lon"),
+						 ATTR_NAME("hae"), ATTR_NAME("ce"),
+						 ATTR_NAME("le")};
 	static const double lo[] = {-90, -180, -INFINITY, 0, 0};
 	static const double hi[] = {90, 180, INFINITY, INFINITY, INFINITY};
 	unsigned seen = 0;
@@ -190,7 +211,7 @@ parse_point(const struct insp_xml_event *ev, struct insp_msg *m)
 			return insp_msg_fail(m, MALFORMED, a->offset,
 					     "cot: namespace declaration on <point>");
 		for (k = 0; k < 5; k++)
-			if (a->prefix.len == 0 && insp_str_eq(a->local, names[k]))
+			if (is_attr(a, &names[k]))
 				break;
 		if (k == 5)
 			return insp_msg_fail(m, MALFORMED, a->offset,
@@ -199,7 +220,7 @@ parse_point(const struct insp_xml_event *ev, struct insp_msg *m)
 		if (parse_number(a->value, &v) < 0 || v < lo[k] || v > hi[k])
 			return insp_msg_fail(m, MALFORMED, a->offset,
 					     "cot: point attribute '%s' invalid or out of range",
-					     names[k]);
+					     names[k].s);
 		seen |= 1u << k;
 		if (insp_msg_add_unit(m, a->value) < 0)
 			return insp_msg_fail(m, MALFORMED, a->offset, "cot: too much text");
@@ -207,7 +228,7 @@ parse_point(const struct insp_xml_event *ev, struct insp_msg *m)
 	for (unsigned k = 0; k < 5; k++)
 		if (!(seen & (1u << k)))
 			return insp_msg_fail(m, MALFORMED, ev->offset,
-					     "cot: point attribute '%s' missing", names[k]);
+					     "cot: point attribute '%s' missing", names[k].s);
 	return INSP_R_RELEASE;
 }
 
