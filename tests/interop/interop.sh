@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Interop suite (tests/interop/README.md): real TAK client code (@tak-ps/node-cot) builds
-# CoT XML and TAK protobuf (mesh) messages, a real UDP socket in one network namespace sends
+# CoT XML and TAK protobuf (mesh and stream framing) messages, a real UDP socket in one network namespace sends
 # them through guardd (DPDK net_af_packet on veth pairs) to a real UDP socket in another
 # namespace, and tak-client.mjs checks guardd's counters, which messages arrived, and that
 # each arrival parses in node-cot with the uid, type, point and label that were sent.
@@ -95,7 +95,7 @@ ip -n "$ns_snd" neigh replace 10.77.1.2 lladdr 02:67:69:00:01:02 dev snd0 nud pe
 ip netns exec "$ns_snd" ethtool -K snd0 tx off >/dev/null
 
 # ---- receiver (low side) ------------------------------------------------------------------
-ip netns exec "$ns_rcv" node "$client" receive --bind 10.77.2.2 --ports 6969,6970 \
+ip netns exec "$ns_rcv" node "$client" receive --bind 10.77.2.2 --ports 6969,6970,6971 \
 	--out recv.jsonl --ready rx.ready >receiver.log 2>&1 &
 rx_pid=$!
 

@@ -25,9 +25,40 @@ import { pathToFileURL } from 'node:url';
 const CHANNELS = {
     cot: { channel: 'interop-cot', port: 6969, egressFrom: '10.77.2.1:6969' },
     'tak-mesh': { channel: 'interop-tak', port: 6970, egressFrom: '10.77.2.1:6970' },
+    'tak-stream': { channel: 'interop-tak-stream', port: 6971, egressFrom: '10.77.2.1:6971' },
 };
 // TAK Protocol v1 mesh framing: magic, varint protocol version 1, magic (GUARD-SPEC 5.2).
 const MESH_HEADER = Buffer.from([0xbf, 0x01, 0xbf]);
+
+// node-cot's to_proto gives a bare TakMessage; TAK clients frame it. Mesh: the header
+// above; stream: magic, then the TakMessage's length as a varint.
+function frame(format, proto) {
+    if (format === 'tak-mesh') return Buffer.concat([MESH_HEADER, proto]);
+    const len = [];
+    for (let n = proto.length; ; n >>>= 7) {
+        if (n < 0x80) { len.push(n); break; }
+        len.push((n & 0x7f) | 0x80);
+    }
+    return Buffer.concat([Buffer.from([0xbf, ...len]), proto]);
+}
+
+// The TakMessage inside a released datagram, or an exception saying what is wrong.
+function unframe(format, buf) {
+    if (format === 'tak-mesh') {
+        if (buf.length < 3 || !buf.subarray(0, 3).equals(MESH_HEADER))
+            throw new Error(`no TAK mesh header (starts ${buf.subarray(0, 3).toString('hex')})`);
+        return buf.subarray(3);
+    }
+    if (buf.length < 2 || buf[0] !== 0xbf) throw new Error('no TAK stream magic');
+    let len = 0, i = 1, shift = 0;
+    for (; i < buf.length && i < 6; i++, shift += 7) {
+        len += (buf[i] & 0x7f) * 2 ** shift;
+        if (!(buf[i] & 0x80)) break;
+    }
+    if (i >= buf.length || len !== buf.length - i - 1)
+        throw new Error(`TAK stream length ${len} is not the rest of the datagram (${buf.length - i - 1})`);
+    return buf.subarray(i + 1);
+}
 
 function die(msg) {
     process.stderr.write(`tak-client: error: ${msg}\n`);
@@ -145,19 +176,18 @@ function pointOf(cot) {
 async function cmdBuild(opts) {
     const { mod: nc, version } = await loadNodeCot(opts.npm);
     if (!opts.out) die('build: --out FILE is required');
-    const formats = opts.tak ? ['cot', 'tak-mesh'] : ['cot'];
+    const formats = opts.tak ? ['cot', 'tak-mesh', 'tak-stream'] : ['cot'];
     const now = Date.now();
     const msgs = [];
     for (const format of formats) {
-        const tag = format === 'cot' ? 'x' : 'p';
+        const tag = { cot: 'x', 'tak-mesh': 'p', 'tak-stream': 's' }[format];
         for (const [name, expect, make] of scenarios(nc, now, tag)) {
             const cot = await make();
             let payload;
             if (format === 'cot') {
                 payload = Buffer.from(nc.CoTParser.to_xml(cot), 'utf8');
             } else {
-                const proto = await nc.CoTParser.to_proto(cot, 1);
-                payload = Buffer.concat([MESH_HEADER, Buffer.from(proto)]);
+                payload = frame(format, Buffer.from(await nc.CoTParser.to_proto(cot, 1)));
             }
             const a = cot.raw.event._attributes;
             msgs.push({
@@ -245,9 +275,7 @@ async function cmdVerify(opts) {
             if (format === 'cot') {
                 a.cot = nc.CoTParser.from_xml(buf);
             } else {
-                if (buf.length < 3 || !buf.subarray(0, 3).equals(MESH_HEADER))
-                    throw new Error(`no TAK mesh header (starts ${buf.subarray(0, 3).toString('hex')})`);
-                a.cot = await nc.CoTParser.from_proto(buf.subarray(3), 1);
+                a.cot = await nc.CoTParser.from_proto(unframe(format, buf), 1);
             }
         } catch (e) {
             a.error = e.message ?? String(e);
@@ -312,9 +340,9 @@ async function cmdVerify(opts) {
     // The decision table.
     const w = (s, n) => String(s).padEnd(n);
     console.log(`\nnode-cot ${nodeCot}: ${msgs.length} messages sent, ${recv.length} datagrams received`);
-    console.log(`${w('format', 9)}${w('message', 17)}${w('type', 13)}${w('label (access)', 46)}${w('expected', 19)}${w('arrived', 8)}check`);
+    console.log(`${w('format', 12)}${w('message', 17)}${w('type', 13)}${w('label (access)', 46)}${w('expected', 19)}${w('arrived', 8)}check`);
     for (const r of rows)
-        console.log(`${w(r.format, 9)}${w(r.name, 17)}${w(r.type, 13)}${w(r.access ?? '(none)', 46)}${w(r.expect, 19)}${w(r.arrived, 8)}${r.check}`);
+        console.log(`${w(r.format, 12)}${w(r.name, 17)}${w(r.type, 13)}${w(r.access ?? '(none)', 46)}${w(r.expect, 19)}${w(r.arrived, 8)}${r.check}`);
     console.log('\nguardd counters (channel reason count):');
     for (const [k, n] of stats) console.log(`  ${k} ${n}`);
     if (other.length) console.log(`  (${other.length} counter rows outside the test channels: noise on the links, not checked)`);
