@@ -72,7 +72,7 @@ struct gt_frame_out {
 	const char *variant; /**< short description of the variant */
 };
 
-struct gt_msg; /* the message being assembled (private to gt_scenario.c) */
+struct gt_msg; /* the message being assembled (private: gt_scenario_int.h) */
 
 /** Generator state: the random stream, the sender population and a work area. */
 struct gt_gen {
