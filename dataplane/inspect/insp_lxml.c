@@ -56,16 +56,15 @@ binding_tag(const struct insp_xml_event *ev, const char *name, struct insp_msg *
 }
 
 /*
- * <Metadata>: the shared walk decodes a label that is its direct child. Whatever else is
- * in there shows up as units the walk made of kind NAME (an element) or CONTENT (text, an
- * attribute value), since everything inside a label is a CARRIER unit and comments are
- * COMMENT units: such a unit means <Metadata> held something besides labels.
+ * <Metadata>: the shared walk decodes a label that is its direct child and counts every
+ * element and text run outside labels (comments are not counted): any such means
+ * <Metadata> held something besides labels.
  */
 static enum insp_reason
 walk_metadata(const struct insp_policy *p, struct insp_xmlwalk *w, struct insp_xml_event *ev,
 	      struct insp_msg *m)
 {
-	uint32_t first = m->n_units, off = ev->offset;
+	uint32_t other = w->n_other, off = ev->offset;
 	enum insp_reason r;
 
 	w->container = "<Metadata>";
@@ -76,11 +75,10 @@ walk_metadata(const struct insp_policy *p, struct insp_xmlwalk *w, struct insp_x
 	r = insp_xmlwalk_children(p, w, ev, m);
 	if (r != INSP_R_RELEASE)
 		return r;
-	for (uint32_t u = first; u < m->n_units; u++)
-		if (m->units[u].kind == INSP_UNIT_NAME || m->units[u].kind == INSP_UNIT_CONTENT)
-			return insp_msg_fail(m, MALFORMED, off,
-					     "labelled-xml: <Metadata> holds something other than "
-					     "the 4774 label");
+	if (w->n_other != other)
+		return insp_msg_fail(m, MALFORMED, off,
+				     "labelled-xml: <Metadata> holds something other than the 4774 "
+				     "label");
 	return INSP_R_RELEASE;
 }
 

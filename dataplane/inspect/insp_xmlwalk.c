@@ -162,6 +162,7 @@ insp_xmlwalk_children(const struct insp_policy *p, struct insp_xmlwalk *w,
 				return INSP_R_RELEASE;
 			continue;
 		case INSP_XML_TEXT:
+			w->n_other++;
 			if (insp_msg_add_unit(m, ev->text) < 0)
 				return too_much_text(w, m, ev->offset);
 			continue;
@@ -177,6 +178,7 @@ insp_xmlwalk_children(const struct insp_policy *p, struct insp_xmlwalk *w,
 				return r;
 			continue;
 		}
+		w->n_other++;
 		if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT) < 0)
 			return too_much_text(w, m, ev->offset);
 	}

@@ -36,6 +36,7 @@ struct insp_xmlwalk {
 	const char *misplaced; /**< bad-label text for a label not at label_depth, or NULL */
 	/* results */
 	uint32_t elems;
+	uint32_t n_other;      /**< elements and text runs outside 4774 labels */
 	const char *label_err; /**< first label problem, or NULL */
 	uint32_t label_err_off;
 };
