@@ -33,12 +33,14 @@ extern "C" {
 namespace
 {
 
+using Message = std::pair<uint32_t, std::string>; // channel, payload
+
 struct Corpus {
 	insp_policy *policy = nullptr;
 	insp_scratch *scratch = nullptr;
 	std::vector<std::string> frames;
-	std::vector<std::pair<uint32_t, std::string>> released; // channel, payload
-	std::vector<std::pair<uint32_t, std::string>> by_format[INSP_FORMAT_COUNT];
+	std::vector<Message> released;
+	std::vector<Message> by_format[INSP_FORMAT_COUNT]; // the released ones
 	int64_t now_ms = 0;
 	std::string error;
 };
@@ -97,71 +99,89 @@ corpus()
 	return c;
 }
 
-void
-BM_classify(benchmark::State &state)
+const std::string &
+bytes_of(const std::string &frame)
 {
-	Corpus &c = corpus();
-	if (!c.error.empty() || c.frames.empty()) {
-		state.SkipWithError(c.error.empty() ? "no frames" : c.error.c_str());
+	return frame;
+}
+
+const std::string &
+bytes_of(const Message &m)
+{
+	return m.second;
+}
+
+const uint8_t *
+data_of(const std::string &s)
+{
+	return reinterpret_cast<const uint8_t *>(s.data());
+}
+
+// Run @p step on @p items round robin, counting items and bytes; skip with @p none when
+// there is nothing to run (or the corpus failed to load).
+template <typename Item, typename Step>
+void
+round_robin(benchmark::State &state, const std::vector<Item> &items, const char *none, Step step)
+{
+	const Corpus &c = corpus();
+	if (!c.error.empty() || items.empty()) {
+		state.SkipWithError(c.error.empty() ? none : c.error.c_str());
 		return;
 	}
 	size_t i = 0, bytes = 0;
 	for (auto _ : state) {
-		const std::string &f = c.frames[i++ % c.frames.size()];
-		insp_flow flow;
-		benchmark::DoNotOptimize(
-			insp_net_classify(c.policy, 0, reinterpret_cast<const uint8_t *>(f.data()),
-					  f.size(), 0, &flow));
-		bytes += f.size();
+		const Item &it = items[i++ % items.size()];
+		step(it);
+		bytes += bytes_of(it).size();
 	}
 	state.SetItemsProcessed(state.iterations());
 	state.SetBytesProcessed(int64_t(bytes));
+}
+
+void
+BM_classify(benchmark::State &state)
+{
+	Corpus &c = corpus();
+	round_robin(state, c.frames, "no frames", [&c](const std::string &f) {
+		insp_flow flow;
+		benchmark::DoNotOptimize(
+			insp_net_classify(c.policy, 0, data_of(f), f.size(), 0, &flow));
+	});
 }
 
 void
 BM_inspect_all(benchmark::State &state)
 {
 	Corpus &c = corpus();
-	if (!c.error.empty() || c.frames.empty()) {
-		state.SkipWithError(c.error.empty() ? "no frames" : c.error.c_str());
-		return;
-	}
-	size_t i = 0, bytes = 0;
-	for (auto _ : state) {
-		const std::string &f = c.frames[i++ % c.frames.size()];
-		auto *b = reinterpret_cast<const uint8_t *>(f.data());
+	round_robin(state, c.frames, "no frames", [&c](const std::string &f) {
 		insp_flow flow;
 		insp_result res;
-		if (insp_net_classify(c.policy, 0, b, f.size(), 0, &flow) == INSP_R_RELEASE)
-			insp_inspect(c.policy, c.scratch, flow.channel, b + flow.payload_offset,
-				     flow.payload_len, c.now_ms, &res);
+		if (insp_net_classify(c.policy, 0, data_of(f), f.size(), 0, &flow) ==
+		    INSP_R_RELEASE)
+			insp_inspect(c.policy, c.scratch, flow.channel,
+				     data_of(f) + flow.payload_offset, flow.payload_len, c.now_ms,
+				     &res);
 		benchmark::DoNotOptimize(flow);
-		bytes += f.size();
-	}
-	state.SetItemsProcessed(state.iterations());
-	state.SetBytesProcessed(int64_t(bytes));
+	});
+}
+
+// The whole decision on each message of @p msgs.
+void
+inspect_messages(benchmark::State &state, const std::vector<Message> &msgs, const char *none)
+{
+	Corpus &c = corpus();
+	round_robin(state, msgs, none, [&c](const Message &m) {
+		insp_result res;
+		benchmark::DoNotOptimize(insp_inspect(c.policy, c.scratch, m.first,
+						      data_of(m.second), m.second.size(), c.now_ms,
+						      &res));
+	});
 }
 
 void
 BM_inspect_released(benchmark::State &state)
 {
-	Corpus &c = corpus();
-	if (!c.error.empty() || c.released.empty()) {
-		state.SkipWithError(c.error.empty() ? "no released messages" : c.error.c_str());
-		return;
-	}
-	size_t i = 0, bytes = 0;
-	for (auto _ : state) {
-		const auto &m = c.released[i++ % c.released.size()];
-		insp_result res;
-		benchmark::DoNotOptimize(
-			insp_inspect(c.policy, c.scratch, m.first,
-				     reinterpret_cast<const uint8_t *>(m.second.data()),
-				     m.second.size(), c.now_ms, &res));
-		bytes += m.second.size();
-	}
-	state.SetItemsProcessed(state.iterations());
-	state.SetBytesProcessed(int64_t(bytes));
+	inspect_messages(state, corpus().released, "no released messages");
 }
 
 // Format @p f: its parse alone, or the whole decision (@p whole).
@@ -169,29 +189,17 @@ void
 BM_format(benchmark::State &state, size_t f, bool whole)
 {
 	Corpus &c = corpus();
+	const char *none = "no released message of this format in the pcap";
 
-	if (!c.error.empty()) {
-		state.SkipWithError(c.error.c_str());
+	if (whole) {
+		inspect_messages(state, c.by_format[f], none);
 		return;
 	}
-	const auto &msgs = c.by_format[f];
-	if (msgs.empty()) {
-		state.SkipWithError("no released message of this format in the pcap");
-		return;
-	}
-	size_t i = 0, bytes = 0;
-	for (auto _ : state) {
-		const auto &m = msgs[i++ % msgs.size()];
-		auto *b = reinterpret_cast<const uint8_t *>(m.second.data());
+	round_robin(state, c.by_format[f], none, [&c](const Message &m) {
 		insp_result res;
-		benchmark::DoNotOptimize(
-			whole ? insp_inspect(c.policy, c.scratch, m.first, b, m.second.size(),
-					     c.now_ms, &res)
-			      : insp_parse(c.policy, c.scratch, m.first, b, m.second.size(), &res));
-		bytes += m.second.size();
-	}
-	state.SetItemsProcessed(state.iterations());
-	state.SetBytesProcessed(int64_t(bytes));
+		benchmark::DoNotOptimize(insp_parse(c.policy, c.scratch, m.first, data_of(m.second),
+						    m.second.size(), &res));
+	});
 }
 
 // One benchmark per format and step, named after the format ("parse/tak-mesh").
