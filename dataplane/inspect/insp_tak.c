@@ -389,18 +389,30 @@ tak_init(struct tak *t, const struct insp_policy *p, const uint8_t *buf, uint32_
 	t->w.misplaced = "4774 label not a top-level element of xmlDetail";
 }
 
+/* Both framings: the size limit, the working state and the leading magic; pos after it. */
+static enum insp_reason
+framing_start(struct tak *t, const struct insp_policy *p, const uint8_t *buf, size_t len,
+	      struct insp_msg *m, uint32_t *pos)
+{
+	if (len > UINT32_MAX)
+		return insp_msg_fail(m, MALFORMED, 0, "tak: message too large");
+	tak_init(t, p, buf, (uint32_t)len, m);
+	if (len == 0 || buf[0] != TAK_MAGIC)
+		return insp_msg_fail(m, MALFORMED, 0, "tak: no 0xbf magic at offset 0");
+	*pos = 1;
+	return INSP_R_RELEASE;
+}
+
 enum insp_reason
 insp_tak_mesh_parse(const struct insp_policy *p, const uint8_t *buf, size_t len, struct insp_msg *m)
 {
 	struct tak t;
-	uint32_t pos = 1;
+	uint32_t pos;
 	uint64_t version;
+	enum insp_reason r = framing_start(&t, p, buf, len, m, &pos);
 
-	if (len > UINT32_MAX)
-		return insp_msg_fail(m, MALFORMED, 0, "tak: message too large");
-	tak_init(&t, p, buf, (uint32_t)len, m);
-	if (len == 0 || buf[0] != TAK_MAGIC)
-		return insp_msg_fail(m, MALFORMED, 0, "tak: no 0xbf magic at offset 0");
+	if (r != INSP_R_RELEASE)
+		return r;
 	if (read_varint(&t, &pos, (uint32_t)len, &version) < 0)
 		return MALFORMED;
 	if (version != 1)
@@ -417,14 +429,12 @@ insp_tak_stream_parse(const struct insp_policy *p, const uint8_t *buf, size_t le
 		      struct insp_msg *m)
 {
 	struct tak t;
-	uint32_t pos = 1;
+	uint32_t pos;
 	uint64_t n;
+	enum insp_reason r = framing_start(&t, p, buf, len, m, &pos);
 
-	if (len > UINT32_MAX)
-		return insp_msg_fail(m, MALFORMED, 0, "tak: message too large");
-	tak_init(&t, p, buf, (uint32_t)len, m);
-	if (len == 0 || buf[0] != TAK_MAGIC)
-		return insp_msg_fail(m, MALFORMED, 0, "tak: no 0xbf magic at offset 0");
+	if (r != INSP_R_RELEASE)
+		return r;
 	if (read_varint(&t, &pos, (uint32_t)len, &n) < 0)
 		return MALFORMED;
 	/* one message per datagram: nothing may hide before or after it */
