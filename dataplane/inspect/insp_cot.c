@@ -112,7 +112,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 	const struct insp_xml_attr *seen[A_COUNT] = {0};
 
 	if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME) < 0)
-		return insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text");
+		return insp_msg_unit_fail(m, "cot", ev->offset);
 
 	for (uint32_t i = 0; i < ev->n_attrs; i++) {
 		const struct insp_xml_attr *a = &ev->attrs[i];
@@ -120,7 +120,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 
 		if (a->is_ns_decl) {
 			if (insp_msg_add_unit(m, a->value) < 0)
-				return insp_msg_fail(m, MALFORMED, a->offset, "cot: too much text");
+				return insp_msg_unit_fail(m, "cot", a->offset);
 			continue;
 		}
 		for (k = 0; k < A_COUNT; k++)
@@ -185,7 +185,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 					     event_attrs[k].s);
 		if (insp_msg_add_unit_kind(
 			    m, a->value, k == A_ACCESS ? INSP_UNIT_CARRIER : INSP_UNIT_CONTENT) < 0)
-			return insp_msg_fail(m, MALFORMED, a->offset, "cot: too much text");
+			return insp_msg_unit_fail(m, "cot", a->offset);
 	}
 	return INSP_R_RELEASE;
 }
@@ -201,7 +201,7 @@ parse_point(const struct insp_xml_event *ev, struct insp_msg *m)
 	unsigned seen = 0;
 
 	if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME) < 0)
-		return insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text");
+		return insp_msg_unit_fail(m, "cot", ev->offset);
 	for (uint32_t i = 0; i < ev->n_attrs; i++) {
 		const struct insp_xml_attr *a = &ev->attrs[i];
 		unsigned k;
@@ -223,7 +223,7 @@ parse_point(const struct insp_xml_event *ev, struct insp_msg *m)
 					     names[k].s);
 		seen |= 1u << k;
 		if (insp_msg_add_unit(m, a->value) < 0)
-			return insp_msg_fail(m, MALFORMED, a->offset, "cot: too much text");
+			return insp_msg_unit_fail(m, "cot", a->offset);
 	}
 	for (unsigned k = 0; k < 5; k++)
 		if (!(seen & (1u << k)))
@@ -288,7 +288,7 @@ insp_cot_parse(const struct insp_policy *p, const uint8_t *buf, size_t len, stru
 				return insp_msg_fail(m, MALFORMED, ev->offset,
 						     "cot: more than one <detail>");
 			r = insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT) < 0
-				    ? insp_msg_fail(m, MALFORMED, ev->offset, "cot: too much text")
+				    ? insp_msg_unit_fail(m, "cot", ev->offset)
 				    : insp_xmlwalk_children(p, &w, ev, m);
 		} else {
 			return insp_msg_fail(m, MALFORMED, ev->offset,

@@ -14,31 +14,46 @@
 #include "insp_inspect.h"
 #include "insp_match.h"
 #include "insp_msg.h"
+#include "insp_norm.h"
+
+/* Scan text per message byte the scratch holds (see insp_scratch_create()). */
+#define SCAN_FACTOR 16
 
 struct insp_scratch {
 	uint32_t max_msg;
 	struct insp_xml xml;
 	struct insp_msg msg;
 	struct insp_label marking; /**< the decoded marking string */
+	uint16_t label_norms;	   /**< what lenient mode normalised in the label */
 	struct insp_match_scratch *match;
 	uint8_t *arena;
 	uint8_t *scan;
 	struct insp_unit *units;
+	struct insp_str *pieces;
 };
 
 struct insp_scratch *
 insp_scratch_create(const struct insp_policy *p, uint32_t max_msg)
 {
 	struct insp_scratch *s = calloc(1, sizeof(*s));
-	uint32_t units = max_msg / 2 + 16;
+	/*
+	 * A message of n bytes has at most n/2 text runs and attribute values. Each unit may
+	 * be scanned in up to three forms (insp_norm.h), element string values repeat text
+	 * once per enclosing element with mixed content, and folding may expand a character:
+	 * SCAN_FACTOR bytes of scan text per message byte holds every realistic message; one
+	 * that needs more is malformed (fail closed, "too much text").
+	 */
+	uint32_t units = 2 * max_msg + 64, pieces = max_msg / 2 + 16;
+	size_t scan = (size_t)max_msg * SCAN_FACTOR + units;
 
 	if (s == NULL)
 		return NULL;
 	s->max_msg = max_msg;
 	s->arena = malloc(max_msg + 1);
-	s->scan = malloc((size_t)max_msg + units);
+	s->scan = malloc(scan);
 	s->units = malloc(sizeof(*s->units) * units);
-	if (s->arena == NULL || s->scan == NULL || s->units == NULL)
+	s->pieces = malloc(sizeof(*s->pieces) * pieces);
+	if (s->arena == NULL || s->scan == NULL || s->units == NULL || s->pieces == NULL)
 		goto fail;
 	if (p->matcher != NULL) {
 		s->match = insp_match_scratch_create(p->matcher);
@@ -49,9 +64,11 @@ insp_scratch_create(const struct insp_policy *p, uint32_t max_msg)
 	s->msg.arena = s->arena;
 	s->msg.arena_cap = max_msg;
 	s->msg.scan = s->scan;
-	s->msg.scan_cap = max_msg + units;
+	s->msg.scan_cap = scan > UINT32_MAX ? UINT32_MAX : (uint32_t)scan;
 	s->msg.units = s->units;
 	s->msg.units_cap = units;
+	s->msg.pieces = s->pieces;
+	s->msg.pieces_cap = pieces;
 	return s;
 fail:
 	insp_scratch_free(s);
@@ -67,6 +84,7 @@ insp_scratch_free(struct insp_scratch *s)
 	free(s->arena);
 	free(s->scan);
 	free(s->units);
+	free(s->pieces);
 	free(s);
 }
 
@@ -181,7 +199,8 @@ check_label(const struct insp_policy *p, struct insp_scratch *s,
 			      (int)(m->field_class.len > 40 ? 40 : m->field_class.len),
 			      (const char *)m->field_class.p);
 	res->level = (uint8_t)level;
-	res->label_normalised = l->normalised;
+	res->label_normalised = l->normalised != 0;
+	s->label_norms = l->normalised;
 	if (level > dest->max_level)
 		return decide(res, INSP_R_OVER_CLASSIFIED, "label: %s above %s's maximum %s",
 			      insp_level_name(level), dest->name, insp_level_name(dest->max_level));
@@ -320,6 +339,7 @@ struct content_fold {
 	uint32_t review;  /* lowest review term pattern index, or UINT32_MAX */
 	uint64_t channel; /* bit of the message's channel, for term scopes */
 	uint32_t any;	  /* something matched */
+	uint32_t form;	  /* form of the unit being rescanned (INSP_FORM_*) */
 };
 
 /* Would this match decide the message: a term in scope, or a marking the label does not cover? */
@@ -357,7 +377,8 @@ on_unit_match(uint32_t id, void *ctx)
 	const struct insp_pattern *pt = &f->patterns[id];
 	uint32_t *slot;
 
-	if (!decisive(f, id))
+	/* a literal's skeleton expression counts in skeleton units only, regexes never there */
+	if (!(pt->forms & f->form) || !decisive(f, id))
 		return 0;
 	if (pt->kind == INSP_PATTERN_MARKING)
 		slot = &f->marking;
@@ -398,11 +419,13 @@ check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t chan
 	if (m->scan_len != 0 &&
 	    insp_matcher_scan_cb(p->matcher, s->match, m->scan, m->scan_len, on_any_match, &f) < 0)
 		return decide(res, INSP_R_PROHIBITED_CONTENT, "scan: matcher error (fail closed)");
-	for (uint32_t u = 0; f.any && u < m->n_units; u++)
+	for (uint32_t u = 0; f.any && u < m->n_units; u++) {
+		f.form = m->units[u].form;
 		if (insp_matcher_scan_cb(p->matcher, s->match, m->scan + m->units[u].off,
 					 m->units[u].len, on_unit_match, &f) < 0)
 			return decide(res, INSP_R_PROHIBITED_CONTENT,
 				      "scan: matcher error (fail closed)");
+	}
 	if (f.marking != UINT32_MAX) {
 		const struct insp_pattern *pt = &p->patterns[f.marking];
 
@@ -427,23 +450,6 @@ check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t chan
 	return INSP_R_RELEASE;
 }
 
-static void
-reset_msg(struct insp_msg *m, struct insp_result *res)
-{
-	m->scan_len = 0;
-	m->n_units = 0;
-	m->has_marking = 0;
-	m->has_4774 = 0;
-	m->has_stale = 0;
-	m->has_field_label = 0;
-	m->uid.len = 0;
-	m->type.len = 0;
-	m->qos_priority = -1;
-	m->err_offset = 0;
-	m->detail = res->detail;
-	m->detail_cap = sizeof(res->detail);
-}
-
 /* Steps 1-2: result defaults, channel, size, then the format module's parse. */
 static enum insp_reason
 parse_step(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
@@ -456,6 +462,7 @@ parse_step(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel
 	res->level = INSP_LEVEL_NONE;
 	res->tclass = INSP_TCLASS_COUNT - 1;
 	res->label_normalised = 0;
+	s->label_norms = 0;
 	res->uid[0] = '\0';
 	res->detail[0] = '\0';
 	if (p == NULL)
@@ -466,7 +473,7 @@ parse_step(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel
 		return decide(res, INSP_R_MALFORMED_MESSAGE,
 			      "message of %zu bytes exceeds the inspection buffer (%u)", len,
 			      s->max_msg);
-	reset_msg(&s->msg, res);
+	insp_msg_reset(&s->msg, p->channels[channel].allow_bidi, res->detail, sizeof(res->detail));
 	r = insp_formats[p->channels[channel].format].parse(p, msg, len, &s->msg);
 	if (s->msg.uid.len) {
 		uint32_t n = s->msg.uid.len < INSP_UID_MAX - 1 ? s->msg.uid.len : INSP_UID_MAX - 1;
@@ -512,6 +519,12 @@ insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t chann
 			      (long long)((now_ms - s->msg.stale_ms) / 1000),
 			      (long long)(p->stale_skew_ms / 1000));
 	res->tclass = traffic_class(p, channel, &s->msg);
-	/* no formatting on the release path: it is the hot one */
+	/* no formatting on the release path (it is the hot one), but for a normalised label */
+	if (s->label_norms) {
+		char why[INSP_DETAIL_MAX];
+
+		return decide(res, INSP_R_RELEASE, "label normalised (lenient): %s",
+			      insp_label_norm_text(s->label_norms, why, sizeof(why)));
+	}
 	return res->reason = INSP_R_RELEASE;
 }

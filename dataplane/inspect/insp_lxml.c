@@ -23,7 +23,7 @@ static const char *const binding_names[] = {
 static enum insp_reason
 too_much_text(struct insp_msg *m, uint32_t off)
 {
-	return insp_msg_fail(m, MALFORMED, off, "labelled-xml: too much text");
+	return insp_msg_unit_fail(m, "labelled-xml", off);
 }
 
 static int

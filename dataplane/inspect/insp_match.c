@@ -328,7 +328,7 @@ insp_match_literal_to_regex(const char *phrase, char *out, size_t cap)
 		if (is_space_byte(*p)) {
 			/*
 			 * A run of whitespace between words becomes one ASCII whitespace run: the
-			 * scan text has Unicode spaces made ASCII (insp_utf8_copy_visible), and
+			 * scan text has Unicode spaces made ASCII (insp_norm.h), and
 			 * Unicode \s costs Hyperscan 2x compile time and 6x database size.
 			 */
 			if (in_word && !put(out, cap, &pos, LITERAL_SPACE, strlen(LITERAL_SPACE)))

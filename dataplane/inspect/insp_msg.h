@@ -6,9 +6,12 @@
  * as scan units. The decision (insp_inspect.c) only ever looks at this view, so adding a
  * format never touches the decision.
  *
- * Scan units: each attribute value and each text node is one unit, copied into msg->scan
- * with the invisible characters of GUARD-SPEC 4.5 deleted, and followed by '\n'. Label
- * carriers are not units. Strings point into the message or the parser's arena.
+ * Scan units: each attribute value and each text node is one unit (also names, comments and
+ * label carriers, docs/decisions.md), and so is each element's string value where it joins
+ * two or more text nodes. A unit is copied into msg->scan as a reader perceives it
+ * (insp_norm.h: the folded form, plus the skeleton form when it has non-ASCII letters and the
+ * display order when a channel allows bidi overrides), each copy followed by '\n'. Strings
+ * point into the message or the parser's arena.
  */
 #ifndef INSP_MSG_H
 #define INSP_MSG_H
@@ -36,7 +39,15 @@ enum insp_unit_kind {
 struct insp_unit {
 	uint32_t off;  /**< in msg->scan */
 	uint32_t len;  /**< without the '\n' separator */
-	uint32_t kind; /**< enum insp_unit_kind */
+	uint16_t kind; /**< enum insp_unit_kind */
+	uint16_t form; /**< INSP_FORM_FOLDED or INSP_FORM_SKELETON (insp_norm.h) */
+};
+
+/** Why insp_msg_add_unit_kind() refused a unit (m->unit_err). */
+enum insp_unit_err {
+	INSP_UNIT_ERR_NONE = 0,
+	INSP_UNIT_ERR_FULL, /**< the scan buffer or unit table is full */
+	INSP_UNIT_ERR_BIDI, /**< a bidi control on a channel that does not allow them */
 };
 
 struct insp_msg {
@@ -51,6 +62,12 @@ struct insp_msg {
 	struct insp_unit *units;
 	uint32_t n_units;
 	uint32_t units_cap;
+	struct insp_str *pieces; /**< text nodes in document order, for string values */
+	uint32_t n_pieces;
+	uint32_t pieces_cap;
+	uint8_t allow_bidi;   /**< the channel allows bidi controls (display order scanned) */
+	uint8_t unit_err;     /**< enum insp_unit_err of the last refused unit */
+	uint32_t unit_err_cp; /**< the refused bidi control */
 
 	/* what the format found */
 	uint8_t has_marking; /**< a non-empty marking string */
@@ -73,10 +90,27 @@ struct insp_msg {
 };
 
 /**
- * Append one scan unit of @p kind (enum insp_unit_kind). @return 0, or -1 when the scan
- * buffer or unit table is full (the format reports that as malformed: fail closed).
+ * Clear what a parse reports, before the next message: units, pieces, carriers, label,
+ * identity, the detail buffer (@p detail, @p cap) and the channel's bidi setting.
  */
-int insp_msg_add_unit_kind(struct insp_msg *m, struct insp_str s, uint32_t kind);
+void insp_msg_reset(struct insp_msg *m, int allow_bidi, char *detail, size_t cap);
+
+/**
+ * Append the concatenation of @p n pieces as one scan unit of @p kind (enum
+ * insp_unit_kind), in every form it needs (insp_norm.h).
+ * @return 0, or -1 with m->unit_err set: the scan buffer or unit table is full, or a bidi
+ *   control the channel does not allow (the format reports either as malformed through
+ *   insp_msg_unit_fail(): fail closed).
+ */
+int insp_msg_add_pieces(struct insp_msg *m, const struct insp_str *pieces, uint32_t n,
+			uint32_t kind);
+
+/** insp_msg_add_pieces() for one string. */
+static inline int
+insp_msg_add_unit_kind(struct insp_msg *m, struct insp_str s, uint32_t kind)
+{
+	return insp_msg_add_pieces(m, &s, 1, kind);
+}
 
 /** insp_msg_add_unit_kind() for content (INSP_UNIT_CONTENT). */
 static inline int
@@ -84,6 +118,12 @@ insp_msg_add_unit(struct insp_msg *m, struct insp_str s)
 {
 	return insp_msg_add_unit_kind(m, s, INSP_UNIT_CONTENT);
 }
+
+/**
+ * The malformed_message for a unit insp_msg_add_unit_kind() refused at input @p offset:
+ * "<fmt>: too much text" or "<fmt>: bidirectional control U+202E not allowed on this channel".
+ */
+enum insp_reason insp_msg_unit_fail(struct insp_msg *m, const char *fmt, uint32_t offset);
 
 /** Set m->detail ("fmt: ...") and m->err_offset; returns @p r for tail calls. */
 enum insp_reason insp_msg_fail(struct insp_msg *m, enum insp_reason r, uint32_t offset,

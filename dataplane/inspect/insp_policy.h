@@ -107,6 +107,7 @@ struct insp_channel {
 	uint8_t format;	      /**< enum insp_format */
 	uint32_t destination; /**< index into insp_policy.destinations */
 	uint32_t max_size;    /**< largest payload accepted, bytes */
+	uint8_t allow_bidi;   /**< bidi controls allowed in text (else malformed_message) */
 	struct insp_ingress ingress;
 	struct insp_egress egress;
 };
@@ -121,7 +122,11 @@ enum insp_term_action {
 	INSP_ACTION_REVIEW,   /**< review: held for a human */
 };
 
-/** One Hyperscan expression; its index in insp_policy.patterns is its Hyperscan id. */
+/**
+ * One Hyperscan expression; its index in insp_policy.patterns is its Hyperscan id. A literal
+ * whose skeleton form (insp_norm.h) differs from its folded form is two expressions with
+ * the same rule id, one per form; n_patterns counts both.
+ */
 struct insp_pattern {
 	uint32_t rule_id;     /**< operator's id, reported in decisions and audit */
 	uint8_t kind;	      /**< enum insp_pattern_kind */
@@ -130,6 +135,7 @@ struct insp_pattern {
 	uint8_t level;	      /**< marking: level it denotes, or INSP_LEVEL_NONE */
 	uint64_t restrict_to; /**< marking caveat: nations allowed to see it; 0 = none */
 	uint32_t line;	      /**< where it was defined in the policy file */
+	uint8_t forms;	      /**< unit forms it is matched in: INSP_FORM_* (insp_norm.h) */
 	char *expr;	      /**< Hyperscan expression as compiled */
 };
 

@@ -27,11 +27,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <yaml.h>
 
+#include "insp_fold.h"
 #include "insp_match.h"
+#include "insp_norm.h"
 #include "insp_policy_load.h"
 #include "insp_utf8.h"
 
@@ -1614,10 +1617,12 @@ enum {
 	C_MAX_SIZE,
 	C_INGRESS,
 	C_EGRESS,
+	C_ALLOW_BIDI,
 	C_COUNT
 };
 static const char *const chan_keys[C_COUNT] = {
-	"name", "direction", "format", "destination", "category", "max_size", "ingress", "egress",
+	"name",	    "direction", "format", "destination", "category",
+	"max_size", "ingress",	 "egress", "allow_bidi",
 };
 
 enum { I_PORT, I_ADDRESS, I_UDP_PORT, I_COUNT };
@@ -1856,6 +1861,11 @@ load_channel(struct ld *c, struct insp_channel *ch, const yaml_node_t *map, int 
 			return -1;
 		ch->max_size = (uint32_t)v;
 	}
+	ch->allow_bidi = 0;
+	if (f[C_ALLOW_BIDI] != NULL &&
+	    get_bool(c, f[C_ALLOW_BIDI], field(fwhat, sizeof(fwhat), "allow_bidi", what),
+		     &ch->allow_bidi) < 0)
+		return -1;
 
 	if (f[C_INGRESS] == NULL)
 		return missing(c, map, what, "ingress");
@@ -1952,6 +1962,7 @@ struct pat_src {
 	uint32_t expr_line, expr_col; /* where its literal or regex is */
 	uint8_t is_literal;
 	unsigned flags;
+	char *skel_expr; /* a literal's expression in the skeleton form, if it needs its own */
 };
 
 static void
@@ -1985,40 +1996,161 @@ has_buffer_anchor(const char *re)
 	"^ and $ instead"
 
 /*
- * pat->expr from @p len bytes at @p text: a literal phrase turned into its regex, or a
- * regex copied. Returns 0, -1 out of memory, -2 a literal without words.
+ * A regex is matched against folded text (insp_norm.h), so a character that folding
+ * changes can never match as written: "straße" would never see an "ß". Refuse it and say
+ * what to write. @return 0, or -1 with @p msg set.
  */
 static int
-make_expr(struct insp_pattern *pat, const char *text, size_t len, int literal)
+regex_fold_check(const char *re, size_t len, char *msg, size_t msg_len)
+{
+	for (size_t i = 0; i < len;) {
+		uint8_t c = (uint8_t)re[i];
+		uint32_t cp, f[INSP_FOLD_MAX];
+		size_t n;
+		int nf;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		cp = c & (n == 2 ? 0x1Fu : n == 3 ? 0x0Fu : 0x07u);
+		for (size_t k = 1; k < n && i + k < len; k++)
+			cp = (cp << 6) | ((uint8_t)re[i + k] & 0x3Fu);
+		switch (insp_fold_class(cp)) {
+		case INSP_CP_SPACE:
+			snprintf(msg, msg_len,
+				 "regex contains U+%04X, a space the scan reads as an ASCII space: "
+				 "write ' ' or \\s",
+				 cp);
+			return -1;
+		case INSP_CP_DELETE:
+		case INSP_CP_BIDI:
+			snprintf(msg, msg_len,
+				 "regex contains U+%04X, an invisible character the scan deletes: "
+				 "leave it out",
+				 cp);
+			return -1;
+		case INSP_CP_FOLD:
+			break;
+		}
+		nf = insp_fold_cp(cp, f);
+		if (nf != 1 || f[0] != cp) {
+			char want[INSP_FOLD_MAX * 4 + 1];
+			size_t w = 0;
+
+			for (int k = 0; k < nf; k++)
+				w += (size_t)insp_utf8_encode(f[k], (uint8_t *)want + w);
+			want[w] = '\0';
+			snprintf(msg, msg_len,
+				 "regex contains '%.*s' (U+%04X), which the scan never sees: text "
+				 "is "
+				 "folded before matching (compatibility forms, case, accents), "
+				 "write "
+				 "'%.64s' instead",
+				 (int)n, re + i, cp, want);
+			return -1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
+/* The regex of a literal phrase in one form (insp_norm_literal flags); NULL if no words. */
+static char *
+literal_expr(const char *phrase, size_t len, uint32_t form_flags, int *oom)
+{
+	/* folding can expand a character up to 18 code points of up to 4 bytes */
+	size_t fcap = len * 24 + 16, cap;
+	char *folded = malloc(fcap), *expr;
+	long n;
+
+	*oom = 0;
+	if (folded == NULL) {
+		*oom = 1;
+		return NULL;
+	}
+	n = insp_norm_literal(phrase, form_flags, folded, fcap);
+	if (n < 0) {
+		free(folded);
+		return NULL;
+	}
+	/* every byte escaped (2 bytes) or a whitespace run (8), two boundary groups, NUL */
+	cap = 8 * (size_t)n + 2 * 19 + 1;
+	expr = malloc(cap);
+	if (expr == NULL) {
+		free(folded);
+		*oom = 1;
+		return NULL;
+	}
+	if (insp_match_literal_to_regex(folded, expr, cap) < 0) {
+		free(expr);
+		expr = NULL;
+	}
+	free(folded);
+	return expr;
+}
+
+/*
+ * pat->expr from @p len bytes at @p text: a literal phrase in the folded form turned into
+ * its regex (and src->skel_expr when its skeleton form differs), or a regex copied.
+ * Returns 0, -1 out of memory, -2 a literal without words, -3 a literal with a bidi
+ * control, -4 a regex with a character folding changes (@p msg set).
+ */
+static int
+make_expr(struct insp_pattern *pat, struct pat_src *src, const char *text, size_t len, int literal,
+	  char *msg, size_t msg_len)
 {
 	char *phrase;
-	size_t cap;
-	int n;
+	int oom;
 
 	if (!literal) {
+		if (regex_fold_check(text, len, msg, msg_len) < 0)
+			return -4;
 		pat->expr = malloc(len + 1);
 		if (pat->expr == NULL)
 			return -1;
 		memcpy(pat->expr, text, len);
 		pat->expr[len] = '\0';
+		pat->forms = INSP_FORM_FOLDED;
 		return 0;
 	}
-	/*
-	 * Worst case: every byte escaped (2 bytes) or a \s+ (3), plus the two boundary
-	 * groups (19 each) and the NUL.
-	 */
-	cap = 3 * len + 2 * 19 + 1;
 	phrase = malloc(len + 1);
-	pat->expr = malloc(cap);
-	if (phrase == NULL || pat->expr == NULL) {
-		free(phrase);
+	if (phrase == NULL)
 		return -1;
-	}
 	memcpy(phrase, text, len);
 	phrase[len] = '\0';
-	n = insp_match_literal_to_regex(phrase, pat->expr, cap);
+	for (size_t i = 0; i < len; i++) {
+		uint8_t ch = (uint8_t)phrase[i];
+
+		if (ch == 0xE2 && i + 2 < len) {
+			uint32_t cp = ((ch & 0x0Fu) << 12) |
+				      (((uint8_t)phrase[i + 1] & 0x3Fu) << 6) |
+				      ((uint8_t)phrase[i + 2] & 0x3Fu);
+
+			if (insp_fold_class(cp) == INSP_CP_BIDI) {
+				free(phrase);
+				return -3;
+			}
+		}
+	}
+	pat->expr = literal_expr(phrase, len, 0, &oom);
+	if (pat->expr == NULL) {
+		free(phrase);
+		return oom ? -1 : -2;
+	}
+	pat->forms = INSP_FORM_FOLDED;
+	src->skel_expr = literal_expr(phrase, len, INSP_NORM_SKELETON, &oom);
 	free(phrase);
-	return n < 0 ? -2 : 0;
+	if (src->skel_expr == NULL)
+		return oom ? -1 : 0; /* no words in the skeleton: the folded form alone */
+	/* the skeleton form is lower case: one expression serves both if they agree caselessly */
+	if ((src->flags & INSP_MATCH_CASELESS) && strcasecmp(src->skel_expr, pat->expr) == 0) {
+		free(src->skel_expr);
+		src->skel_expr = NULL;
+		pat->forms |= INSP_FORM_SKELETON;
+	}
+	return 0;
 }
 
 /* Term scope: a non-empty sequence of known channel names, as channel bits. */
@@ -2085,7 +2217,7 @@ load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const 
 {
 	const char *noun = pkind == INSP_PATTERN_TERM ? "prohibited term" : "marking";
 	yaml_node_t *f[P_COUNT] = {NULL}, *own[P_OWN];
-	char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX];
+	char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX], msg[320];
 	uint8_t caseless = 1;
 	uint64_t v;
 	int rc;
@@ -2115,15 +2247,27 @@ load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const 
 			       f[P_LITERAL] != NULL ? "%s has both 'literal' and 'regex' (give one)"
 						    : "%s needs 'literal' or 'regex'",
 			       what);
+	/* caseless first: whether a literal needs its own skeleton expression depends on it */
+	if (f[P_CASELESS] != NULL &&
+	    get_bool(c, f[P_CASELESS], field(fwhat, sizeof(fwhat), "caseless", what), &caseless) <
+		    0)
+		return -1;
+	src->flags = caseless ? INSP_MATCH_CASELESS : 0;
 	if (f[P_LITERAL] != NULL) {
 		const yaml_node_t *lit = f[P_LITERAL];
 
 		if (get_text(c, lit, field(fwhat, sizeof(fwhat), "literal", what), LD_MAX_LITERAL,
 			     1) < 0)
 			return -1;
-		rc = make_expr(pat, sval(lit), slen(lit), 1);
+		rc = make_expr(pat, src, sval(lit), slen(lit), 1, msg, sizeof(msg));
 		if (rc == -1)
 			return ld_oom(c, lit);
+		if (rc == -3)
+			return ld_fail(
+				c, lit,
+				"%s contains a bidirectional control character (U+202A-202E, "
+				"U+2066-2069): write the phrase in reading order",
+				field(fwhat, sizeof(fwhat), "literal", what));
 		if (rc < 0)
 			return ld_fail(c, lit, "%s has no words",
 				       field(fwhat, sizeof(fwhat), "literal", what));
@@ -2135,18 +2279,15 @@ load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const 
 		if (get_text(c, re, field(fwhat, sizeof(fwhat), "regex", what), LD_MAX_REGEX, 1) <
 		    0)
 			return -1;
-		if (make_expr(pat, sval(re), slen(re), 0) < 0)
+		rc = make_expr(pat, src, sval(re), slen(re), 0, msg, sizeof(msg));
+		if (rc == -4)
+			return ld_fail(c, re, "%s: %s", what, msg);
+		if (rc < 0)
 			return ld_oom(c, re);
 		src_at(re, &src->expr_line, &src->expr_col);
 		if (has_buffer_anchor(pat->expr))
 			return ld_fail(c, re, "%s " ANCHOR_HINT, what);
 	}
-
-	if (f[P_CASELESS] != NULL &&
-	    get_bool(c, f[P_CASELESS], field(fwhat, sizeof(fwhat), "caseless", what), &caseless) <
-		    0)
-		return -1;
-	src->flags = caseless ? INSP_MATCH_CASELESS : 0;
 
 	if (pkind == INSP_PATTERN_TERM)
 		return get_term_scope(c, f[P_ACTION], f[P_CHANNELS], what, pat);
@@ -2319,6 +2460,7 @@ load_term_line(struct ld *c, const struct term_file *tf, const char *s, size_t n
 {
 	const char *what = tf->regex ? "regex" : "literal";
 	size_t max = tf->regex ? LD_MAX_REGEX : LD_MAX_LITERAL, i, bad = 0;
+	char msg[320];
 	uint64_t id = tf->first_id + line - 1;
 	int rc;
 
@@ -2348,9 +2490,16 @@ load_term_line(struct ld *c, const struct term_file *tf, const char *s, size_t n
 	if (insp_utf8_validate_xml((const uint8_t *)s, n, &bad) < 0)
 		return ld_fail_in(c, tf->path, line, 1, "%s is not valid UTF-8 (at byte %zu)", what,
 				  bad + 1);
-	rc = make_expr(pat, s, n, !tf->regex);
+	rc = make_expr(pat, src, s, n, !tf->regex, msg, sizeof(msg));
 	if (rc == -1)
 		return ld_fail_in(c, tf->path, line, 1, "out of memory while loading the policy");
+	if (rc == -3)
+		return ld_fail_in(
+			c, tf->path, line, 1,
+			"literal contains a bidirectional control character (U+202A-202E, "
+			"U+2066-2069): write the phrase in reading order");
+	if (rc == -4)
+		return ld_fail_in(c, tf->path, line, 1, "%s", msg);
 	if (rc < 0)
 		return ld_fail_in(c, tf->path, line, 1, "literal has no words");
 	if (tf->regex && has_buffer_anchor(pat->expr))
@@ -2464,6 +2613,7 @@ compile_patterns(struct ld *c, const struct pat_src *src, const yaml_node_t *sec
 /* Build state of load_patterns(), freed in one place. */
 struct pat_build {
 	struct pat_src *src;
+	uint32_t n_src;
 	struct term_file *tf;
 	uint32_t n_tf;
 };
@@ -2478,7 +2628,52 @@ pat_build_free(struct pat_build *b)
 		free(b->tf[i].text);
 	}
 	free(b->tf);
+	if (b->src != NULL)
+		for (i = 0; i < b->n_src; i++)
+			free(b->src[i].skel_expr);
 	free(b->src);
+}
+
+/*
+ * Literals whose skeleton form differs from their folded form get a second expression,
+ * appended after every rule (ids stay unique among rules: check_ids() ran before). It is
+ * matched in skeleton units only and always caseless (the skeleton form is lower case).
+ */
+static int
+add_skeleton_patterns(struct ld *c, struct pat_build *b, const yaml_node_t *section)
+{
+	struct insp_policy *p = c->p;
+	uint32_t n = p->n_patterns, extra = 0, k;
+	struct insp_pattern *pats;
+	struct pat_src *src;
+
+	for (uint32_t i = 0; i < n; i++)
+		extra += b->src[i].skel_expr != NULL;
+	if (extra == 0)
+		return 0;
+	pats = realloc(p->patterns, (size_t)(n + extra) * sizeof(*pats));
+	if (pats == NULL)
+		return ld_oom(c, section);
+	p->patterns = pats;
+	src = realloc(b->src, (size_t)(n + extra) * sizeof(*src));
+	if (src == NULL)
+		return ld_oom(c, section);
+	b->src = src;
+	for (uint32_t i = 0, k0 = n; i < n; i++) {
+		if (src[i].skel_expr == NULL)
+			continue;
+		k = k0++;
+		pats[k] = pats[i];
+		pats[k].forms = INSP_FORM_SKELETON;
+		pats[k].expr = src[i].skel_expr; /* the policy owns it now */
+		src[k] = src[i];
+		src[k].flags |= INSP_MATCH_CASELESS;
+		src[k].skel_expr = NULL;
+		src[i].skel_expr = NULL;
+		p->n_patterns = k + 1;
+		b->n_src = k + 1;
+	}
+	return 0;
 }
 
 /* The inline terms, then every term file in order, then the markings. */
@@ -2590,9 +2785,12 @@ load_patterns(struct ld *c, const yaml_node_t *terms, const yaml_node_t *files,
 		goto out;
 	}
 	p->n_patterns = (uint32_t)total; /* all NULL expr until filled: insp_policy_free() copes */
+	b.n_src = (uint32_t)total;
 	if (fill_patterns(c, &b, terms, marks) < 0)
 		goto out;
 	if (check_ids(c, b.src, section) < 0)
+		goto out;
+	if (add_skeleton_patterns(c, &b, section) < 0)
 		goto out;
 	rc = compile_patterns(c, b.src, section);
 out:

@@ -153,7 +153,7 @@ static enum insp_reason parse_message(struct tak *t, const struct msgdef *d, uin
 static enum insp_reason
 too_much_text(struct tak *t, uint32_t off)
 {
-	return insp_msg_fail(t->m, MALFORMED, off, "tak: too much text");
+	return insp_msg_unit_fail(t->m, "tak", off);
 }
 
 /*

@@ -28,16 +28,6 @@ int insp_utf8_is_xml_char(uint32_t cp);
 /** Encode @p cp (a valid scalar value) at @p out; returns bytes written (1-4). */
 int insp_utf8_encode(uint32_t cp, uint8_t *out);
 
-/**
- * Copy @p len bytes of valid UTF-8 to @p out as the scanner must see them: every Unicode
- * Default_Ignorable_Code_Point is deleted (a superset of the six GUARD-SPEC 4.5 names:
- * also bidi controls, variation selectors, tag characters, fillers) and every non-ASCII
- * Unicode space (NBSP, U+2000..U+200A, U+2028, U+3000, NEL, ...) becomes one ASCII space.
- * @p out may not overlap.
- * @return bytes written (<= len).
- */
-size_t insp_utf8_copy_visible(uint8_t *out, const uint8_t *in, size_t len);
-
 #ifdef __cplusplus
 }
 #endif

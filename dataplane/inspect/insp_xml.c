@@ -103,6 +103,76 @@ skip_space(struct insp_xml *x)
 	x->pos = span_class(x, x->pos, C_SPACE);
 }
 
+/* XML 1.0 (fifth edition) NameStartChar and NameChar, for code points above ASCII. */
+static int
+is_name_start_cp(uint32_t c)
+{
+	return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) ||
+	       (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) ||
+	       (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
+	       (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF) ||
+	       (c >= 0xF900 && c <= 0xFDCF) || (c >= 0xFDF0 && c <= 0xFFFD) ||
+	       (c >= 0x10000 && c <= 0xEFFFF);
+}
+
+static int
+is_name_cp(uint32_t c)
+{
+	return is_name_start_cp(c) || c == 0xB7 || (c >= 0x300 && c <= 0x36F) ||
+	       (c >= 0x203F && c <= 0x2040);
+}
+
+/*
+ * The byte table lets every non-ASCII byte through a name (the hot loop stays one lookup a
+ * byte); a name that has any is checked here, character by character, against the Name
+ * production. The input is valid UTF-8 (checked before parsing).
+ */
+static int
+non_ascii_name_ok(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		uint8_t c = p[i];
+		uint32_t cp;
+		size_t n;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		if (i + n > len)
+			return 0;
+		cp = c & (n == 2 ? 0x1Fu : n == 3 ? 0x0Fu : 0x07u);
+		for (size_t k = 1; k < n; k++)
+			cp = (cp << 6) | (p[i + k] & 0x3Fu);
+		/* the first character, and the first after a colon, must be a start character */
+		if (!(i == 0 || p[i - 1] == ':' ? is_name_start_cp(cp) : is_name_cp(cp)))
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+static int
+has_non_ascii(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
+int
+insp_xml_is_ncname(struct insp_str s)
+{
+	if (s.len == 0 || !is_name_start(s.p[0]))
+		return 0;
+	for (uint32_t i = 0; i < s.len; i++)
+		if (s.p[i] == ':' || !(cls[s.p[i]] & C_NAME))
+			return 0;
+	return !has_non_ascii(s.p, s.len) || non_ascii_name_ok(s.p, s.len);
+}
+
 /* Name with at most one colon; fills prefix ("" if none), local and the raw qname. */
 static int
 parse_qname(struct insp_xml *x, struct insp_str *prefix, struct insp_str *local,
@@ -122,6 +192,8 @@ parse_qname(struct insp_xml *x, struct insp_str *prefix, struct insp_str *local,
 	}
 	qname->p = x->buf + start;
 	qname->len = (uint32_t)(x->pos - start);
+	if (has_non_ascii(qname->p, qname->len) && !non_ascii_name_ok(qname->p, qname->len))
+		return -1;
 	if (colon) {
 		prefix->p = x->buf + start;
 		prefix->len = (uint32_t)(colon - start);
@@ -294,6 +366,7 @@ insp_xml_init(struct insp_xml *x, const uint8_t *buf, size_t len, uint8_t *arena
 	x->depth = 0;
 	x->root_seen = 0;
 	x->fragment = 0;
+	x->report_blank = 0;
 	x->pending_end = 0;
 	x->stop = 0;
 	x->n_ns = 0;
@@ -688,7 +761,9 @@ insp_xml_next(struct insp_xml *x, struct insp_xml_event *ev)
 		int blank;
 		enum insp_xml_ev t = parse_text(x, ev, &blank);
 
-		if (t == INSP_XML_ERROR || !blank)
+		if (t == INSP_XML_ERROR || !blank || x->report_blank) {
+			ev->blank = (uint8_t)blank;
 			return ev->type = t;
+		}
 	}
 }

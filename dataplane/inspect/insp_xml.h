@@ -17,9 +17,11 @@
  *
  * Decoded strings live either in the input (zero copy, when nothing needed decoding) or in
  * a caller-supplied arena at least as large as the input (decoding never expands). Strings
- * stay valid until the parser is re-initialised. Whitespace-only text runs are not
- * reported. TEXT strings always live in the arena, so a consumer may rewrite them in place
- * (the 4774 label collapses xs:token whitespace this way).
+ * stay valid until the parser is re-initialised. Whitespace-only text runs are reported
+ * only while insp_xml.report_blank is set (with insp_xml_event.blank), for string values.
+ * TEXT strings always live in the arena, so a consumer may rewrite them in place (the 4774
+ * label collapses xs:token whitespace this way). Names follow the Name production of XML
+ * 1.0 (fifth edition): no NBSP, no multiplication sign, no quotation marks in a name.
  */
 #ifndef INSP_XML_H
 #define INSP_XML_H
@@ -71,6 +73,7 @@ struct insp_xml_event {
 	struct insp_xml_attr attrs[INSP_XML_MAX_ATTRS];
 	/* TEXT */
 	struct insp_str text;
+	uint8_t blank; /**< whitespace only (reported only with insp_xml.report_blank) */
 };
 
 struct insp_xml_open {
@@ -94,9 +97,10 @@ struct insp_xml {
 	size_t arena_cap;
 	uint32_t depth;
 	uint8_t root_seen;
-	uint8_t pending_end; /**< a self-closing tag still owes its END event */
-	uint8_t stop;	     /**< 0 while running, else the final event type */
-	uint8_t fragment;    /**< any number of top-level elements (insp_xml_init_fragment) */
+	uint8_t pending_end;  /**< a self-closing tag still owes its END event */
+	uint8_t stop;	      /**< 0 while running, else the final event type */
+	uint8_t fragment;     /**< any number of top-level elements (insp_xml_init_fragment) */
+	uint8_t report_blank; /**< report whitespace-only text runs too (set by the caller) */
 	uint32_t n_ns;
 	struct insp_xml_ns ns[INSP_XML_MAX_NS];
 	struct insp_xml_open open[INSP_XML_MAX_DEPTH + 1];
@@ -130,6 +134,9 @@ int insp_xml_init_fragment(struct insp_xml *x, const uint8_t *buf, size_t len, u
 
 /** Next event; after INSP_XML_EOF or INSP_XML_ERROR it keeps returning the same. */
 enum insp_xml_ev insp_xml_next(struct insp_xml *x, struct insp_xml_event *ev);
+
+/** Is @p s an XML NCName (a Name without a colon; xs:ID, xs:NCName)? */
+int insp_xml_is_ncname(struct insp_str s);
 
 /** Compare a string with a NUL-terminated literal (length first: literals fold to constants). */
 static inline int

@@ -69,7 +69,7 @@ insp_xmlwalk_tag_units(struct insp_msg *m, const struct insp_xml_event *ev, uint
 static enum insp_reason
 too_much_text(const struct insp_xmlwalk *w, struct insp_msg *m, uint32_t off)
 {
-	return insp_msg_fail(m, MALFORMED, w->base_offset + off, "%s: too much text", w->fmt);
+	return insp_msg_unit_fail(m, w->fmt, w->base_offset + off);
 }
 
 static enum insp_reason
@@ -125,6 +125,8 @@ walk_label(const struct insp_policy *p, struct insp_xmlwalk *w, struct insp_xml_
 			if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_CARRIER, INSP_UNIT_CARRIER) < 0)
 				return too_much_text(w, m, ev->offset);
 		}
+		if (t == INSP_XML_TEXT && ev->blank)
+			continue; /* layout between label elements: not a value */
 		if (t == INSP_XML_TEXT &&
 		    insp_msg_add_unit_kind(m, ev->text, INSP_UNIT_CARRIER) < 0)
 			return too_much_text(w, m, ev->offset);
@@ -141,9 +143,59 @@ walk_label(const struct insp_policy *p, struct insp_xmlwalk *w, struct insp_xml_
 	return INSP_R_RELEASE;
 }
 
-enum insp_reason
-insp_xmlwalk_children(const struct insp_policy *p, struct insp_xmlwalk *w,
-		      struct insp_xml_event *ev, struct insp_msg *m)
+/*
+ * String values (XPath): an element's text and its descendants' text joined, as a reader of
+ * mixed content reads "blue <b>sentinel</b>". Every text run of the walk, blank ones
+ * included, is a piece in m->pieces; an element whose pieces hold two or more non-blank
+ * runs is also scanned as one unit of all its pieces. An element with one run would only
+ * repeat that run's unit, and an ancestor whose string value adds only blank runs to the
+ * last one scanned would only repeat it too. Text inside a 4774 label is metadata, not
+ * content: not a piece.
+ */
+struct string_values {
+	uint32_t first[INSP_XML_MAX_DEPTH + 1];	      /* first piece of each open element */
+	uint32_t nonblank[INSP_XML_MAX_DEPTH + 1];    /* non-blank pieces before it opened */
+	uint32_t n_nonblank;			      /* non-blank pieces of the walk so far */
+	uint32_t last_first, last_end, last_nonblank; /* the last string value scanned */
+};
+
+static void
+sv_open(struct string_values *sv, uint32_t level, const struct insp_msg *m)
+{
+	sv->first[level] = m->n_pieces;
+	sv->nonblank[level] = sv->n_nonblank;
+}
+
+static int
+sv_close(struct string_values *sv, uint32_t level, struct insp_msg *m)
+{
+	uint32_t first = sv->first[level], nonblank = sv->n_nonblank - sv->nonblank[level];
+
+	if (nonblank < 2 || (first <= sv->last_first && m->n_pieces >= sv->last_end &&
+			     nonblank == sv->last_nonblank))
+		return 0;
+	sv->last_first = first;
+	sv->last_end = m->n_pieces;
+	sv->last_nonblank = nonblank;
+	return insp_msg_add_pieces(m, m->pieces + first, m->n_pieces - first, INSP_UNIT_CONTENT);
+}
+
+static int
+sv_text(struct string_values *sv, const struct insp_xml_event *ev, struct insp_msg *m)
+{
+	if (m->n_pieces == m->pieces_cap) {
+		m->unit_err = INSP_UNIT_ERR_FULL;
+		return -1;
+	}
+	m->pieces[m->n_pieces++] = ev->text;
+	if (!ev->blank)
+		sv->n_nonblank++;
+	return 0;
+}
+
+static enum insp_reason
+walk(const struct insp_policy *p, struct insp_xmlwalk *w, struct insp_xml_event *ev,
+     struct insp_msg *m, struct string_values *sv)
 {
 	struct insp_xml *x = m->xml;
 	enum insp_reason r;
@@ -153,15 +205,23 @@ insp_xmlwalk_children(const struct insp_policy *p, struct insp_xmlwalk *w,
 		case INSP_XML_ERROR:
 			return xml_error(w, m);
 		case INSP_XML_EOF:
-			if (w->root_depth == 0)
-				return INSP_R_RELEASE;
-			return insp_msg_fail(m, MALFORMED, w->base_offset + ev->offset,
-					     "%s: unexpected end", w->fmt);
+			if (w->root_depth != 0)
+				return insp_msg_fail(m, MALFORMED, w->base_offset + ev->offset,
+						     "%s: unexpected end", w->fmt);
+			if (sv_close(sv, 0, m) < 0)
+				return too_much_text(w, m, ev->offset);
+			return INSP_R_RELEASE;
 		case INSP_XML_END:
+			if (sv_close(sv, ev->depth - w->root_depth, m) < 0)
+				return too_much_text(w, m, ev->offset);
 			if (ev->depth == w->root_depth)
 				return INSP_R_RELEASE;
 			continue;
 		case INSP_XML_TEXT:
+			if (sv_text(sv, ev, m) < 0)
+				return too_much_text(w, m, ev->offset);
+			if (ev->blank)
+				continue;
 			w->n_other++;
 			if (insp_msg_add_unit(m, ev->text) < 0)
 				return too_much_text(w, m, ev->offset);
@@ -179,9 +239,26 @@ insp_xmlwalk_children(const struct insp_policy *p, struct insp_xmlwalk *w,
 			continue;
 		}
 		w->n_other++;
+		sv_open(sv, ev->depth - w->root_depth, m);
 		if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT) < 0)
 			return too_much_text(w, m, ev->offset);
 	}
+}
+
+enum insp_reason
+insp_xmlwalk_children(const struct insp_policy *p, struct insp_xmlwalk *w,
+		      struct insp_xml_event *ev, struct insp_msg *m)
+{
+	struct string_values sv = {.last_first = UINT32_MAX, .last_end = 0};
+	uint8_t report_blank = m->xml->report_blank;
+	enum insp_reason r;
+
+	/* blank runs count in string values: "<b>blue</b> <i>sentinel</i>" has a space */
+	m->xml->report_blank = 1;
+	sv_open(&sv, 0, m);
+	r = walk(p, w, ev, m, &sv);
+	m->xml->report_blank = report_blank;
+	return r;
 }
 
 enum insp_reason

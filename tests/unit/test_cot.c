@@ -315,8 +315,11 @@ test_units(void)
 			 "</remarks><x a=\"1\" b=\"\"><y>deep<!-- c -->er</y></x>"
 			 "<empty/>  \n  <ws>   </ws></detail>"));
 	CHECK(r == INSP_R_RELEASE, "detail with text parses (%s)", detail);
-	CHECK_STR(units_str(), BASE_UNITS "|" POINT_UNITS "|da|operation nightfall|1|deeper",
-		  "detail units: decoded text and attribute values; empty and blank ones skipped");
+	CHECK_STR(units_str(),
+		  BASE_UNITS "|" POINT_UNITS "|da|operation nightfall|1|deeper|"
+			     "operation nightfalldeeper  \\n     ",
+		  "detail units: decoded text and attribute values, empty and blank ones "
+		  "skipped; then <detail>'s string value (its two texts, and the blank ones)");
 
 	r = cot(ev(NULL, NULL,
 		   POINT "<detail><r>opera\xC2\xADtion\xE2\x80\x8B nightfall\xC2\xA0x"

@@ -109,7 +109,10 @@ test_samples(void)
 			units_of_kind(INSP_UNIT_CONTENT),
 			NS4778 "|urn:example:mn:friendlyforce:1|FFR-2026-1122-0042|W3BDEHQ|"
 			       "brigade|3rd Mechanised Brigade HQ|50.8503|4.3517|WGS84|412|96|"
-			       "operational, relocating to grid 31U ES 1234 5678 at 1400Z",
+			       "operational, relocating to grid 31U ES 1234 5678 at 1400Z|"
+			       "\\n            3rd Mechanised Brigade HQ\\n            \\n"
+			       "            \\n            operational, relocating to grid 31U ES "
+			       "1234 5678 at 1400Z\\n          ",
 			"friendly-force report: content units (binding namespace value, payload)");
 		CHECK_STR(units_of_kind(INSP_UNIT_NAME),
 			  "BindingInformation|xmlns|MetadataBindingContainer|MetadataBinding|"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "insp_match.h"
+#include "insp_norm.h"
 #include "insp_utf8.h"
 #include "test.h"
 
@@ -106,14 +107,16 @@ matches(const char *phrase, unsigned flags, const char *text)
 	return h.n == 1 && h.id[0] == 0;
 }
 
-/* The text as the consumer-view scan sees it (NUL-terminated copy). */
+/* The text as the scan sees it: its folded form (NUL-terminated copy). */
 static const char *
 visible(const char *in)
 {
 	static char out[256];
-	size_t n = insp_utf8_copy_visible((uint8_t *)out, (const uint8_t *)in, strlen(in));
+	struct insp_str s = {(const uint8_t *)in, (uint32_t)strlen(in)};
+	struct insp_norm_info info;
+	long n = insp_norm_text(&s, 1, 0, (uint8_t *)out, sizeof(out) - 1, &info);
 
-	out[n] = '\0';
+	out[n < 0 ? 0 : n] = '\0';
 	return out;
 }
 
@@ -126,7 +129,7 @@ test_literal_semantics(void)
 	CHECK(matches("blue sentinel", C, "blue sentinel") == 1, "whole buffer");
 	CHECK(matches("blue sentinel", C, "blue\n\t  sentinel") == 1, "any ASCII whitespace");
 	/*
-	 * Unicode spaces are the normaliser's job (insp_utf8_copy_visible makes them ASCII
+	 * Unicode spaces are the normaliser's job (insp_norm_text makes them ASCII
 	 * before the consumer-view scan): the literal's whitespace class is ASCII only.
 	 */
 	CHECK(matches("blue sentinel", C, "blue\xc2\xa0sentinel") == 0, "raw no-break space: no");

@@ -26,9 +26,10 @@
 #include "policy_file.h"
 #include "test.h"
 
-#define TEST_MSG_MAX	 65536				 /**< largest message parsed by hand */
-#define TEST_MSG_UNITS	 (TEST_MSG_MAX / 2 + 16)	 /**< unit table size */
-#define TEST_MSG_SCAN	 (TEST_MSG_MAX + TEST_MSG_UNITS) /**< scan buffer size */
+#define TEST_MSG_MAX	 65536				      /**< largest message parsed by hand */
+#define TEST_MSG_UNITS	 (2 * TEST_MSG_MAX + 64)	      /**< unit table size */
+#define TEST_MSG_PIECES	 (TEST_MSG_MAX / 2 + 16)	      /**< text pieces */
+#define TEST_MSG_SCAN	 (16 * TEST_MSG_MAX + TEST_MSG_UNITS) /**< scan buffer size */
 #define TEST_SCRATCH_MAX 16384			/**< message size of the sample policy's scratch */
 #define T_NOW_MS	 INT64_C(1795341600000) /* 2026-11-22T10:00:00Z */
 
@@ -53,6 +54,7 @@ static struct insp_xml test_msg_xml;
 static uint8_t test_msg_arena[TEST_MSG_MAX + 1];
 static uint8_t test_msg_scan[TEST_MSG_SCAN];
 static struct insp_unit test_msg_units[TEST_MSG_UNITS];
+static struct insp_str test_msg_pieces[TEST_MSG_PIECES];
 
 /** The hand-made policy (XML bounds 16/512, strict labels, 60 s skew) and m's memory. */
 static inline void
@@ -70,28 +72,16 @@ test_msg_setup(void)
 	m.scan_cap = TEST_MSG_SCAN;
 	m.units = test_msg_units;
 	m.units_cap = TEST_MSG_UNITS;
+	m.pieces = test_msg_pieces;
+	m.pieces_cap = TEST_MSG_PIECES;
 }
 
 /** Reset what a parse reports, then parse buf[0..len) with @p parse and policy @p p. */
 static inline enum insp_reason
 test_parse(insp_format_parse_fn parse, const struct insp_policy *p, const void *buf, size_t len)
 {
-	m.scan_len = 0;
-	m.n_units = 0;
-	m.has_marking = 0;
-	m.has_4774 = 0;
-	m.has_stale = 0;
-	m.has_field_label = 0;
-	m.marking.len = 0;
-	m.uid.len = 0;
-	m.type.len = 0;
-	m.stale_ms = 0;
-	m.qos_priority = -1;
-	m.err_offset = 0;
+	insp_msg_reset(&m, 0, detail, sizeof(detail));
 	memset(&m.label, 0, sizeof(m.label));
-	m.detail = detail;
-	m.detail_cap = sizeof(detail);
-	detail[0] = '\0';
 	return parse(p, (const uint8_t *)buf, len, &m);
 }
 

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include "insp_fold.h"
+#include "insp_norm.h"
+#include "insp_skel.h"
+#include "insp_utf8.h"
+
+/* Eight bytes that are all ASCII below DEL, the only ASCII byte matching changes. */
+static inline int
+plain_ascii8(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	/* a byte >= 0x7F has its top bit set itself or after adding 1 (no carries below 0x80) */
+	return ((v | (v + 0x0101010101010101ull)) & 0x8080808080808080ull) == 0;
+}
+
+static inline size_t
+plain_ascii_run(const uint8_t *s, size_t i, size_t len)
+{
+	while (i + 8 <= len && plain_ascii8(s + i))
+		i += 8;
+	while (i < len && s[i] < 0x7F)
+		i++;
+	return i;
+}
+
+/* Decode the character at s[i] (valid UTF-8); *n gets its length. */
+static inline uint32_t
+decode(const uint8_t *s, size_t left, size_t *n)
+{
+	uint8_t c = s[0];
+	uint32_t cp;
+
+	if (c < 0xE0) {
+		*n = 2;
+		cp = c & 0x1Fu;
+	} else if (c < 0xF0) {
+		*n = 3;
+		cp = c & 0x0Fu;
+	} else {
+		*n = 4;
+		cp = c & 0x07u;
+	}
+	if (c < 0xC2 || *n > left) { /* cannot happen after validation: keep the byte */
+		*n = 1;
+		return c;
+	}
+	for (size_t k = 1; k < *n; k++)
+		cp = (cp << 6) | (s[k] & 0x3Fu);
+	return cp;
+}
+
+/* Reverse UTF-8 text in place, character by character. */
+static void
+reverse_chars(uint8_t *p, size_t len)
+{
+	for (size_t i = 0, j = len; i + 1 < j; i++, j--) {
+		uint8_t t = p[i];
+
+		p[i] = p[j - 1];
+		p[j - 1] = t;
+	}
+	/* each multi-byte character now has its continuation bytes first */
+	for (size_t i = 0; i < len;) {
+		size_t k = i;
+
+		while (k < len && (p[k] & 0xC0) == 0x80)
+			k++;
+		if (k > i && k < len) {
+			for (size_t a = i, b = k + 1; a + 1 < b; a++, b--) {
+				uint8_t t = p[a];
+
+				p[a] = p[b - 1];
+				p[b - 1] = t;
+			}
+		}
+		i = k + 1;
+	}
+}
+
+/* Bidi controls that open an embedding, override or isolate (closed by PDF or PDI). */
+static inline int
+opens_bidi(uint32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2068);
+}
+
+long
+insp_norm_text(const struct insp_str *pieces, uint32_t n, uint32_t flags, uint8_t *out, size_t cap,
+	       struct insp_norm_info *info)
+{
+	const int skeleton = (flags & INSP_NORM_SKELETON) != 0;
+	size_t o = 0, span = 0;
+	uint32_t depth = 0; /* open bidi levels inside a right-to-left override */
+
+	memset(info, 0, sizeof(*info));
+	for (uint32_t k = 0; k < n; k++) {
+		const uint8_t *s = pieces[k].p;
+		size_t len = pieces[k].len, i = 0;
+
+		while (i < len) {
+			size_t end = plain_ascii_run(s, i, len), cn;
+
+			if (end > i) {
+				if (end - i > cap - o)
+					return INSP_NORM_FULL;
+				if (skeleton) {
+					for (; i < end; i++)
+						out[o++] = (uint8_t)(s[i] >= 'A' && s[i] <= 'Z'
+									     ? s[i] + 32
+									     : s[i]);
+				} else {
+					memcpy(out + o, s + i, end - i);
+					o += end - i;
+					i = end;
+				}
+				continue;
+			}
+			if (s[i] == 0x7F) { /* DEL: nothing a reader sees */
+				i++;
+				continue;
+			}
+			uint32_t cp = decode(s + i, len - i, &cn), mapped[INSP_FOLD_MAX];
+			int nm = 0;
+
+			i += cn;
+			switch (cp < 0x80 ? INSP_CP_FOLD : insp_fold_class(cp)) {
+			case INSP_CP_SPACE:
+				mapped[nm++] = ' ';
+				break;
+			case INSP_CP_DELETE:
+				break;
+			case INSP_CP_BIDI:
+				if (!(flags & INSP_NORM_ALLOW_BIDI)) {
+					info->bidi_cp = cp;
+					return INSP_NORM_BIDI;
+				}
+				if (insp_fold_is_rlo(cp))
+					info->rtl_override = 1;
+				if (!(flags & INSP_NORM_VISUAL))
+					break;
+				if (depth == 0 && insp_fold_is_rlo(cp)) {
+					span = o;
+					depth = 1;
+				} else if (depth > 0 && opens_bidi(cp)) {
+					depth++;
+				} else if (depth > 0 && insp_fold_is_pop(cp) && --depth == 0) {
+					reverse_chars(out + span, o - span);
+				}
+				break;
+			case INSP_CP_FOLD:
+				info->non_ascii = 1;
+				nm = skeleton ? insp_skel_cp(cp, mapped) : insp_fold_cp(cp, mapped);
+				break;
+			}
+			for (int j = 0; j < nm; j++) {
+				if (cap - o < 4)
+					return INSP_NORM_FULL;
+				o += (size_t)insp_utf8_encode(mapped[j], out + o);
+			}
+		}
+	}
+	if (depth > 0) /* an override without its PDF runs to the end of the unit */
+		reverse_chars(out + span, o - span);
+	return (long)o;
+}
+
+long
+insp_norm_literal(const char *literal, uint32_t flags, char *out, size_t cap)
+{
+	struct insp_str s = {(const uint8_t *)literal, (uint32_t)strlen(literal)};
+	struct insp_norm_info info;
+	long n;
+
+	if (cap == 0)
+		return -1;
+	n = insp_norm_text(&s, 1, flags & INSP_NORM_SKELETON, (uint8_t *)out, cap - 1, &info);
+	if (n < 0)
+		return -1;
+	out[n] = '\0';
+	return n;
+}
