@@ -85,7 +85,7 @@ reverse_chars(uint8_t *p, size_t len)
 static inline int
 opens_bidi(uint32_t cp)
 {
-	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2068);
+	return (cp >= 0x202A && cp <= 0x202E && cp != 0x202C) || (cp >= 0x2066 && cp <= 0x2068);
 }
 
 long

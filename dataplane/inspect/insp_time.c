@@ -68,7 +68,7 @@ insp_time_parse(const uint8_t *s, uint32_t len, int64_t *ms_since_epoch)
 	} else if (s[i] == '+' || s[i] == '-') {
 		sign = s[i] == '-' ? -1 : 1;
 		if (len - i != 6 || s[i + 3] != ':' || digits(s + i + 1, 2, &tzh) ||
-		    digits(s + i + 4, 2, &tzm) || tzh > 14 || tzm > 59)
+		    digits(s + i + 4, 2, &tzm) || tzm > 59 || tzh * 60 + tzm > 14 * 60)
 			return -1;
 		i += 6;
 	} else {

@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 
 #include "insp_match.h"
+#include "insp_norm.h"
 #include "insp_policy.h"
 #include "insp_policy_load.h"
 #include "test.h"
@@ -280,7 +281,7 @@ test_sample(const char *path)
 	const struct insp_class_policy *cp;
 	const struct insp_channel *ch;
 	struct insp_ipaddr a = {.version = 4};
-	uint64_t fvey, nato;
+	uint64_t fvey, nato, usa;
 	size_t len = 0;
 	char *text = test_read_file(path, &len), dir[4096], tf[4200], got[256], *slash;
 	uint32_t i, file_terms;
@@ -308,6 +309,7 @@ test_sample(const char *path)
 	CHECK(insp_policy_nation(p, "GB", 2) == -1, "no prefix match");
 
 	fvey = bits(p, "AUS CAN GBR NZL USA");
+	usa = bits(p, "USA");
 	nato = bits(p, "USA GBR FRA DEU POL NLD ITA CAN NOR ESP");
 	CHECK(p->n_groups == 2, "2 groups");
 	CHECK(insp_policy_expand_code(p, "FVEY", 4) == fvey, "FVEY expands");
@@ -451,9 +453,14 @@ test_sample(const char *path)
 	CHECK(file_terms >= 300, "codewords.txt holds %u terms", file_terms);
 	snprintf(tf, sizeof(tf), "%sterms/review.txt", dir);
 	file_terms += count_terms(tf);
-	CHECK(p->n_terms == 24 + file_terms && p->n_markings == 19 &&
-		      p->n_patterns == p->n_terms + p->n_markings,
-	      "24 inline terms + %u from files, 19 markings", file_terms);
+	uint32_t rules = p->n_terms + p->n_markings, skel_only = 0;
+
+	for (uint32_t x = rules; x < p->n_patterns; x++)
+		skel_only += p->patterns[x].forms == INSP_FORM_SKELETON;
+	CHECK(p->n_terms == 24 + file_terms && p->n_markings == 52 && p->n_patterns >= rules &&
+		      skel_only == p->n_patterns - rules,
+	      "24 inline terms + %u from files, 52 markings, then %u skeleton-form expressions",
+	      file_terms, p->n_patterns - rules);
 	k = rule(p, 1001);
 	CHECK(k == 0 && p->patterns[0].kind == INSP_PATTERN_TERM &&
 		      p->patterns[0].level == INSP_LEVEL_NONE && p->patterns[0].restrict_to == 0 &&
@@ -483,16 +490,19 @@ test_sample(const char *path)
 	k = rule(p, 3007);
 	CHECK(k > 24 && p->patterns[k].action == INSP_ACTION_REVIEW,
 	      "review.txt line 7 is review term 3007");
-	k = rule(p, 2001);
+	k = rule(p, 2000);
 	CHECK(k == (int)p->n_terms && p->patterns[k].kind == INSP_PATTERN_MARKING &&
-		      p->patterns[k].level == INSP_LEVEL_RESTRICTED &&
+		      p->patterns[k].level == INSP_LEVEL_UNCLASSIFIED &&
 		      p->patterns[k].restrict_to == 0 &&
-		      p->patterns[k].line == line_of(text, "{id: 2001,"),
-	      "marking 2001 first after the terms");
+		      p->patterns[k].line == line_of(text, "{id: 2000,"),
+	      "marking 2000 first after the terms");
 	k = rule(p, 2105);
-	CHECK(k == (int)p->n_patterns - 1 && p->patterns[k].level == INSP_LEVEL_NONE &&
+	CHECK(k > (int)p->n_terms && p->patterns[k].level == INSP_LEVEL_NONE &&
 		      p->patterns[k].restrict_to == fvey,
 	      "marking 2105 FVEY EYES ONLY restricts to FVEY nations");
+	k = rule(p, 2204);
+	CHECK(k == (int)rules - 1 && p->patterns[k].restrict_to == usa,
+	      "marking 2204 (portion mark with NF) last of the rules, restricts to USA");
 	CHECK(p->matcher != NULL && p->compile_seconds >= 0, "matcher built");
 
 	scan_ids(p, sample_text, got, sizeof(got));

@@ -435,6 +435,31 @@ test_structure(void)
 	EXPECT_ERR("<1a/>", "xml: bad element name", "name starting with a digit");
 	EXPECT_ERR("< a/>", "xml: bad element name", "space after '<'");
 	EXPECT_ERR("<a><:b/></a>", "xml: bad element name", "name starting with ':'");
+	/* XML 1.0 (fifth edition) Name production: characters that look like a name's */
+	EXPECT_ERR("<re\xc2\xa0marks/>", "xml: bad element name", "no-break space in a name");
+	EXPECT_ERR("<a\xc3\x97"
+		   "b/>",
+		   "xml: bad element name", "multiplication sign in a name");
+	EXPECT_ERR("<a\xe2\x80\xb9"
+		   "b/>",
+		   "xml: bad element name", "quotation mark in a name");
+	EXPECT_ERR("<\xc2\xb7"
+		   "a/>",
+		   "xml: bad element name", "middle dot cannot start a name");
+	EXPECT_ERR("<\xcc\x81"
+		   "a/>",
+		   "xml: bad element name", "combining mark cannot start a name");
+	EXPECT_ERR("<a x\xc2\xa0y='1'/>", "xml: bad attribute name",
+		   "no-break space in an attribute");
+	EXPECT_ERR("<p:\xc2\xb7"
+		   "a xmlns:p='u'/>",
+		   "xml: bad element name", "middle dot cannot start a local name");
+	EXPECT("<Stra\xc3\x9f\x65/>", "<Stra\xc3\x9f\x65></Stra\xc3\x9f\x65>$",
+	       "a German name is a name");
+	EXPECT("<\xe5\x90\x8d\xe5\x89\x8d/>",
+	       "<\xe5\x90\x8d\xe5\x89\x8d></\xe5\x90\x8d\xe5\x89\x8d>$", "a CJK name is a name");
+	EXPECT("<a\xc2\xb7\xcc\x81/>", "<a\xc2\xb7\xcc\x81></a\xc2\xb7\xcc\x81>$",
+	       "middle dot and combining marks inside a name");
 	EXPECT_ERR("<a></a", "xml: bad end tag", "unterminated end tag");
 	EXPECT_ERR("<a><![CDATA[x]]></a><![CDATA[y]]>",
 		   "xml: DOCTYPE/markup declarations not allowed", "CDATA outside the root");
