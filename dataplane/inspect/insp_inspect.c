@@ -493,9 +493,26 @@ insp_parse(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel
 	return parse_step(p, s, channel, msg, len, res);
 }
 
-enum insp_reason
-insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
-	     const uint8_t *msg, size_t len, int64_t now_ms, struct insp_result *res)
+/* A decision about a message whose label lenient mode normalised says so (audit). */
+static enum insp_reason
+note_label_norms(struct insp_scratch *s, struct insp_result *res)
+{
+	char why[INSP_DETAIL_MAX];
+	size_t n = strlen(res->detail);
+
+	insp_label_norm_text(s->label_norms, why, sizeof(why));
+	if (n == 0)
+		snprintf(res->detail, sizeof(res->detail), "label normalised (lenient): %.120s",
+			 why);
+	else if (n + 2 < sizeof(res->detail))
+		snprintf(res->detail + n, sizeof(res->detail) - n,
+			 "; label normalised (lenient): %.100s", why);
+	return res->reason;
+}
+
+static enum insp_reason
+decide_all(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
+	   const uint8_t *msg, size_t len, int64_t now_ms, struct insp_result *res)
 {
 	enum insp_reason r = parse_step(p, s, channel, msg, len, res);
 
@@ -519,12 +536,16 @@ insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t chann
 			      (long long)((now_ms - s->msg.stale_ms) / 1000),
 			      (long long)(p->stale_skew_ms / 1000));
 	res->tclass = traffic_class(p, channel, &s->msg);
-	/* no formatting on the release path (it is the hot one), but for a normalised label */
-	if (s->label_norms) {
-		char why[INSP_DETAIL_MAX];
-
-		return decide(res, INSP_R_RELEASE, "label normalised (lenient): %s",
-			      insp_label_norm_text(s->label_norms, why, sizeof(why)));
-	}
+	/* no formatting on the release path: it is the hot one */
 	return res->reason = INSP_R_RELEASE;
+}
+
+enum insp_reason
+insp_inspect(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
+	     const uint8_t *msg, size_t len, int64_t now_ms, struct insp_result *res)
+{
+	enum insp_reason r = decide_all(p, s, channel, msg, len, now_ms, res);
+
+	/* rare (lenient mode, off-standard labels): only then is a release formatted */
+	return s->label_norms ? note_label_norms(s, res) : r;
 }

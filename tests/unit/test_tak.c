@@ -24,84 +24,9 @@
 #include "policy_file.h"
 #include "test.h"
 #include "test_msg.h"
+#include "test_pb.h"
 
 #define GOLD_UID "S-1-5-21-942292099-3747883346-3641641706-1000"
-
-/* ---- a test-side protobuf encoder ---- */
-
-struct pb {
-	uint8_t b[8192];
-	size_t n;
-};
-
-static void
-put(struct pb *o, const void *p, size_t n)
-{
-	if (o->n + n > sizeof(o->b))
-		abort();
-	memcpy(o->b + o->n, p, n);
-	o->n += n;
-}
-
-static void
-pv(struct pb *o, uint64_t v)
-{
-	do {
-		uint8_t c = (uint8_t)(v & 0x7F);
-
-		v >>= 7;
-		if (v)
-			c |= 0x80;
-		put(o, &c, 1);
-	} while (v);
-}
-
-static void
-ptag(struct pb *o, unsigned field, unsigned wire)
-{
-	pv(o, (uint64_t)field << 3 | wire);
-}
-
-static void
-pbytes(struct pb *o, unsigned field, const void *p, size_t n)
-{
-	ptag(o, field, 2);
-	pv(o, n);
-	put(o, p, n);
-}
-
-static void
-pstr(struct pb *o, unsigned field, const char *s)
-{
-	if (s != NULL)
-		pbytes(o, field, s, strlen(s));
-}
-
-static void
-pu(struct pb *o, unsigned field, uint64_t v)
-{
-	ptag(o, field, 0);
-	pv(o, v);
-}
-
-static void
-pd(struct pb *o, unsigned field, double d)
-{
-	uint64_t u;
-	uint8_t le[8];
-
-	memcpy(&u, &d, 8);
-	for (int i = 0; i < 8; i++)
-		le[i] = (uint8_t)(u >> (8 * i));
-	ptag(o, field, 1);
-	put(o, le, 8);
-}
-
-static void
-pmsg(struct pb *o, unsigned field, const struct pb *sub)
-{
-	pbytes(o, field, sub->b, sub->n);
-}
 
 /* A CotEvent; NULL strings and zero numbers are left out, as proto3 encoders do. */
 struct evspec {
@@ -139,20 +64,6 @@ static const struct evspec gold = {
 	.battery = 100,
 	.takv = {"Latitude 7220 Rugged", "WinTAK-CIV", "Microsoft Windows 11 Pro", "4.10.0.45"},
 };
-
-static void
-phex(struct pb *o, const char *hex)
-{
-	for (; hex != NULL && hex[0] && hex[1]; hex += 2) {
-		unsigned v;
-		uint8_t c;
-
-		if (sscanf(hex, "%2x", &v) != 1)
-			abort();
-		c = (uint8_t)v;
-		put(o, &c, 1);
-	}
-}
 
 static struct pb msg; /* the last payload built */
 
