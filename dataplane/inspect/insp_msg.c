@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "insp_msg.h"
 #include "insp_norm.h"
@@ -65,6 +66,25 @@ add_form(struct insp_msg *m, const struct insp_str *pieces, uint32_t n, uint32_t
 	return 0;
 }
 
+/* The common case: one string, ASCII below DEL, which every form keeps (case aside). */
+static int
+add_plain(struct insp_msg *m, struct insp_str s, uint32_t kind)
+{
+	struct insp_norm_info info = {0};
+
+	if (m->n_units == m->units_cap || m->scan_cap - m->scan_len < s.len + 1)
+		return refuse(m, INSP_NORM_FULL, &info);
+	memcpy(m->scan + m->scan_len, s.p, s.len);
+	m->units[m->n_units].off = m->scan_len;
+	m->units[m->n_units].len = s.len;
+	m->units[m->n_units].kind = (uint16_t)kind;
+	m->units[m->n_units].form = INSP_FORM_FOLDED;
+	m->n_units++;
+	m->scan_len += s.len;
+	m->scan[m->scan_len++] = '\n';
+	return 0;
+}
+
 int
 insp_msg_add_pieces(struct insp_msg *m, const struct insp_str *pieces, uint32_t n, uint32_t kind)
 {
@@ -72,6 +92,8 @@ insp_msg_add_pieces(struct insp_msg *m, const struct insp_str *pieces, uint32_t 
 	struct insp_norm_info info, other;
 	uint32_t total = 0;
 
+	if (n == 1 && insp_norm_ascii_prefix(pieces[0].p, pieces[0].len) == pieces[0].len)
+		return pieces[0].len == 0 ? 0 : add_plain(m, pieces[0], kind);
 	for (uint32_t i = 0; i < n; i++)
 		total += pieces[i].len;
 	if (total == 0)

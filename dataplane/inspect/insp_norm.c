@@ -6,27 +6,6 @@
 #include "insp_skel.h"
 #include "insp_utf8.h"
 
-/* Eight bytes that are all ASCII below DEL, the only ASCII byte matching changes. */
-static inline int
-plain_ascii8(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	/* a byte >= 0x7F has its top bit set itself or after adding 1 (no carries below 0x80) */
-	return ((v | (v + 0x0101010101010101ull)) & 0x8080808080808080ull) == 0;
-}
-
-static inline size_t
-plain_ascii_run(const uint8_t *s, size_t i, size_t len)
-{
-	while (i + 8 <= len && plain_ascii8(s + i))
-		i += 8;
-	while (i < len && s[i] < 0x7F)
-		i++;
-	return i;
-}
-
 /* Decode the character at s[i] (valid UTF-8); *n gets its length. */
 static inline uint32_t
 decode(const uint8_t *s, size_t left, size_t *n)
@@ -102,7 +81,7 @@ insp_norm_text(const struct insp_str *pieces, uint32_t n, uint32_t flags, uint8_
 		size_t len = pieces[k].len, i = 0;
 
 		while (i < len) {
-			size_t end = plain_ascii_run(s, i, len), cn;
+			size_t end = i + insp_norm_ascii_prefix(s + i, len - i), cn;
 
 			if (end > i) {
 				if (end - i > cap - o)
@@ -152,8 +131,11 @@ insp_norm_text(const struct insp_str *pieces, uint32_t n, uint32_t flags, uint8_
 				}
 				break;
 			case INSP_CP_FOLD:
-				info->non_ascii = 1;
 				nm = skeleton ? insp_skel_cp(cp, mapped) : insp_fold_cp(cp, mapped);
+				/* folded to ASCII ("é", "ＢＬＵＥ"): its skeleton is its lower case
+				 */
+				for (int j = 0; j < nm; j++)
+					info->non_ascii |= mapped[j] >= 0x80;
 				break;
 			}
 			for (int j = 0; j < nm; j++) {

@@ -9,8 +9,9 @@
  *    letters case-folded. Every pattern is matched against it. All-ASCII text is copied as
  *    it is (only DEL is deleted), so most traffic costs a memcpy;
  *  - the skeleton form (insp_skel.h): each letter as the Latin letter it looks like, lower
- *    case. Only literal phrases are matched against it, and only units with visible
- *    non-ASCII text get one;
+ *    case. Only literal phrases are matched against it, and only units whose folded form
+ *    still has non-ASCII letters get one (otherwise it would be the folded form in lower
+ *    case, which caseless literals already see);
  *  - the display order (INSP_NORM_VISUAL): the folded form with every right-to-left
  *    override span reversed, as a reader sees it. Only where a channel allows bidi
  *    controls (they are refused everywhere else) and the text has an override.
@@ -25,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "insp_xml.h"
 
@@ -43,6 +45,28 @@ extern "C" {
 
 #define INSP_NORM_FULL (-1) /**< the output does not fit in cap */
 #define INSP_NORM_BIDI (-2) /**< a bidi control without INSP_NORM_ALLOW_BIDI */
+
+/**
+ * Length of the longest prefix of @p s that every form leaves as it is but for case: ASCII
+ * below DEL. Eight bytes at a time (a byte >= 0x7F has its top bit set itself or after
+ * adding 1, and no lane carries below 0x80).
+ */
+static inline size_t
+insp_norm_ascii_prefix(const uint8_t *s, size_t len)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t v;
+
+		memcpy(&v, s + i, sizeof(v));
+		if ((v | (v + 0x0101010101010101ull)) & 0x8080808080808080ull)
+			break;
+	}
+	while (i < len && s[i] < 0x7F)
+		i++;
+	return i;
+}
 
 /** What insp_norm_text() saw in the input. */
 struct insp_norm_info {

@@ -21,6 +21,7 @@ enum {
 	C_NAME = 4,	  /* name start, digits, '-', '.' */
 	C_ATTR_STOP = 8,  /* needs a look in an attribute value: < & TAB LF CR */
 	C_TEXT_STOP = 16, /* ends a plain text chunk: < & ] CR */
+	C_HIGH = 32,	  /* a byte of a non-ASCII character (names: check the production) */
 };
 
 static const uint8_t cls[256] = {
@@ -37,7 +38,7 @@ static const uint8_t cls[256] = {
 	['A' ... 'Z'] = C_NAME_START | C_NAME,
 	['_'] = C_NAME_START | C_NAME,
 	['a' ... 'z'] = C_NAME_START | C_NAME,
-	[0x80 ... 0xFF] = C_NAME_START | C_NAME,
+	[0x80 ... 0xFF] = C_NAME_START | C_NAME | C_HIGH,
 };
 
 static inline int
@@ -179,11 +180,16 @@ parse_qname(struct insp_xml *x, struct insp_str *prefix, struct insp_str *local,
 	    struct insp_str *qname)
 {
 	size_t start = x->pos, colon = 0;
+	uint8_t seen = 0; /* classes of the name's bytes, ORed: C_HIGH if any is non-ASCII */
 
 	if (x->pos >= x->len || !is_name_start(x->buf[x->pos]))
 		return -1;
 	for (;;) {
-		x->pos = span_class(x, x->pos, C_NAME);
+		const uint8_t *p = x->buf + x->pos, *end = x->buf + x->len;
+
+		while (p < end && (cls[*p] & C_NAME))
+			seen |= cls[*p++];
+		x->pos = (size_t)(p - x->buf);
 		if (x->pos >= x->len || x->buf[x->pos] != ':')
 			break;
 		if (colon || x->pos + 1 >= x->len || !is_name_start(x->buf[x->pos + 1]))
@@ -192,7 +198,7 @@ parse_qname(struct insp_xml *x, struct insp_str *prefix, struct insp_str *local,
 	}
 	qname->p = x->buf + start;
 	qname->len = (uint32_t)(x->pos - start);
-	if (has_non_ascii(qname->p, qname->len) && !non_ascii_name_ok(qname->p, qname->len))
+	if ((seen & C_HIGH) && !non_ascii_name_ok(qname->p, qname->len))
 		return -1;
 	if (colon) {
 		prefix->p = x->buf + start;
@@ -293,8 +299,14 @@ skip_comment(struct insp_xml *x)
 	if (x->on_comment != NULL) {
 		struct insp_str text = {body, (uint32_t)(dd - body)};
 
-		if (x->on_comment(x->comment_ctx, text) < 0)
-			return fail(x, start, "xml: comment refused by the consumer"), -1;
+		x->err[0] = '\0';
+		if (x->on_comment(x->comment_ctx, text) < 0) {
+			if (x->err[0] == '\0') /* the consumer gave no reason of its own */
+				return fail(x, start, "xml: comment refused by the consumer"), -1;
+			x->err_offset = (uint32_t)start;
+			x->stop = INSP_XML_ERROR;
+			return -1;
+		}
 	}
 	return 0;
 }

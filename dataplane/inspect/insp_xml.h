@@ -109,7 +109,8 @@ struct insp_xml {
 	/**
 	 * Optional: called with the text of every comment (anywhere in the document). Comments
 	 * are removed from the text a consumer reads, but their bytes still cross the boundary,
-	 * so a format hands them to the scan this way. A negative return is a parse error.
+	 * so a format hands them to the scan this way. A negative return is a parse error,
+	 * with the reason the callback wrote into err (or a generic one if it wrote none).
 	 */
 	int (*on_comment)(void *ctx, struct insp_str text);
 	void *comment_ctx;

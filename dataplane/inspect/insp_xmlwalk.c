@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+
 #include "insp_xmlwalk.h"
 #include "insp_utf8.h"
 
@@ -12,7 +14,18 @@
 static int
 comment_unit(void *ctx, struct insp_str text)
 {
-	return insp_msg_add_unit_kind(ctx, text, INSP_UNIT_COMMENT);
+	struct insp_msg *m = ctx;
+
+	if (insp_msg_add_unit_kind(m, text, INSP_UNIT_COMMENT) == 0)
+		return 0;
+	/* the parser reports this reason, as every other refused unit is reported */
+	if (m->unit_err == INSP_UNIT_ERR_BIDI)
+		snprintf(m->xml->err, sizeof(m->xml->err),
+			 "bidirectional control U+%04X not allowed on this channel",
+			 m->unit_err_cp);
+	else
+		snprintf(m->xml->err, sizeof(m->xml->err), "too much text");
+	return -1;
 }
 
 enum insp_reason

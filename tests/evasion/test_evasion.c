@@ -56,11 +56,11 @@ static struct kind {
 	int n_drop, n_pass;
 } kinds[] = {
 	/* longest extensions first: the first that ends the name wins */
-	{".tak-mesh.hex", "tak-mn", NULL, HDR_HEX, 50, 10, -1, -1, 0, 0},
-	{".tak-stream.hex", "tak-mn-stream", NULL, HDR_HEX, 10, 3, -1, -1, 0, 0},
-	{".lxml", "lxml-mn", NULL, HDR_XML_COMMENTS, 32, 5, -1, -1, 0, 0},
-	{".adatp3", "adatp3-mn", NULL, HDR_HASH_LINES, 28, 6, -1, -1, 0, 0},
-	{".xml", "cot-mn", "cot-fvey", HDR_XML_COMMENTS, 186, 48, -1, -1, 0, 0},
+	{".tak-mesh.hex", "tak-mn", NULL, HDR_HEX, 79, 14, -1, -1, 0, 0},
+	{".tak-stream.hex", "tak-mn-stream", NULL, HDR_HEX, 16, 5, -1, -1, 0, 0},
+	{".lxml", "lxml-mn", NULL, HDR_XML_COMMENTS, 72, 10, -1, -1, 0, 0},
+	{".adatp3", "adatp3-mn", NULL, HDR_HASH_LINES, 60, 10, -1, -1, 0, 0},
+	{".xml", "cot-mn", "cot-fvey", HDR_XML_COMMENTS, 272, 62, -1, -1, 0, 0},
 };
 #define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 

@@ -16,7 +16,8 @@
  * and | together), which becomes "i" when c is an upper-case letter or number (Cyrillic
  * capital I, Roman numeral two); and the prototype of m-like letters, "rn", becomes "m".
  * An entry is written only where the result differs from lower(fold(c)), which is what
- * insp_skel_cp() gives every other code point.
+ * insp_skel_cp() gives every other code point, and never for a code point that folds to
+ * ASCII (ASCII is only lower-cased, so "①" stays "1").
  *
  * Usage: insp_skel_gen OUTPUT.h
  */
@@ -202,6 +203,12 @@ main(int argc, char **argv)
 			continue;
 		push(&c, cp);
 		refold(&c, &base);
+		/*
+		 * What folds to ASCII is only lower-cased, as ASCII is: "①" is "1", not ICU's
+		 * "l", so a unit whose folded form is ASCII needs no skeleton form at all.
+		 */
+		if (all_ascii(&base))
+			continue;
 		/* glyph first, on the compatibility decomposition without marks */
 		nd = utf8proc_decompose_char(
 			(utf8proc_int32_t)cp, d, INSP_FOLD_MAX,
