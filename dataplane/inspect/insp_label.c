@@ -206,6 +206,12 @@ str_caseeq(struct insp_str s, const char *lit)
  * xs:anyURI as RFC 3986 writes it: unreserved, reserved and %HH only (no space, no
  * control, no non-ASCII: an IRI must be %-encoded here), not empty.
  */
+static inline int
+is_hex(uint8_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
 static int
 uri_ok(struct insp_str u)
 {
@@ -219,12 +225,9 @@ uri_ok(struct insp_str u)
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    (c != '\0' && strchr(allowed, c) != NULL))
 			continue;
-		if (c == '%' && i + 2 < u.len && strchr("0123456789abcdefABCDEF", u.p[i + 1]) &&
-		    strchr("0123456789abcdefABCDEF", u.p[i + 2]) && u.p[i + 1] && u.p[i + 2]) {
-			i += 2;
-			continue;
-		}
-		return 0;
+		if (c != '%' || i + 2 >= u.len || !is_hex(u.p[i + 1]) || !is_hex(u.p[i + 2]))
+			return 0;
+		i += 2;
 	}
 	return 1;
 }

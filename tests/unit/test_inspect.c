@@ -287,6 +287,27 @@ test_label_reasons(void)
 	       INSP_R_NOT_RELEASABLE, 0);
 }
 
+/* allow_bidi (policy.md): refused by default; where allowed, the display order is scanned. */
+static void
+test_bidi_channel(void)
+{
+	const char *rlo = REM("\xe2\x80\xaelenitnes eulb\xe2\x80\xac at the ford");
+
+	expect("RLO on a channel without allow_bidi", ch_mn, U_NATO, rlo, INSP_R_MALFORMED_MESSAGE,
+	       0);
+	CHECK(strstr(res.detail, "U+202E not allowed on this channel") != NULL,
+	      "detail names the control (got '%s')", res.detail);
+	pol->channels[ch_mn].allow_bidi = 1;
+	expect("RLO reversing term 1002, allow_bidi: the display order is scanned", ch_mn, U_NATO,
+	       rlo, INSP_R_PROHIBITED_CONTENT, 1002);
+	expect("allow_bidi: Hebrew in an isolate is released", ch_mn, U_NATO,
+	       REM("see \xe2\x81\xa7\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d\xe2\x81\xa9 now"),
+	       INSP_R_RELEASE, 0);
+	expect("allow_bidi: an override does not hide NOFORN", ch_mn, U_NATO,
+	       REM("\xe2\x80\xaeNROFON\xe2\x80\xac"), INSP_R_MARKING_INCONSISTENT, 2101);
+	pol->channels[ch_mn].allow_bidi = 0;
+}
+
 static void
 test_content(void)
 {
@@ -722,6 +743,7 @@ main(int argc, char **argv)
 		test_release();
 		test_label_reasons();
 		test_content();
+		test_bidi_channel();
 		test_order();
 		test_api();
 		test_scan_limits(text);

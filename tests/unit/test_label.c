@@ -298,6 +298,102 @@ test_4774(void)
 	ok4774("CreationDateTime first, lenient",
 	       OCL_OPEN CREATED CI(REL(GV("NATO")) PC("NATO", "SECRET")) OCL_CLOSE, 0,
 	       "NATO|SECRET|NATO|||normalised");
+	/* every attribute the ADatP-4774 schema defines, with its type checked (issue 8) */
+#define ROOT(attrs) "<originatorConfidentialityLabel xmlns=\"" NS4774 "\" " attrs ">"
+#define PCU(attr)                                                                    \
+	"<PolicyIdentifier " attr ">NATO</PolicyIdentifier><Classification>SECRET</" \
+	"Classification>"
+	ok4774("root Id and ReviewDateTime",
+	       ROOT("Id=\"L-1\" ReviewDateTime=\" 2031-01-01T00:00:00Z \"") CI(PC("NATO", "SECRET"))
+		       CREATED OCL_CLOSE,
+	       1, "NATO|SECRET||||standard");
+	bad4774("Id not an xs:ID", ROOT("Id=\"1 a\"") CI(PC("NATO", "SECRET")) CREATED OCL_CLOSE, 1,
+		"label Id is not an xs:ID (an XML NCName)");
+	bad4774("ReviewDateTime without a time",
+		ROOT("ReviewDateTime=\"2031-01-01\"") CI(PC("NATO", "SECRET")) CREATED OCL_CLOSE, 0,
+		"ReviewDateTime is not an xs:dateTime with zone");
+	bad4774("version attribute, strict",
+		ROOT("version=\"1.0\"") CI(PC("NATO", "SECRET")) CREATED OCL_CLOSE, 1,
+		"unexpected attribute on the 4774 label (the schema allows Id and ReviewDateTime)");
+	ok4774("version attribute, lenient",
+	       ROOT("version=\"1.0\"") CI(PC("NATO", "SECRET")) CREATED OCL_CLOSE, 0,
+	       "NATO|SECRET||||normalised");
+	ok4774("PolicyIdentifier URI urn:oid",
+	       OCL_OPEN CI(PCU("URI=\"urn:oid:1.3.26.1.3.1\"")) CREATED OCL_CLOSE, 1,
+	       "NATO|SECRET||||standard");
+	ok4774("PolicyIdentifier URI with an upper-case URN prefix",
+	       OCL_OPEN CI(PCU("URI=\"URN:OID:2.25.0\"")) CREATED OCL_CLOSE, 1,
+	       "NATO|SECRET||||standard");
+	bad4774("PolicyIdentifier URI with a leading zero arc, strict",
+		OCL_OPEN CI(PCU("URI=\"urn:oid:1.03.26\"")) CREATED OCL_CLOSE, 1,
+		"URI attribute must be urn:oid:<OID> (ADatP-4774)");
+	bad4774("PolicyIdentifier URI one arc, strict",
+		OCL_OPEN CI(PCU("URI=\"urn:oid:1\"")) CREATED OCL_CLOSE, 1,
+		"URI attribute must be urn:oid:<OID> (ADatP-4774)");
+	ok4774("PolicyIdentifier URI not urn:oid, lenient",
+	       OCL_OPEN CI(PCU("URI=\"http://example.org/p%20x\"")) CREATED OCL_CLOSE, 0,
+	       "NATO|SECRET||||normalised");
+	bad4774("URI with a space", OCL_OPEN CI(PCU("URI=\"urn:oid:1.2 3\"")) CREATED OCL_CLOSE, 0,
+		"URI attribute is not an xs:anyURI");
+	bad4774("URI with a bad escape", OCL_OPEN CI(PCU("URI=\"urn:%zz\"")) CREATED OCL_CLOSE, 0,
+		"URI attribute is not an xs:anyURI");
+	bad4774("URI non-ASCII", OCL_OPEN CI(PCU("URI=\"urn:oid:1.2\xc3\xa9\"")) CREATED OCL_CLOSE,
+		0, "URI attribute is not an xs:anyURI");
+	bad4774("URL misspelling, strict",
+		OCL_OPEN CI(PCU("URL=\"urn:oid:1.3.26.1.3.1\"")) CREATED OCL_CLOSE, 1,
+		"unexpected attribute (the schema allows only URI)");
+	ok4774("URL misspelling, lenient",
+	       OCL_OPEN CI(PCU("URL=\"urn:oid:1.3.26.1.3.1\"")) CREATED OCL_CLOSE, 0,
+	       "NATO|SECRET||||normalised");
+	ok4774("Category URI, TagName as xs:token, Type padded",
+	       OCL_OPEN CI(
+		       PC("NATO",
+			  "SECRET") "<Category Type=\" PERMISSIVE \" TagName=\" releasable   to\" "
+				    "URI=\"urn:oid:1.3.26.1.4.2\">" GV("USA") "</Category>")
+		       CREATED OCL_CLOSE,
+	       1, "NATO|SECRET|USA|||standard");
+	ok4774("OriginatorID with IDType",
+	       OCL_OPEN CI(PC("NATO",
+			      "SECRET")) "<OriginatorID "
+					 "IDType=\"rfc822Name\">a@b.example</OriginatorID>" CREATED
+						 OCL_CLOSE,
+	       1, "NATO|SECRET||||standard");
+	bad4774("OriginatorID without IDType",
+		OCL_OPEN CI(
+			PC("NATO", "SECRET")) "<OriginatorID>a@b</OriginatorID>" CREATED OCL_CLOSE,
+		0, "OriginatorID without IDType");
+	bad4774("OriginatorID unknown IDType",
+		OCL_OPEN CI(
+			PC("NATO",
+			   "SECRET")) "<OriginatorID IDType=\"email\">a@b</OriginatorID>" CREATED
+			OCL_CLOSE,
+		0, "OriginatorID IDType is not one the schema lists");
+	ok4774("OriginatorID IDType case, lenient",
+	       OCL_OPEN CI(PC(
+		       "NATO",
+		       "SECRET")) "<OriginatorID IDType=\"RFC822NAME\">a@b</OriginatorID>" CREATED
+		       OCL_CLOSE,
+	       0, "NATO|SECRET||||normalised");
+	bad4774("OriginatorID after CreationDateTime, strict",
+		OCL_OPEN CI(PC("NATO", "SECRET")) CREATED
+		"<OriginatorID IDType=\"jID\">a@b</OriginatorID>" OCL_CLOSE,
+		1, "4774 label elements out of the schema's order");
+	bad4774("alternative label is not the originator's",
+		"<alternativeConfidentialityLabel xmlns=\"" NS4774 "\">" CI(PC("NATO", "SECRET"))
+			CREATED "</alternativeConfidentialityLabel>",
+		0, "an alternative or metadata label is not the originator's label");
+	ok4774("legacy root ConfidentialityLabel, lenient",
+	       "<ConfidentialityLabel xmlns=\"" NS4774 "\">" CI(PC("NATO", "SECRET")) CREATED
+	       "</ConfidentialityLabel>",
+	       0, "NATO|SECRET||||normalised");
+	ok4774("policy name inside Classification, lenient",
+	       OCL_OPEN CI("<Classification>NATO SECRET</Classification>") OCL_CLOSE, 0,
+	       "NATO|SECRET||||normalised");
+	bad4774("SuccessionHandling",
+		OCL_OPEN CI(PC("NATO", "SECRET")) CREATED "<SuccessionHandling/>" OCL_CLOSE, 0,
+		"SuccessionHandling not supported (which label governs would depend on the time)");
+#undef ROOT
+#undef PCU
 	ok4774("prefixed",
 	       "<slab:originatorConfidentialityLabel xmlns:slab=\"" NS4774 "\">"
 	       "<slab:ConfidentialityInformation><slab:PolicyIdentifier>NATO</"

@@ -80,7 +80,9 @@ test_marks_compat_case(void)
 		  "sentinel", "several marks, enclosing circle (Me) too");
 	CHECK_STR(FOLDED("TR\xc3\x88S SECRET"), "TRES SECRET",
 		  "precomposed accent: decomposed, mark removed");
-	CHECK(info.non_ascii, "accented text gets a skeleton form too");
+	CHECK(!info.non_ascii, "accented Latin folds to ASCII: no skeleton form needed");
+	FOLDED("\xd0\x92LUE");
+	CHECK(info.non_ascii, "Cyrillic stays non-ASCII: a skeleton form too");
 	CHECK_STR(FOLDED("\xef\xbc\xa2\xef\xbc\xac\xef\xbc\xb5\xef\xbc\xa5"), "BLUE",
 		  "fullwidth letters: ASCII, case kept");
 	CHECK_STR(FOLDED("\xef\xbd\x8b"
