@@ -13,6 +13,9 @@
 //   parse/<format>    the format module's parse alone (insp_parse), on the released
 //                messages of that format
 //   inspect/<format>  the whole decision on the released messages of that format
+//   norm/<text>       one 400-byte scan unit into its folded form (insp_norm.h), for text
+//                that is all ASCII (most traffic), Western European with accents, Cyrillic
+//                (which also gets a skeleton form in a message), and its skeleton form
 // Per-format figures need a pcap with every format (gen-traffic --formats all); a format
 // without messages in the pcap is reported as skipped.
 #include <benchmark/benchmark.h>
@@ -27,6 +30,7 @@
 extern "C" {
 #include "insp_inspect.h"
 #include "insp_net.h"
+#include "insp_norm.h"
 #include "policy_file.h"
 }
 
@@ -216,6 +220,47 @@ register_format_benchmarks()
 }
 
 const int format_benchmarks_registered = register_format_benchmarks();
+
+// A 400-byte unit made of @p phrase repeated.
+std::string
+unit_of(const char *phrase)
+{
+	std::string s;
+
+	while (s.size() < 400)
+		s += phrase;
+	s.resize(400);
+	while (!s.empty() && (uint8_t(s.back()) & 0xC0) == 0x80) // no cut character
+		s.pop_back();
+	if (!s.empty() && uint8_t(s.back()) >= 0xC0)
+		s.pop_back();
+	return s;
+}
+
+void
+BM_norm(benchmark::State &state, const char *phrase, uint32_t flags)
+{
+	const std::string text = unit_of(phrase);
+	insp_str in = {reinterpret_cast<const uint8_t *>(text.data()), uint32_t(text.size())};
+	std::vector<uint8_t> out(text.size() * 16);
+	insp_norm_info info;
+
+	for (auto _ : state)
+		benchmark::DoNotOptimize(
+			insp_norm_text(&in, 1, flags, out.data(), out.size(), &info));
+	state.SetItemsProcessed(state.iterations());
+	state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(text.size()));
+}
+
+const char ascii_text[] = "Patrol VIPER 2-1 reports two vehicles moving north on MSR TAMPA. ";
+const char latin_text[] = "Le détachement a franchi la rivière près de Łódź à 06h30, zéro pertes. ";
+const char cyrillic_text[] = "Колонна из трёх машин движется на север по шоссе, 06:30. ";
+
+BENCHMARK_CAPTURE(BM_norm, ascii, ascii_text, 0u)->Name("norm/ascii");
+BENCHMARK_CAPTURE(BM_norm, latin, latin_text, 0u)->Name("norm/latin");
+BENCHMARK_CAPTURE(BM_norm, cyrillic, cyrillic_text, 0u)->Name("norm/cyrillic");
+BENCHMARK_CAPTURE(BM_norm, cyrillic_skeleton, cyrillic_text, INSP_NORM_SKELETON)
+	->Name("norm/cyrillic-skeleton");
 
 } // namespace
 

@@ -39,6 +39,19 @@ refuse(struct insp_msg *m, long why, const struct insp_norm_info *info)
 	return -1;
 }
 
+/* Record the @p len bytes just written at the end of the scan buffer as a unit. */
+static void
+push_unit(struct insp_msg *m, uint32_t len, uint32_t kind, uint32_t form)
+{
+	m->units[m->n_units].off = m->scan_len;
+	m->units[m->n_units].len = len;
+	m->units[m->n_units].kind = (uint16_t)kind;
+	m->units[m->n_units].form = (uint16_t)form;
+	m->n_units++;
+	m->scan_len += len;
+	m->scan[m->scan_len++] = '\n';
+}
+
 /* One form of the unit at the end of the scan buffer; info says which others it needs. */
 static int
 add_form(struct insp_msg *m, const struct insp_str *pieces, uint32_t n, uint32_t kind,
@@ -55,14 +68,8 @@ add_form(struct insp_msg *m, const struct insp_str *pieces, uint32_t n, uint32_t
 			     info);
 	if (len < 0)
 		return refuse(m, len, info);
-	m->units[m->n_units].off = m->scan_len;
-	m->units[m->n_units].len = (uint32_t)len;
-	m->units[m->n_units].kind = (uint16_t)kind;
-	m->units[m->n_units].form =
-		(flags & INSP_NORM_SKELETON) ? INSP_FORM_SKELETON : INSP_FORM_FOLDED;
-	m->n_units++;
-	m->scan_len += (uint32_t)len;
-	m->scan[m->scan_len++] = '\n';
+	push_unit(m, (uint32_t)len, kind,
+		  (flags & INSP_NORM_SKELETON) ? INSP_FORM_SKELETON : INSP_FORM_FOLDED);
 	return 0;
 }
 
@@ -75,13 +82,7 @@ add_plain(struct insp_msg *m, struct insp_str s, uint32_t kind)
 	if (m->n_units == m->units_cap || m->scan_cap - m->scan_len < s.len + 1)
 		return refuse(m, INSP_NORM_FULL, &info);
 	memcpy(m->scan + m->scan_len, s.p, s.len);
-	m->units[m->n_units].off = m->scan_len;
-	m->units[m->n_units].len = s.len;
-	m->units[m->n_units].kind = (uint16_t)kind;
-	m->units[m->n_units].form = INSP_FORM_FOLDED;
-	m->n_units++;
-	m->scan_len += s.len;
-	m->scan[m->scan_len++] = '\n';
+	push_unit(m, s.len, kind, INSP_FORM_FOLDED);
 	return 0;
 }
 

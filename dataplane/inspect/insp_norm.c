@@ -6,32 +6,6 @@
 #include "insp_skel.h"
 #include "insp_utf8.h"
 
-/* Decode the character at s[i] (valid UTF-8); *n gets its length. */
-static inline uint32_t
-decode(const uint8_t *s, size_t left, size_t *n)
-{
-	uint8_t c = s[0];
-	uint32_t cp;
-
-	if (c < 0xE0) {
-		*n = 2;
-		cp = c & 0x1Fu;
-	} else if (c < 0xF0) {
-		*n = 3;
-		cp = c & 0x0Fu;
-	} else {
-		*n = 4;
-		cp = c & 0x07u;
-	}
-	if (c < 0xC2 || *n > left) { /* cannot happen after validation: keep the byte */
-		*n = 1;
-		return c;
-	}
-	for (size_t k = 1; k < *n; k++)
-		cp = (cp << 6) | (s[k] & 0x3Fu);
-	return cp;
-}
-
 /* Reverse UTF-8 text in place, character by character. */
 static void
 reverse_chars(uint8_t *p, size_t len)
@@ -102,7 +76,7 @@ insp_norm_text(const struct insp_str *pieces, uint32_t n, uint32_t flags, uint8_
 				i++;
 				continue;
 			}
-			uint32_t cp = decode(s + i, len - i, &cn), mapped[INSP_FOLD_MAX];
+			uint32_t cp = insp_utf8_decode(s + i, len - i, &cn), mapped[INSP_FOLD_MAX];
 			int nm = 0;
 
 			i += cn;

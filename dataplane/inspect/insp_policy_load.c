@@ -2004,19 +2004,15 @@ static int
 regex_fold_check(const char *re, size_t len, char *msg, size_t msg_len)
 {
 	for (size_t i = 0; i < len;) {
-		uint8_t c = (uint8_t)re[i];
-		uint32_t cp, f[INSP_FOLD_MAX];
+		uint32_t f[INSP_FOLD_MAX];
 		size_t n;
+		uint32_t cp = insp_utf8_decode((const uint8_t *)re + i, len - i, &n);
 		int nf;
 
-		if (c < 0x80) {
+		if (cp < 0x80) {
 			i++;
 			continue;
 		}
-		n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-		cp = c & (n == 2 ? 0x1Fu : n == 3 ? 0x0Fu : 0x07u);
-		for (size_t k = 1; k < n && i + k < len; k++)
-			cp = (cp << 6) | ((uint8_t)re[i + k] & 0x3Fu);
 		switch (insp_fold_class(cp)) {
 		case INSP_CP_SPACE:
 			snprintf(msg, msg_len,
@@ -2120,18 +2116,12 @@ make_expr(struct insp_pattern *pat, struct pat_src *src, const char *text, size_
 		return -1;
 	memcpy(phrase, text, len);
 	phrase[len] = '\0';
-	for (size_t i = 0; i < len; i++) {
-		uint8_t ch = (uint8_t)phrase[i];
+	for (size_t i = 0, n; i < len; i += n) {
+		uint32_t cp = insp_utf8_decode((const uint8_t *)phrase + i, len - i, &n);
 
-		if (ch == 0xE2 && i + 2 < len) {
-			uint32_t cp = ((ch & 0x0Fu) << 12) |
-				      (((uint8_t)phrase[i + 1] & 0x3Fu) << 6) |
-				      ((uint8_t)phrase[i + 2] & 0x3Fu);
-
-			if (insp_fold_class(cp) == INSP_CP_BIDI) {
-				free(phrase);
-				return -3;
-			}
+		if (cp >= 0x80 && insp_fold_class(cp) == INSP_CP_BIDI) {
+			free(phrase);
+			return -3;
 		}
 	}
 	pat->expr = literal_expr(phrase, len, 0, &oom);

@@ -25,6 +25,32 @@ int insp_utf8_validate_xml(const uint8_t *buf, size_t len, size_t *bad_offset);
 /** Is @p cp an XML 1.0 Char? */
 int insp_utf8_is_xml_char(uint32_t cp);
 
+/**
+ * Decode the character at @p s (@p left bytes remain) of text already validated as UTF-8.
+ * *n gets its length. A lead byte that does not start a complete sequence (impossible after
+ * validation) decodes as itself, one byte, so a caller never reads past @p left.
+ */
+static inline uint32_t
+insp_utf8_decode(const uint8_t *s, size_t left, size_t *n)
+{
+	uint8_t c = s[0];
+	uint32_t cp;
+
+	if (c < 0x80) {
+		*n = 1;
+		return c;
+	}
+	*n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+	if (c < 0xC2 || *n > left) {
+		*n = 1;
+		return c;
+	}
+	cp = c & (*n == 2 ? 0x1Fu : *n == 3 ? 0x0Fu : 0x07u);
+	for (size_t k = 1; k < *n; k++)
+		cp = (cp << 6) | (s[k] & 0x3Fu);
+	return cp;
+}
+
 /** Encode @p cp (a valid scalar value) at @p out; returns bytes written (1-4). */
 int insp_utf8_encode(uint32_t cp, uint8_t *out);
 

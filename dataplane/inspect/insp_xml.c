@@ -132,20 +132,13 @@ static int
 non_ascii_name_ok(const uint8_t *p, size_t len)
 {
 	for (size_t i = 0; i < len;) {
-		uint8_t c = p[i];
-		uint32_t cp;
 		size_t n;
+		uint32_t cp = insp_utf8_decode(p + i, len - i, &n);
 
-		if (c < 0x80) {
+		if (cp < 0x80) {
 			i++;
 			continue;
 		}
-		n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-		if (i + n > len)
-			return 0;
-		cp = c & (n == 2 ? 0x1Fu : n == 3 ? 0x0Fu : 0x07u);
-		for (size_t k = 1; k < n; k++)
-			cp = (cp << 6) | (p[i + k] & 0x3Fu);
 		/* the first character, and the first after a colon, must be a start character */
 		if (!(i == 0 || p[i - 1] == ':' ? is_name_start_cp(cp) : is_name_cp(cp)))
 			return 0;
