@@ -35,8 +35,11 @@ dp_stats_collect(struct dp_lcore_stats *const *st, unsigned int n, struct dp_sta
 	}
 	for (row = 0; row < DP_CNT_ROWS; row++)
 		for (r = 0; r < INSP_R_COUNT; r++) {
+			/* one outcome everywhere: released, held (review) or dropped */
 			if (r == INSP_R_RELEASE)
 				out->released += out->cnt[row][r];
+			else if (r == INSP_R_REVIEW)
+				out->held += out->cnt[row][r];
 			else
 				out->dropped += out->cnt[row][r];
 		}
@@ -72,8 +75,10 @@ dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct insp_policy *
 			if (s->cnt[row][r] != 0)
 				fprintf(f, "%-24s %-24s %16" PRIu64 "\n", dp_row_name(p, row),
 					insp_reason_name((enum insp_reason)r), s->cnt[row][r]);
-	fprintf(f, "received %" PRIu64 "  released %" PRIu64 "  dropped %" PRIu64, s->rx,
-		s->released, s->dropped);
+	fprintf(f,
+		"received %" PRIu64 "  released %" PRIu64 "  dropped %" PRIu64
+		"  held for review %" PRIu64,
+		s->rx, s->released, s->dropped, s->held);
 	/* A rate needs a measurable window: one burst alone has none. */
 	if (secs > 0.0)
 		fprintf(f, "  rate %.3f Mpps over %.6f s\n", (double)s->rx / secs / 1e6, secs);

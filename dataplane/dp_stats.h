@@ -29,6 +29,7 @@ struct dp_stats_sum {
 	uint64_t cnt[DP_CNT_ROWS][INSP_R_COUNT];
 	uint64_t rx;	    /**< packets received */
 	uint64_t released;  /**< RELEASE counts (sent) */
+	uint64_t held;	    /**< REVIEW counts: held for a reviewer, not forwarded */
 	uint64_t dropped;   /**< every other reason */
 	uint64_t first_tsc; /**< earliest first_rx_tsc, 0 if nothing received */
 	uint64_t last_tsc;  /**< latest last_rx_tsc */

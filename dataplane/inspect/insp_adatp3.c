@@ -149,7 +149,7 @@ parse_set(const uint8_t *buf, uint32_t off, uint32_t n, struct a3_state *st, str
 	if (i == body)
 		return insp_msg_fail(m, MALFORMED, off, "adatp3: line %u: set without fields",
 				     st->lineno);
-	if (insp_msg_add_unit(m, (struct insp_str){p, i}) < 0)
+	if (insp_msg_add_unit(m, (struct insp_str){p, i}, off) < 0)
 		return insp_msg_unit_fail(m, "adatp3", off);
 	is_msgid = i == 5 && memcmp(p, "MSGID", 5) == 0;
 	if (is_msgid && ++st->n_msgid > 1)
@@ -168,7 +168,7 @@ parse_set(const uint8_t *buf, uint32_t off, uint32_t n, struct a3_state *st, str
 					     "empty field is '-')",
 					     st->lineno);
 		s = (struct insp_str){p + start, end - start};
-		if (insp_msg_add_unit(m, s) < 0)
+		if (insp_msg_add_unit(m, s, off + start) < 0)
 			return insp_msg_unit_fail(m, "adatp3", off + start);
 		if (++n_fields <= MSGID_FIELDS)
 			f[n_fields] = s;
@@ -225,7 +225,7 @@ insp_adatp3_parse(const struct insp_policy *p, const uint8_t *buf, size_t len, s
 			/* the envelope: the marking string, judged by the decision */
 			m->marking = (struct insp_str){buf + pos, n};
 			m->has_marking = 1;
-			if (insp_msg_add_unit_kind(m, m->marking, INSP_UNIT_CARRIER) < 0)
+			if (insp_msg_add_unit_kind(m, m->marking, INSP_UNIT_CARRIER, off) < 0)
 				return insp_msg_unit_fail(m, "adatp3", off);
 		} else {
 			r = parse_set(buf, off, n, &st, m);

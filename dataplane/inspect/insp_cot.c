@@ -111,7 +111,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 {
 	const struct insp_xml_attr *seen[A_COUNT] = {0};
 
-	if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME) < 0)
+	if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME, 0) < 0)
 		return insp_msg_unit_fail(m, "cot", ev->offset);
 
 	for (uint32_t i = 0; i < ev->n_attrs; i++) {
@@ -119,7 +119,7 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 		int k;
 
 		if (a->is_ns_decl) {
-			if (insp_msg_add_unit(m, a->value) < 0)
+			if (insp_msg_add_unit(m, a->value, a->offset) < 0)
 				return insp_msg_unit_fail(m, "cot", a->offset);
 			continue;
 		}
@@ -183,8 +183,9 @@ parse_event_attrs(const struct insp_xml_event *ev, struct insp_msg *m)
 			return insp_msg_fail(m, MALFORMED, a->offset,
 					     "cot: attribute '%s' has an invalid value",
 					     event_attrs[k].s);
-		if (insp_msg_add_unit_kind(
-			    m, a->value, k == A_ACCESS ? INSP_UNIT_CARRIER : INSP_UNIT_CONTENT) < 0)
+		if (insp_msg_add_unit_kind(m, a->value,
+					   k == A_ACCESS ? INSP_UNIT_CARRIER : INSP_UNIT_CONTENT,
+					   a->offset) < 0)
 			return insp_msg_unit_fail(m, "cot", a->offset);
 	}
 	return INSP_R_RELEASE;
@@ -200,7 +201,7 @@ parse_point(const struct insp_xml_event *ev, struct insp_msg *m)
 	static const double hi[] = {90, 180, INFINITY, INFINITY, INFINITY};
 	unsigned seen = 0;
 
-	if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME) < 0)
+	if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME, 0) < 0)
 		return insp_msg_unit_fail(m, "cot", ev->offset);
 	for (uint32_t i = 0; i < ev->n_attrs; i++) {
 		const struct insp_xml_attr *a = &ev->attrs[i];
@@ -222,7 +223,7 @@ parse_point(const struct insp_xml_event *ev, struct insp_msg *m)
 					     "cot: point attribute '%s' invalid or out of range",
 					     names[k].s);
 		seen |= 1u << k;
-		if (insp_msg_add_unit(m, a->value) < 0)
+		if (insp_msg_add_unit(m, a->value, a->offset) < 0)
 			return insp_msg_unit_fail(m, "cot", a->offset);
 	}
 	for (unsigned k = 0; k < 5; k++)
@@ -287,7 +288,7 @@ insp_cot_parse(const struct insp_policy *p, const uint8_t *buf, size_t len, stru
 			if (++n_detail > 1)
 				return insp_msg_fail(m, MALFORMED, ev->offset,
 						     "cot: more than one <detail>");
-			r = insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT) < 0
+			r = insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT, 0) < 0
 				    ? insp_msg_unit_fail(m, "cot", ev->offset)
 				    : insp_xmlwalk_children(p, &w, ev, m);
 		} else {

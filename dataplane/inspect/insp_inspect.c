@@ -340,6 +340,8 @@ struct content_fold {
 	uint64_t channel; /* bit of the message's channel, for term scopes */
 	uint32_t any;	  /* something matched */
 	uint32_t form;	  /* form of the unit being rescanned (INSP_FORM_*) */
+	uint32_t src;	  /* its payload offset */
+	uint32_t marking_src, term_src, review_src; /* where each slot's match was */
 };
 
 /* Would this match decide the message: a term in scope, or a marking the label does not cover? */
@@ -380,12 +382,23 @@ on_unit_match(uint32_t id, void *ctx)
 	/* a literal's skeleton expression counts in skeleton units only, regexes never there */
 	if (!(pt->forms & f->form) || !decisive(f, id))
 		return 0;
-	if (pt->kind == INSP_PATTERN_MARKING)
+	uint32_t *where;
+
+	if (pt->kind == INSP_PATTERN_MARKING) {
 		slot = &f->marking;
-	else
-		slot = pt->action == INSP_ACTION_REVIEW ? &f->review : &f->term;
-	if (id < *slot)
+		where = &f->marking_src;
+	} else if (pt->action == INSP_ACTION_REVIEW) {
+		slot = &f->review;
+		where = &f->review_src;
+	} else {
+		slot = &f->term;
+		where = &f->term_src;
+	}
+	/* the lowest id decides; where it was first seen is the decision's offset */
+	if (id < *slot) {
 		*slot = id;
+		*where = f->src;
+	}
 	return 0;
 }
 
@@ -421,6 +434,7 @@ check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t chan
 		return decide(res, INSP_R_PROHIBITED_CONTENT, "scan: matcher error (fail closed)");
 	for (uint32_t u = 0; f.any && u < m->n_units; u++) {
 		f.form = m->units[u].form;
+		f.src = m->units[u].src;
 		if (insp_matcher_scan_cb(p->matcher, s->match, m->scan + m->units[u].off,
 					 m->units[u].len, on_unit_match, &f) < 0)
 			return decide(res, INSP_R_PROHIBITED_CONTENT,
@@ -430,6 +444,7 @@ check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t chan
 		const struct insp_pattern *pt = &p->patterns[f.marking];
 
 		res->rule_id = pt->rule_id;
+		res->offset = f.marking_src;
 		if (pt->level != INSP_LEVEL_NONE && pt->level > res->level)
 			return decide(res, INSP_R_MARKING_INCONSISTENT,
 				      "content: marking rule %u (%s) above label %s", pt->rule_id,
@@ -440,11 +455,13 @@ check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t chan
 	}
 	if (f.term != UINT32_MAX) {
 		res->rule_id = p->patterns[f.term].rule_id;
+		res->offset = f.term_src;
 		return decide(res, INSP_R_PROHIBITED_CONTENT, "content: prohibited term rule %u",
 			      res->rule_id);
 	}
 	if (f.review != UINT32_MAX) {
 		res->rule_id = p->patterns[f.review].rule_id;
+		res->offset = f.review_src;
 		return decide(res, INSP_R_REVIEW, "content: review term rule %u", res->rule_id);
 	}
 	return INSP_R_RELEASE;

@@ -30,8 +30,13 @@ extern "C" {
 
 /** A decision: what, where and why (for counters, audit records and guardctl). */
 struct insp_result {
-	enum insp_reason reason;      /**< INSP_R_RELEASE or why not */
-	uint32_t offset;	      /**< byte offset in the payload the reason points at */
+	enum insp_reason reason; /**< INSP_R_RELEASE or why not */
+	/**
+	 * Byte offset in the payload the reason points at: where the parser refused it, or,
+	 * for marking_inconsistent, prohibited_content and review, where the attribute value,
+	 * text, name, comment, string field or ADatP-3 field holding the match starts.
+	 */
+	uint32_t offset;
 	uint32_t rule_id;	      /**< matched rule id (marking/term reasons), else 0 */
 	uint8_t level;		      /**< label's NATO level, INSP_LEVEL_NONE if unknown */
 	uint8_t tclass;		      /**< traffic class of a release (0 flash .. 3 routine) */

@@ -40,7 +40,7 @@ in_4778(const struct insp_xml_event *ev)
 static enum insp_reason
 binding_tag(const struct insp_xml_event *ev, const char *name, struct insp_msg *m)
 {
-	if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME) < 0)
+	if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_NAME, 0) < 0)
 		return too_much_text(m, ev->offset);
 	for (uint32_t i = 0; i < ev->n_attrs; i++) {
 		const struct insp_xml_attr *a = &ev->attrs[i];
@@ -49,7 +49,7 @@ binding_tag(const struct insp_xml_event *ev, const char *name, struct insp_msg *
 			return insp_msg_fail(m, MALFORMED, a->offset,
 					     "labelled-xml: attribute '%.*s' on <%s>",
 					     (int)a->local.len, (const char *)a->local.p, name);
-		if (insp_msg_add_unit(m, a->value) < 0)
+		if (insp_msg_add_unit(m, a->value, a->offset) < 0)
 			return too_much_text(m, a->offset);
 	}
 	return INSP_R_RELEASE;
@@ -134,7 +134,7 @@ walk_data(const struct insp_policy *p, struct insp_xmlwalk *w, struct insp_xml_e
 			w->label_err_off = ev->offset;
 		}
 		m->type = ev->local;
-		if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT) < 0)
+		if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT, 0) < 0)
 			return too_much_text(m, ev->offset);
 		r = insp_xmlwalk_children(p, w, ev, m);
 		if (r != INSP_R_RELEASE)

@@ -153,7 +153,17 @@ insp_matcher_build(const char *const *exprs, const unsigned *flags, uint32_t n, 
 		if (cerr != NULL) {
 			if (bad_index != NULL)
 				*bad_index = cerr->expression;
-			set_why(why, why_len, cerr->message);
+			/*
+			 * Hyperscan suggests a compile flag no policy key sets; say what it means
+			 * for a pattern instead.
+			 */
+			if (strstr(cerr->message, "matches empty buffer") != NULL)
+				set_why(why, why_len,
+					"the pattern can match the empty string (like 'a*' or "
+					"'x?'); "
+					"a term must match at least one character");
+			else
+				set_why(why, why_len, cerr->message);
 			hs_free_compile_error(cerr);
 		} else {
 			set_why(why, why_len, "Hyperscan compile failed");

@@ -41,12 +41,13 @@ refuse(struct insp_msg *m, long why, const struct insp_norm_info *info)
 
 /* Record the @p len bytes just written at the end of the scan buffer as a unit. */
 static void
-push_unit(struct insp_msg *m, uint32_t len, uint32_t kind, uint32_t form)
+push_unit(struct insp_msg *m, uint32_t len, uint32_t kind, uint32_t form, uint32_t src)
 {
 	m->units[m->n_units].off = m->scan_len;
 	m->units[m->n_units].len = len;
 	m->units[m->n_units].kind = (uint16_t)kind;
 	m->units[m->n_units].form = (uint16_t)form;
+	m->units[m->n_units].src = src;
 	m->n_units++;
 	m->scan_len += len;
 	m->scan[m->scan_len++] = '\n';
@@ -54,7 +55,7 @@ push_unit(struct insp_msg *m, uint32_t len, uint32_t kind, uint32_t form)
 
 /* One form of the unit at the end of the scan buffer; info says which others it needs. */
 static int
-add_form(struct insp_msg *m, const struct insp_str *pieces, uint32_t n, uint32_t kind,
+add_form(struct insp_msg *m, const struct insp_str *pieces, uint32_t n, uint32_t kind, uint32_t src,
 	 uint32_t flags, struct insp_norm_info *info)
 {
 	long len;
@@ -69,41 +70,44 @@ add_form(struct insp_msg *m, const struct insp_str *pieces, uint32_t n, uint32_t
 	if (len < 0)
 		return refuse(m, len, info);
 	push_unit(m, (uint32_t)len, kind,
-		  (flags & INSP_NORM_SKELETON) ? INSP_FORM_SKELETON : INSP_FORM_FOLDED);
+		  (flags & INSP_NORM_SKELETON) ? INSP_FORM_SKELETON : INSP_FORM_FOLDED, src);
 	return 0;
 }
 
 /* The common case: one string, ASCII below DEL, which every form keeps (case aside). */
 static int
-add_plain(struct insp_msg *m, struct insp_str s, uint32_t kind)
+add_plain(struct insp_msg *m, struct insp_str s, uint32_t kind, uint32_t src)
 {
 	struct insp_norm_info info = {0};
 
 	if (m->n_units == m->units_cap || m->scan_cap - m->scan_len < s.len + 1)
 		return refuse(m, INSP_NORM_FULL, &info);
 	memcpy(m->scan + m->scan_len, s.p, s.len);
-	push_unit(m, s.len, kind, INSP_FORM_FOLDED);
+	push_unit(m, s.len, kind, INSP_FORM_FOLDED, src);
 	return 0;
 }
 
 int
-insp_msg_add_pieces(struct insp_msg *m, const struct insp_str *pieces, uint32_t n, uint32_t kind)
+insp_msg_add_pieces(struct insp_msg *m, const struct insp_str *pieces, uint32_t n, uint32_t kind,
+		    uint32_t src)
 {
 	uint32_t bidi = m->allow_bidi ? INSP_NORM_ALLOW_BIDI : 0;
 	struct insp_norm_info info, other;
 	uint32_t total = 0;
 
 	if (n == 1 && insp_norm_ascii_prefix(pieces[0].p, pieces[0].len) == pieces[0].len)
-		return pieces[0].len == 0 ? 0 : add_plain(m, pieces[0], kind);
+		return pieces[0].len == 0 ? 0 : add_plain(m, pieces[0], kind, src);
 	for (uint32_t i = 0; i < n; i++)
 		total += pieces[i].len;
 	if (total == 0)
 		return 0;
-	if (add_form(m, pieces, n, kind, bidi, &info) < 0)
+	if (add_form(m, pieces, n, kind, src, bidi, &info) < 0)
 		return -1;
-	if (info.non_ascii && add_form(m, pieces, n, kind, bidi | INSP_NORM_SKELETON, &other) < 0)
+	if (info.non_ascii &&
+	    add_form(m, pieces, n, kind, src, bidi | INSP_NORM_SKELETON, &other) < 0)
 		return -1;
-	if (info.rtl_override && add_form(m, pieces, n, kind, bidi | INSP_NORM_VISUAL, &other) < 0)
+	if (info.rtl_override &&
+	    add_form(m, pieces, n, kind, src, bidi | INSP_NORM_VISUAL, &other) < 0)
 		return -1;
 	return 0;
 }

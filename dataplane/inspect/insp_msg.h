@@ -41,6 +41,7 @@ struct insp_unit {
 	uint32_t len;  /**< without the '\n' separator */
 	uint16_t kind; /**< enum insp_unit_kind */
 	uint16_t form; /**< INSP_FORM_FOLDED or INSP_FORM_SKELETON (insp_norm.h) */
+	uint32_t src;  /**< payload offset of what it was read from (for decisions' offset) */
 };
 
 /** Why insp_msg_add_unit_kind() refused a unit (m->unit_err). */
@@ -65,6 +66,7 @@ struct insp_msg {
 	struct insp_str *pieces; /**< text nodes in document order, for string values */
 	uint32_t n_pieces;
 	uint32_t pieces_cap;
+	uint32_t xml_base;    /**< payload offset of the XML being walked (insp_xmlwalk) */
 	uint8_t allow_bidi;   /**< the channel allows bidi controls (display order scanned) */
 	uint8_t unit_err;     /**< enum insp_unit_err of the last refused unit */
 	uint32_t unit_err_cp; /**< the refused bidi control */
@@ -103,20 +105,20 @@ void insp_msg_reset(struct insp_msg *m, int allow_bidi, char *detail, size_t cap
  *   insp_msg_unit_fail(): fail closed).
  */
 int insp_msg_add_pieces(struct insp_msg *m, const struct insp_str *pieces, uint32_t n,
-			uint32_t kind);
+			uint32_t kind, uint32_t src);
 
-/** insp_msg_add_pieces() for one string. */
+/** insp_msg_add_pieces() for one string; @p src is where it is in the payload. */
 static inline int
-insp_msg_add_unit_kind(struct insp_msg *m, struct insp_str s, uint32_t kind)
+insp_msg_add_unit_kind(struct insp_msg *m, struct insp_str s, uint32_t kind, uint32_t src)
 {
-	return insp_msg_add_pieces(m, &s, 1, kind);
+	return insp_msg_add_pieces(m, &s, 1, kind, src);
 }
 
 /** insp_msg_add_unit_kind() for content (INSP_UNIT_CONTENT). */
 static inline int
-insp_msg_add_unit(struct insp_msg *m, struct insp_str s)
+insp_msg_add_unit(struct insp_msg *m, struct insp_str s, uint32_t src)
 {
-	return insp_msg_add_unit_kind(m, s, INSP_UNIT_CONTENT);
+	return insp_msg_add_unit_kind(m, s, INSP_UNIT_CONTENT, src);
 }
 
 /**

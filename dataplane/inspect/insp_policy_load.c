@@ -188,7 +188,7 @@ kind(const yaml_node_t *n)
 	case YAML_SCALAR_NODE:
 		if (slen(n) == 0 && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
 			return "nothing";
-		return "a string";
+		return slen(n) == 0 ? "an empty string" : "a string";
 	default:
 		return "nothing";
 	}
@@ -362,8 +362,18 @@ get_text(struct ld *c, const yaml_node_t *n, const char *what, size_t max, int a
 	for (i = 0; i < slen(n); i++) {
 		if (allow_ws && (s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 			continue;
-		if (s[i] < 0x20 || s[i] == 0x7f)
-			return ld_fail(c, n, "%s contains control character 0x%02x", what, s[i]);
+		if (s[i] >= 0x20 && s[i] != 0x7f)
+			continue;
+		/* In a double-quoted YAML string "\b" is a backspace, not a regex escape. */
+		if (n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && s[i] < 0x20)
+			return ld_fail(
+				c, n,
+				"%s contains control character 0x%02x, which YAML made of an "
+				"escape in double quotes (\"\\b\" is a backspace there): "
+				"write the pattern in single quotes ('\\bTK') or double the "
+				"backslash (\"\\\\bTK\")",
+				what, s[i]);
+		return ld_fail(c, n, "%s contains control character 0x%02x", what, s[i]);
 	}
 	return 0;
 }

@@ -208,7 +208,7 @@ parse_string(struct tak *t, const struct msgdef *d, const struct field *f, uint3
 	if (why != NULL)
 		return insp_msg_fail(m, MALFORMED, off, "tak: %s.%s at offset %u %s", d->name,
 				     f->name, off, why);
-	if (insp_msg_add_unit_kind(m, s, kind) < 0)
+	if (insp_msg_add_unit_kind(m, s, kind, off) < 0)
 		return too_much_text(t, off);
 	return INSP_R_RELEASE;
 }

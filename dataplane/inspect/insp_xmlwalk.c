@@ -16,7 +16,10 @@ comment_unit(void *ctx, struct insp_str text)
 {
 	struct insp_msg *m = ctx;
 
-	if (insp_msg_add_unit_kind(m, text, INSP_UNIT_COMMENT) == 0)
+	/* comment text is zero-copy: its place in the XML is its place in the payload */
+	uint32_t src = m->xml_base + (uint32_t)(text.p - m->xml->buf);
+
+	if (insp_msg_add_unit_kind(m, text, INSP_UNIT_COMMENT, src) == 0)
 		return 0;
 	/* the parser reports this reason, as every other refused unit is reported */
 	if (m->unit_err == INSP_UNIT_ERR_BIDI)
@@ -47,6 +50,7 @@ insp_xmlwalk_begin(struct insp_xmlwalk *w, struct insp_msg *m, const uint8_t *bu
 				     x->err);
 	x->on_comment = comment_unit;
 	x->comment_ctx = m;
+	m->xml_base = w->base_offset;
 	return INSP_R_RELEASE;
 }
 
@@ -64,16 +68,18 @@ qname(struct insp_str prefix, struct insp_str local)
 
 int
 insp_xmlwalk_tag_units(struct insp_msg *m, const struct insp_xml_event *ev, uint32_t name_kind,
-		       uint32_t value_kind)
+		       uint32_t value_kind, uint32_t base)
 {
-	if (insp_msg_add_unit_kind(m, qname(ev->prefix, ev->local), name_kind) < 0)
+	if (insp_msg_add_unit_kind(m, qname(ev->prefix, ev->local), name_kind, base + ev->offset) <
+	    0)
 		return -1;
 	for (uint32_t i = 0; i < ev->n_attrs; i++) {
 		const struct insp_xml_attr *a = &ev->attrs[i];
 
-		if (insp_msg_add_unit_kind(m, qname(a->prefix, a->local), name_kind) < 0 ||
+		if (insp_msg_add_unit_kind(m, qname(a->prefix, a->local), name_kind,
+					   base + a->offset) < 0 ||
 		    (value_kind != INSP_UNIT_NAME &&
-		     insp_msg_add_unit_kind(m, a->value, value_kind) < 0))
+		     insp_msg_add_unit_kind(m, a->value, value_kind, base + a->offset) < 0))
 			return -1;
 	}
 	return 0;
@@ -122,7 +128,7 @@ walk_label(const struct insp_policy *p, struct insp_xmlwalk *w, struct insp_xml_
 					   : "4774 label in a place this format does not allow";
 	else if (m->has_4774)
 		why = "more than one 4774 label";
-	if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_CARRIER, INSP_UNIT_CARRIER) < 0)
+	if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_CARRIER, INSP_UNIT_CARRIER, w->base_offset) < 0)
 		return too_much_text(w, m, ev->offset);
 	insp_label_4774_begin(&lb, &m->label, p->strict_labels, ev);
 	for (;;) {
@@ -135,13 +141,14 @@ walk_label(const struct insp_policy *p, struct insp_xmlwalk *w, struct insp_xml_
 			r = count_element(w, ev, m);
 			if (r != INSP_R_RELEASE)
 				return r;
-			if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_CARRIER, INSP_UNIT_CARRIER) < 0)
+			if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_CARRIER, INSP_UNIT_CARRIER,
+						   w->base_offset) < 0)
 				return too_much_text(w, m, ev->offset);
 		}
 		if (t == INSP_XML_TEXT && ev->blank)
 			continue; /* layout between label elements: not a value */
-		if (t == INSP_XML_TEXT &&
-		    insp_msg_add_unit_kind(m, ev->text, INSP_UNIT_CARRIER) < 0)
+		if (t == INSP_XML_TEXT && insp_msg_add_unit_kind(m, ev->text, INSP_UNIT_CARRIER,
+								 w->base_offset + ev->offset) < 0)
 			return too_much_text(w, m, ev->offset);
 		if (insp_label_4774_feed(&lb, ev))
 			break;
@@ -167,15 +174,17 @@ walk_label(const struct insp_policy *p, struct insp_xmlwalk *w, struct insp_xml_
  */
 struct string_values {
 	uint32_t first[INSP_XML_MAX_DEPTH + 1];	      /* first piece of each open element */
+	uint32_t src[INSP_XML_MAX_DEPTH + 1];	      /* payload offset of each open element */
 	uint32_t nonblank[INSP_XML_MAX_DEPTH + 1];    /* non-blank pieces before it opened */
 	uint32_t n_nonblank;			      /* non-blank pieces of the walk so far */
 	uint32_t last_first, last_end, last_nonblank; /* the last string value scanned */
 };
 
 static void
-sv_open(struct string_values *sv, uint32_t level, const struct insp_msg *m)
+sv_open(struct string_values *sv, uint32_t level, const struct insp_msg *m, uint32_t src)
 {
 	sv->first[level] = m->n_pieces;
+	sv->src[level] = src;
 	sv->nonblank[level] = sv->n_nonblank;
 }
 
@@ -190,7 +199,8 @@ sv_close(struct string_values *sv, uint32_t level, struct insp_msg *m)
 	sv->last_first = first;
 	sv->last_end = m->n_pieces;
 	sv->last_nonblank = nonblank;
-	return insp_msg_add_pieces(m, m->pieces + first, m->n_pieces - first, INSP_UNIT_CONTENT);
+	return insp_msg_add_pieces(m, m->pieces + first, m->n_pieces - first, INSP_UNIT_CONTENT,
+				   sv->src[level]);
 }
 
 static int
@@ -236,7 +246,7 @@ walk(const struct insp_policy *p, struct insp_xmlwalk *w, struct insp_xml_event 
 			if (ev->blank)
 				continue;
 			w->n_other++;
-			if (insp_msg_add_unit(m, ev->text) < 0)
+			if (insp_msg_add_unit(m, ev->text, w->base_offset + ev->offset) < 0)
 				return too_much_text(w, m, ev->offset);
 			continue;
 		case INSP_XML_START:
@@ -252,8 +262,9 @@ walk(const struct insp_policy *p, struct insp_xmlwalk *w, struct insp_xml_event 
 			continue;
 		}
 		w->n_other++;
-		sv_open(sv, ev->depth - w->root_depth, m);
-		if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT) < 0)
+		sv_open(sv, ev->depth - w->root_depth, m, w->base_offset + ev->offset);
+		if (insp_xmlwalk_tag_units(m, ev, INSP_UNIT_NAME, INSP_UNIT_CONTENT,
+					   w->base_offset) < 0)
 			return too_much_text(w, m, ev->offset);
 	}
 }
@@ -268,7 +279,7 @@ insp_xmlwalk_children(const struct insp_policy *p, struct insp_xmlwalk *w,
 
 	/* blank runs count in string values: "<b>blue</b> <i>sentinel</i>" has a space */
 	m->xml->report_blank = 1;
-	sv_open(&sv, 0, m);
+	sv_open(&sv, 0, m, w->base_offset + ev->offset);
 	r = walk(p, w, ev, m, &sv);
 	m->xml->report_blank = report_blank;
 	return r;

@@ -50,11 +50,12 @@ enum insp_reason insp_xmlwalk_begin(struct insp_xmlwalk *w, struct insp_msg *m, 
 
 /**
  * Add the names of the START event @p ev (element and attributes) as units of @p name_kind,
- * and its attribute values as units of @p value_kind unless that is INSP_UNIT_NAME.
+ * and its attribute values as units of @p value_kind unless that is INSP_UNIT_NAME; @p base
+ * is the XML's offset in the payload (the units' source offsets).
  * @return 0, or -1 when the scan buffer is full.
  */
 int insp_xmlwalk_tag_units(struct insp_msg *m, const struct insp_xml_event *ev, uint32_t name_kind,
-			   uint32_t value_kind);
+			   uint32_t value_kind, uint32_t base);
 
 /**
  * Walk the children of the element at w->root_depth (whose START was the last event) up

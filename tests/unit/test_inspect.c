@@ -287,6 +287,32 @@ test_label_reasons(void)
 	       INSP_R_NOT_RELEASABLE, 0);
 }
 
+/* A content decision points at the unit that holds the match (guardctl's OFFSET). */
+static void
+test_offsets(void)
+{
+	static char doc[2048];
+	const char *at;
+
+	snprintf(doc, sizeof(doc), "%s",
+		 event("T-1", U_NATO, "2026-11-22T10:05:00Z",
+		       "<contact callsign=\"VIPER\"/><remarks>plan: blue sentinel</remarks>"));
+	decide_doc(ch_mn, doc);
+	at = strstr(doc, ">plan: blue");
+	CHECK(res.reason == INSP_R_PROHIBITED_CONTENT && at != NULL &&
+		      res.offset == (uint32_t)(at + 1 - doc),
+	      "term in a text node: offset %u is where the text starts (%td)", res.offset,
+	      at != NULL ? at + 1 - doc : -1);
+	snprintf(doc, sizeof(doc), "%s",
+		 event("T-1", U_NATO, "2026-11-22T10:05:00Z", "<contact callsign=\"NOFORN\"/>"));
+	decide_doc(ch_mn, doc);
+	at = strstr(doc, "callsign=");
+	CHECK(res.reason == INSP_R_MARKING_INCONSISTENT && at != NULL &&
+		      res.offset == (uint32_t)(at - doc),
+	      "caveat in an attribute: offset %u is the attribute's (%td)", res.offset,
+	      at != NULL ? at - doc : -1);
+}
+
 /* allow_bidi (policy.md): refused by default; where allowed, the display order is scanned. */
 static void
 test_bidi_channel(void)
@@ -744,6 +770,7 @@ main(int argc, char **argv)
 		test_label_reasons();
 		test_content();
 		test_bidi_channel();
+		test_offsets();
 		test_order();
 		test_api();
 		test_scan_limits(text);

@@ -318,13 +318,18 @@ problems=()
 		read -r _ _ g_rx _ g_tx _ g_secs _ e_total < <(grep '^TOTAL' <<<"$cmp_out")
 		g_rel=$(awk '$1 == "REASON" && $2 == "release" { print $3 }' <<<"$cmp_out")
 		e_rel=$(awk '$1 == "REASON" && $2 == "release" { print $4 }' <<<"$cmp_out")
-		g_rel=${g_rel:-0} e_rel=${e_rel:-0}
+		g_held=$(awk '$1 == "REASON" && $2 == "review" { print $3 }' <<<"$cmp_out")
+		e_held=$(awk '$1 == "REASON" && $2 == "review" { print $4 }' <<<"$cmp_out")
+		g_rel=${g_rel:-0} e_rel=${e_rel:-0} g_held=${g_held:-0} e_held=${e_held:-0}
+		# one outcome everywhere (guardctl too): released, dropped, or held for review
 		printf '  %-36s %12s %12s\n' "" "guardd" "expected"
 		printf '  %-36s %12s %12s\n' "received" "$g_rx" "$e_total"
 		printf '  %-36s %12s %12s\n' "released" "$g_rel" "$e_rel"
-		printf '  %-36s %12s %12s\n' "dropped" "$((g_rx - g_rel))" "$((e_total - e_rel))"
-		awk '$1 == "REASON" && $2 != "release" { printf "    %-34s %12s %12s\n", $2, $3, $4 }' \
-			<<<"$cmp_out" | sort
+		printf '  %-36s %12s %12s\n' "dropped" "$((g_rx - g_rel - g_held))" \
+			"$((e_total - e_rel - e_held))"
+		awk '$1 == "REASON" && $2 != "release" && $2 != "review" {
+			printf "    %-34s %12s %12s\n", $2, $3, $4 }' <<<"$cmp_out" | sort
+		printf '  %-36s %12s %12s\n' "held for review" "$g_held" "$e_held"
 		printf '  %-36s %12s\n' "frames replayed by testpmd" "$sent_in"
 		printf '  %-36s %12s\n' "testpmd TX-dropped (memif A)" "$to_guard_drop"
 		printf '  %-36s %12s %12s\n' "received back by testpmd" "$back" "$e_rel"
@@ -343,7 +348,7 @@ problems=()
 		if ((standin)); then
 			echo "RESULT: PASS (every frame came back through the stand-in, none dropped)"
 		else
-			echo "RESULT: PASS (released and dropped counts equal the generator's sidecar)"
+			echo "RESULT: PASS (released, dropped and held counts equal the generator's sidecar)"
 		fi
 	else
 		echo "RESULT: FAIL"
