@@ -32,6 +32,7 @@
 #include "dp_args.h"
 #include "dp_clock.h"
 #include "dp_lcore.h"
+#include "dp_leftovers.h"
 #include "dp_log.h"
 #include "dp_port.h"
 #include "dp_stats.h"
@@ -82,6 +83,44 @@ dp_load_policy(struct dp_main *m)
 	if (m->policy->n_channels > INSP_MAX_CHANNELS)
 		rte_exit(EXIT_FAILURE, "%s: %u channels, at most %d are supported\n",
 			 m->cfg.policy_path, m->policy->n_channels, INSP_MAX_CHANNELS);
+}
+
+/*
+ * Every --vdev given must have become a port. DPDK 22.11 logs a device that fails to probe
+ * (a missing or unreadable pcap, a bad argument) and carries on, and the first symptom
+ * would otherwise be a policy port "that does not exist": name the device instead.
+ * @p argv is the command line as given (rte_eal_init() only reorders the pointers).
+ */
+static void
+dp_check_vdevs(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *spec = NULL;
+		char name[RTE_ETH_NAME_MAX_LEN];
+		uint16_t port;
+		size_t n;
+
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--vdev") == 0 && i + 1 < argc)
+			spec = argv[++i];
+		else if (strncmp(argv[i], "--vdev=", 7) == 0)
+			spec = argv[i] + 7;
+		if (spec == NULL)
+			continue;
+		n = strcspn(spec, ",");
+		if (n == 0 || n >= sizeof(name))
+			rte_exit(EXIT_FAILURE, "--vdev '%s': no device name before the first ','\n",
+				 spec);
+		memcpy(name, spec, n);
+		name[n] = '\0';
+		if (rte_eth_dev_get_port_by_name(name, &port) != 0)
+			rte_exit(EXIT_FAILURE,
+				 "device %s did not start (--vdev %s): see the EAL messages above "
+				 "(a missing or unreadable file, a socket in use, a bad "
+				 "argument?)\n",
+				 name, spec);
+	}
 }
 
 /* Every port a channel names must exist: a channel without its port would silently drop. */
@@ -301,9 +340,22 @@ main(int argc, char **argv)
 	int ret, rc = EXIT_SUCCESS;
 
 	memset(&m, 0, sizeof(m));
+	/* rte_eal_init() permutes argv: keep the command line for the device check */
+	char **cmdline = malloc(sizeof(*cmdline) * (size_t)(argc + 1));
+	int cmd_argc = argc;
+
+	if (cmdline == NULL) {
+		fprintf(stderr, "guardd: out of memory\n");
+		return EXIT_FAILURE;
+	}
+	memcpy(cmdline, argv, sizeof(*cmdline) * (size_t)(argc + 1));
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+	if (dp_leftovers_at_exit(cmd_argc, cmdline, rte_eal_get_runtime_dir()) != 0)
+		DP_LOG(WARNING, main, "cannot arrange to remove the hugepage files at exit");
+	dp_check_vdevs(cmd_argc, cmdline);
+	free(cmdline);
 	argc -= ret;
 	argv += ret;
 

@@ -1,0 +1,84 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# guardd's start and exit as an operator meets them (issue 9):
+#  1. a --vdev that fails to start (a missing pcap) stops guardd with a message naming the
+#     device, not a policy port "that does not exist";
+#  2. a clean exit (--idle-exit) and an exit through an error both leave no hugepage files
+#     and no runtime directory behind (needs free hugepages; skipped without them).
+#   start.sh GUARDD GEN_TRAFFIC REPO_ROOT SCRATCH_DIR
+set -eu
+
+if [ $# -ne 4 ]; then
+	echo "usage: $0 GUARDD GEN_TRAFFIC REPO_ROOT SCRATCH_DIR" >&2
+	exit 2
+fi
+guardd=$(realpath "$1")
+gen=$(realpath "$2")
+policy=$(realpath "$3")/rules/sample-policy.yaml
+dir=$(realpath -m "$4")
+prefix=guard-start-$$
+fail=0
+
+leftovers() {
+	n=$(find /dev/hugepages -maxdepth 1 -name "${prefix}*map_*" 2>/dev/null | wc -l)
+	[ -d "/var/run/dpdk/$prefix" ] && n=$((n + 1))
+	echo "$n"
+}
+cleanup() {
+	rm -f /dev/hugepages/"${prefix}"*map_* 2>/dev/null || true
+	rm -rf "/var/run/dpdk/$prefix"
+}
+trap cleanup EXIT
+rm -rf "$dir"
+mkdir -p "$dir"
+cd "$dir"
+
+# 1. a device that does not start is named as the cause
+status=0
+"$guardd" --no-pci --no-huge -m 256 --file-prefix "$prefix" -l 0,1 \
+	--vdev net_pcap0,rx_pcap=missing.pcap --vdev net_null1,no-rx=1 \
+	-- --policy "$policy" >missing.log 2>&1 || status=$?
+if [ "$status" -eq 0 ] || ! grep -q "device net_pcap0 did not start (--vdev net_pcap0,rx_pcap=missing.pcap)" missing.log; then
+	echo "FAIL: a missing pcap: status $status, and the device is not named:" >&2
+	cat missing.log >&2
+	fail=1
+elif grep -q "does not exist" missing.log; then
+	echo "FAIL: a missing pcap is blamed on the policy:" >&2
+	cat missing.log >&2
+	fail=1
+else
+	echo "ok: a missing pcap stops guardd naming net_pcap0 (status $status)"
+fi
+[ "$(leftovers)" -eq 0 ] || { echo "FAIL: the runtime directory is left after --no-huge" >&2; fail=1; }
+
+# 2. no hugepage files or runtime directory after a clean exit or an error exit
+free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
+if ! mountpoint -q /dev/hugepages || [ "$free" -lt 128 ]; then
+	echo "skip: no free hugepages (hugetlbfs at /dev/hugepages, $free free): exit checks not run"
+	exit "$fail"
+fi
+"$gen" --out in.pcap --expect in.expect --count 50 >/dev/null
+status=0
+timeout 60 "$guardd" --no-pci -m 256 --file-prefix "$prefix" -l 0,1 \
+	--vdev net_pcap0,rx_pcap=in.pcap --vdev net_null1,no-rx=1 \
+	-- --policy "$policy" --idle-exit 1 >clean.log 2>&1 || status=$?
+if [ "$status" -ne 0 ]; then
+	echo "FAIL: guardd on in.pcap exited with $status:" >&2
+	cat clean.log >&2
+	fail=1
+elif [ "$(leftovers)" -ne 0 ]; then
+	echo "FAIL: a clean exit left $(leftovers) hugepage files or the runtime directory" >&2
+	fail=1
+else
+	echo "ok: a clean exit leaves no hugepage file and no runtime directory"
+fi
+status=0
+"$guardd" --no-pci -m 256 --file-prefix "$prefix" -l 0,1 \
+	--vdev net_pcap0,rx_pcap=missing.pcap -- --policy "$policy" >error.log 2>&1 || status=$?
+if [ "$status" -eq 0 ] || [ "$(leftovers)" -ne 0 ]; then
+	echo "FAIL: an error exit (status $status) left $(leftovers) files" >&2
+	fail=1
+else
+	echo "ok: an error exit leaves no hugepage file and no runtime directory"
+fi
+exit "$fail"
