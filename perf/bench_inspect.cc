@@ -13,6 +13,7 @@
 //   parse/<format>    the format module's parse alone (insp_parse), on the released
 //                messages of that format
 //   inspect/<format>  the whole decision on the released messages of that format
+//   GUARD_BENCH_ONE_PASS  if set: each per-format benchmark is one pass over its messages
 //   norm/<text>       one 400-byte scan unit into its folded form (insp_norm.h), for text
 //                that is all ASCII (most traffic), Western European with accents, Cyrillic
 //                (which also gets a skeleton form in a message), and its skeleton form
@@ -206,16 +207,23 @@ BM_format(benchmark::State &state, size_t f, bool whole)
 	});
 }
 
-// One benchmark per format and step, named after the format ("parse/tak-mesh").
+// One benchmark per format and step, named after the format ("parse/tak-mesh"). With
+// GUARD_BENCH_ONE_PASS set, each runs exactly one pass over its messages, so that counting
+// instructions (perf/run-insn-compare.sh) sees every message once, in every build alike.
 int
 register_format_benchmarks()
 {
+	const bool one_pass = std::getenv("GUARD_BENCH_ONE_PASS") != nullptr;
+
 	for (int f = 0; f < INSP_FORMAT_COUNT; f++)
-		for (int whole = 0; whole < 2; whole++)
-			benchmark::RegisterBenchmark(
+		for (int whole = 0; whole < 2; whole++) {
+			auto *b = benchmark::RegisterBenchmark(
 				(std::string(whole ? "inspect/" : "parse/") + insp_formats[f].name)
 					.c_str(),
 				BM_format, size_t(f), whole != 0);
+			if (one_pass && !corpus().by_format[f].empty())
+				b->Iterations(int64_t(corpus().by_format[f].size()));
+		}
 	return 0;
 }
 

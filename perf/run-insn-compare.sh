@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Before/after cost per message in instructions, which unlike time does not depend on what
 # else the shared machine is doing: each build's bench_inspect runs `inspect/<format>`
-# under callgrind (counting only inside the benchmark loop), and the table gives, per
+# under callgrind, one pass over the format's released messages (GUARD_BENCH_ONE_PASS; a
+# build whose bench_inspect predates it runs a time-bound number of messages, in message
+# order, so its figure is for a prefix of the set), counting only inside the benchmark
+# loop, and the table gives, per
 # format, the instructions of one whole decision (insp_inspect) and of the format's parse
 # alone (its insp_formats[] parse function), per call, inclusive. Same pcap as
 # perf/run-bench-compare.sh (gen-traffic --count 20000 --seed 11 --formats all).
 #
 # Usage: perf/run-insn-compare.sh BEFORE_BUILD BEFORE_POLICY AFTER_BUILD AFTER_POLICY
-# Needs valgrind. About 45 s per format and build.
+# Needs valgrind. About a minute per format and build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-(($# == 4)) || { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+(($# == 4)) || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 command -v valgrind >/dev/null || { echo "run-insn-compare: valgrind not installed" >&2; exit 1; }
 out=$root/out/insn-compare
 mkdir -p "$out"
@@ -38,10 +41,10 @@ for fmt in cot tak-mesh tak-stream labelled-xml adatp3; do
 	for side in before after; do
 		if [[ $side == before ]]; then b=$1 pol=$2; else b=$3 pol=$4; fi
 		f=$out/$side-$fmt.cg
-		GUARD_BENCH_POLICY=$pol GUARD_BENCH_PCAP=$out/traffic.pcap valgrind --tool=callgrind \
-			--callgrind-out-file="$f" '--toggle-collect=*round_robin*' \
-			"$b/perf/bench_inspect" --benchmark_filter="^inspect/$fmt\$" \
-			--benchmark_min_time=1 >/dev/null 2>&1
+		GUARD_BENCH_POLICY=$pol GUARD_BENCH_PCAP=$out/traffic.pcap GUARD_BENCH_ONE_PASS=1 \
+			valgrind --tool=callgrind --callgrind-out-file="$f" \
+			'--toggle-collect=*round_robin*' "$b/perf/bench_inspect" \
+			--benchmark_filter="^inspect/$fmt(/|\$)" >/dev/null 2>&1
 		v[$side-parse]=$(per_call "$f" "${parse_fn[$fmt]}")
 		v[$side-decide]=$(per_call "$f" insp_inspect)
 	done
