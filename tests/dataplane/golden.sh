@@ -57,7 +57,23 @@ golden() {
 	cat "$name-guardd.log"
 	echo "golden ($name): check_golden"
 	"$check" "$name.pcap" "$name.expect" "$name-out.pcap" "$name-stats.txt" "$policy"
+	outcomes "$name"
 	cleanup
+}
+
+# outcomes NAME: guardd's summary line gives the three outcomes as guardctl does (issue 9):
+# released, dropped, and held for review (reason review), each as the sidecar counts them.
+outcomes() {
+	want=$(awk '!/^#/ { n++; if ($3 == "release") r++; else if ($3 == "review") h++; else d++ }
+		END { printf "received %d  released %d  dropped %d  held for review %d", n, r, d, h }' \
+		"$1.expect")
+	got=$(grep -o 'received [0-9]*  released [0-9]*  dropped [0-9]*  held for review [0-9]*' \
+		"$1-guardd.log" | tail -n 1)
+	if [ "$got" != "$want" ]; then
+		echo "golden ($1): guardd's outcomes '$got', the sidecar's '$want'" >&2
+		exit 1
+	fi
+	echo "golden ($1): outcomes as the sidecar: $got"
 }
 
 # CoT only (the default mix), then every format: CoT, TAK mesh and stream, labelled XML
