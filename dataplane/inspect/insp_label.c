@@ -512,40 +512,38 @@ no_attrs(struct insp_label_4774 *b, const struct insp_xml_event *ev)
 }
 
 /*
- * Schema order: strict refuses a child before one the sequence puts ahead of it; lenient
- * accepts it and says so. @p rank is the child's place, @p stage the highest seen; a second
- * one of a kind (@p seen) is left to the count checks, whose message says more.
+ * Enter a child element of @p state. Schema order: strict refuses a child before one the
+ * sequence puts ahead of it (@p rank its place, @p stage the highest seen); lenient accepts
+ * it and says so. A second one of a kind (@p count, NULL when any number may come) is left
+ * to the count checks, whose message says more.
  */
 static void
-in_order(struct insp_label_4774 *b, const struct insp_xml_event *ev, uint8_t *stage, uint8_t rank,
-	 uint8_t seen)
+enter(struct insp_label_4774 *b, const struct insp_xml_event *ev, uint8_t *stage, uint8_t rank,
+      uint8_t *count, uint8_t state)
 {
-	if (seen)
-		return;
-	if (rank < *stage)
-		off_standard(b, ev->offset, INSP_LABEL_NORM(ORDER),
-			     "4774 label elements out of the schema's order");
-	else
-		*stage = rank;
+	if (count == NULL || *count == 0) {
+		if (rank < *stage)
+			off_standard(b, ev->offset, INSP_LABEL_NORM(ORDER),
+				     "4774 label elements out of the schema's order");
+		else
+			*stage = rank;
+	}
+	if (count != NULL)
+		(*count)++;
+	b->state = state;
 }
 
 static void
 on_root_child(struct insp_label_4774 *b, const struct insp_xml_event *ev)
 {
 	if (insp_str_eq(ev->local, "ConfidentialityInformation")) {
-		in_order(b, ev, &b->root_stage, 1, b->n_ci);
-		b->n_ci++;
-		b->state = ST_CI;
+		enter(b, ev, &b->root_stage, 1, &b->n_ci, ST_CI);
 		no_attrs(b, ev);
 	} else if (insp_str_eq(ev->local, "OriginatorID")) {
-		in_order(b, ev, &b->root_stage, 2, b->n_originator);
-		b->n_originator++;
-		b->state = ST_ORIGINATOR;
+		enter(b, ev, &b->root_stage, 2, &b->n_originator, ST_ORIGINATOR);
 		originator_attrs(b, ev);
 	} else if (insp_str_eq(ev->local, "CreationDateTime")) {
-		in_order(b, ev, &b->root_stage, 3, b->n_created);
-		b->n_created++;
-		b->state = ST_CREATED;
+		enter(b, ev, &b->root_stage, 3, &b->n_created, ST_CREATED);
 		no_attrs(b, ev);
 	} else if (insp_str_eq(ev->local, "SuccessionHandling")) {
 		set_error(b, ev->offset,
@@ -560,23 +558,16 @@ static void
 on_ci_child(struct insp_label_4774 *b, const struct insp_xml_event *ev)
 {
 	if (insp_str_eq(ev->local, "PolicyIdentifier")) {
-		in_order(b, ev, &b->ci_stage, 1, b->n_policy);
-		b->n_policy++;
-		b->state = ST_POLICY;
+		enter(b, ev, &b->ci_stage, 1, &b->n_policy, ST_POLICY);
 		uri_only_attrs(b, ev);
 	} else if (insp_str_eq(ev->local, "Classification")) {
-		in_order(b, ev, &b->ci_stage, 2, b->n_class);
-		b->n_class++;
-		b->state = ST_CLASS;
+		enter(b, ev, &b->ci_stage, 2, &b->n_class, ST_CLASS);
 		uri_only_attrs(b, ev);
 	} else if (insp_str_eq(ev->local, "PrivacyMark")) {
-		in_order(b, ev, &b->ci_stage, 3, b->n_privacy);
-		b->n_privacy++;
-		b->state = ST_PRIVACY;
+		enter(b, ev, &b->ci_stage, 3, &b->n_privacy, ST_PRIVACY);
 		no_attrs(b, ev);
 	} else if (insp_str_eq(ev->local, "Category")) {
-		in_order(b, ev, &b->ci_stage, 4, 0);
-		b->state = ST_CAT;
+		enter(b, ev, &b->ci_stage, 4, NULL, ST_CAT);
 		start_category(b, ev);
 	} else {
 		set_error(b, ev->offset, "unexpected element in ConfidentialityInformation");

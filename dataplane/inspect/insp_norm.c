@@ -6,9 +6,8 @@
 #include "insp_skel.h"
 #include "insp_utf8.h"
 
-/* Reverse UTF-8 text in place, character by character. */
 static void
-reverse_chars(uint8_t *p, size_t len)
+reverse_bytes(uint8_t *p, size_t len)
 {
 	for (size_t i = 0, j = len; i + 1 < j; i++, j--) {
 		uint8_t t = p[i];
@@ -16,20 +15,21 @@ reverse_chars(uint8_t *p, size_t len)
 		p[i] = p[j - 1];
 		p[j - 1] = t;
 	}
-	/* each multi-byte character now has its continuation bytes first */
+}
+
+/* Reverse UTF-8 text in place, character by character. */
+static void
+reverse_chars(uint8_t *p, size_t len)
+{
+	reverse_bytes(p, len);
+	/* each multi-byte character now has its continuation bytes first, its lead byte last */
 	for (size_t i = 0; i < len;) {
 		size_t k = i;
 
 		while (k < len && (p[k] & 0xC0) == 0x80)
 			k++;
-		if (k > i && k < len) {
-			for (size_t a = i, b = k + 1; a + 1 < b; a++, b--) {
-				uint8_t t = p[a];
-
-				p[a] = p[b - 1];
-				p[b - 1] = t;
-			}
-		}
+		if (k > i && k < len)
+			reverse_bytes(p + i, k + 1 - i);
 		i = k + 1;
 	}
 }
