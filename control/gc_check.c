@@ -170,7 +170,8 @@ struct file_row {
 static int
 read_message(const char *path, uint8_t *buf, size_t cap, size_t *size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	size_t got = 0;
 
@@ -183,8 +184,10 @@ read_message(const char *path, uint8_t *buf, size_t cap, size_t *size)
 		close(fd);
 		return -1;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		gc_err(GC_CHECK_CMD, "cannot read message '%s': it is a directory", path);
+	if (!S_ISREG(st.st_mode)) {
+		gc_err(GC_CHECK_CMD, "cannot read message '%s': %s", path,
+		       S_ISDIR(st.st_mode) ? "it is a directory"
+					   : "not a regular file (a FIFO, socket or device)");
 		close(fd);
 		return -1;
 	}
@@ -496,6 +499,6 @@ gc_cmd_check(int argc, char **argv)
 		status = gc_check_pcap(&o, p);
 	else
 		status = check_files(&o, p, argc - optind, argv + optind);
-	insp_policy_free(p);
+	gc_policy_free(p);
 	return status;
 }

@@ -25,6 +25,14 @@ extern const char gc_check_help[];
 int gc_cmd_policy(int argc, char **argv);
 extern const char gc_policy_help[];
 
+/* `policy compile` and `policy show` (gc_image.c); argv[0] is the subcommand. */
+int gc_policy_compile(int argc, char **argv);
+int gc_policy_show(int argc, char **argv);
+
+/* The text summary `policy check` prints (gc_policy.c), for `policy show`. */
+struct insp_policy;
+void gc_policy_print_summary(const char *path, const struct insp_policy *p);
+
 /**
  * Report a usage error of command @p cmd ("check", "policy check") on stderr, followed by
  * its help text @p help, and return GC_EXIT_ERROR.

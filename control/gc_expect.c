@@ -30,6 +30,12 @@ gc_expect_open(const char *cmd, const char *path)
 		gc_err(cmd, "out of memory");
 		return NULL;
 	}
+	/* a FIFO or device would block or never end: expectations are a regular file */
+	if (!gc_regular_file(path)) {
+		gc_err(cmd, "cannot open expectations '%s': not a regular file", path);
+		free(e);
+		return NULL;
+	}
 	e->f = fopen(path, "r");
 	if (e->f == NULL) {
 		gc_err(cmd, "cannot open expectations '%s': %s", path, strerror(errno));

@@ -3,11 +3,51 @@
  * Policy loading and name lookup for guardctl commands (see gc_load.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gc_load.h"
 #include "gc_out.h"
-#include "policy_file.h"
+#include "pc_policy.h"
+#include "rs_ruleset.h"
+
+static struct gc_load_info last;
+
+/* A ruleset image: read and open it exactly as guardd does (libc memory instead of rte). */
+static struct insp_policy *
+load_image(const char *path, struct insp_err *e)
+{
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	struct insp_policy *p;
+	int rc;
+
+	rc = rs_image_read(path, NULL, &bytes, &len, e);
+	if (rc != RS_OK)
+		return NULL;
+	p = pc_policy_from_image(bytes, len, path, e, &rc);
+	free(bytes);
+	last.rs_error = rc;
+	return p;
+}
+
+/* Does the file start with the image magic? Reads 8 bytes; a FIFO is left to the readers. */
+int
+gc_is_image(const char *path)
+{
+	uint8_t head[8];
+	size_t n = 0;
+	FILE *f;
+
+	if (!gc_regular_file(path))
+		return 0;
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return 0;
+	n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	return rs_image_is(head, n);
+}
 
 struct insp_policy *
 gc_policy_load(const char *cmd, const char *path, struct insp_err *err)
@@ -16,9 +56,39 @@ gc_policy_load(const char *cmd, const char *path, struct insp_err *err)
 	struct insp_policy *p;
 
 	memset(&e, 0, sizeof(e));
-	p = policy_file_load(path, &e);
-	if (p != NULL)
+	memset(&last, 0, sizeof(last));
+	if (gc_is_image(path)) {
+		last.from_image = 1;
+		p = load_image(path, &e);
+	} else {
+		struct pc_image img;
+
+		p = NULL;
+		if (pc_compile_file(path, NULL, &img, &e) == 0) {
+			last.parse_seconds = img.parse_seconds;
+			last.hs_seconds = img.hs_seconds;
+			last.n_literals = img.n_literals;
+			last.n_regexes = img.n_regexes;
+			last.db_bytes = img.regex_db_bytes + img.literal_db_bytes;
+			p = pc_policy_from_image(img.bytes, img.len, path, &e, &last.rs_error);
+			pc_image_free(&img);
+		}
+	}
+	if (p != NULL) {
+		const struct rs_image_header *h = rs_ruleset_of(p)->hdr;
+
+		rs_sha256(rs_ruleset_of(p)->image, h->image_size, last.sha256);
+		last.image_bytes = h->image_size;
+		if (last.from_image) {
+			for (uint32_t i = 0; i < p->n_patterns; i++) {
+				last.n_literals += p->patterns[i].literal;
+				last.n_regexes += !p->patterns[i].literal;
+			}
+			last.db_bytes =
+				h->sect[RS_SEC_HS_REGEX].size + h->sect[RS_SEC_HS_LITERAL].size;
+		}
 		return p;
+	}
 	if (e.msg[0] != '\0')
 		fprintf(stderr, "%s\n", e.msg);
 	else
@@ -26,6 +96,18 @@ gc_policy_load(const char *cmd, const char *path, struct insp_err *err)
 	if (err != NULL)
 		*err = e;
 	return NULL;
+}
+
+const struct gc_load_info *
+gc_policy_load_info(void)
+{
+	return &last;
+}
+
+void
+gc_policy_free(struct insp_policy *p)
+{
+	pc_policy_free(p);
 }
 
 int

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gc_out.h"
 #include "gc_utf8.h"
@@ -136,4 +137,12 @@ gc_out_flush(const char *cmd)
 		return -1;
 	}
 	return 0;
+}
+
+int
+gc_regular_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }

@@ -52,4 +52,10 @@ const char *gc_fmt_mac(const uint8_t mac[6], char *buf, size_t cap);
 /** Check for and report a write error on stdout (after fflush). 0 or -1. */
 int gc_out_flush(const char *cmd);
 
+/**
+ * Is @p path a regular file (following symlinks)? stat() only: never blocks on a FIFO.
+ * Commands refuse anything else as input, so a FIFO or device cannot hang them.
+ */
+int gc_regular_file(const char *path);
+
 #endif

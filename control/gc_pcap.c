@@ -332,10 +332,15 @@ static pcap_t *
 open_pcap(const char *path)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc =
-		pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	pcap_t *pc;
 	int dlt;
 
+	/* libpcap would block on a FIFO until a writer came, and read a device forever */
+	if (!gc_regular_file(path)) {
+		gc_err(GC_CHECK_CMD, "cannot open pcap '%s': not a regular file", path);
+		return NULL;
+	}
+	pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 	if (pc == NULL) {
 		gc_err(GC_CHECK_CMD, "cannot open pcap '%s': %s", path, errbuf);
 		return NULL;

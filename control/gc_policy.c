@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * `guardctl policy SUBCOMMAND`: today `policy check FILE`, the offline validation an
- * operator runs before `policy load` (GUARD-SPEC 8). It loads the file with the daemons'
- * own loader, so "valid here" means "guardd would accept it", and prints what the policy
- * contains: a reviewer can compare the summary with the intent (who is behind each
- * channel, how much may go there, how many terms and markings are active) without reading
- * the YAML.
+ * `guardctl policy SUBCOMMAND`, offline (GUARD-SPEC 8):
+ * - check FILE|IMAGE: the validation an operator runs before `policy load`. A policy goes
+ *   through the compiler and the image loader guardd uses, so "valid here" means "guardd
+ *   would accept it"; the summary lets a reviewer compare the policy with the intent (who
+ *   is behind each channel, how much may go there, how many terms and markings are active)
+ *   without reading the YAML.
+ * - compile POLICY -o IMAGE: the ruleset image guardd runs, written atomically.
+ * - show IMAGE: what an image holds and where it came from (inputs and their SHA-256).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -17,22 +19,37 @@
 #include "gc_json.h"
 #include "gc_load.h"
 #include "gc_out.h"
-#include "insp_match.h"
 #include "insp_policy.h"
+#include "pc_hs.h"
+#include "pc_policy.h"
+#include "rs_ruleset.h"
 
 const char gc_policy_help[] =
-	"usage: guardctl policy check FILE [--json]\n"
+	"usage: guardctl policy check FILE|IMAGE [--json]\n"
+	"       guardctl policy compile POLICY -o IMAGE [--portable] [--json]\n"
+	"       guardctl policy show IMAGE [--patterns] [--json]\n"
 	"\n"
-	"Validate a policy file offline (no daemon) and print a summary: nations, release\n"
-	"ceilings, groups, classification tables, destinations, channels, data categories\n"
-	"and who they are shared with (ISA), term and marking counts, and the Hyperscan\n"
-	"compile time and database size.\n"
+	"check    validate a policy (compiling it) or a ruleset image offline and print a\n"
+	"         summary: nations, release ceilings, groups, classification tables,\n"
+	"         destinations, channels, data categories and who they are shared with\n"
+	"         (ISA), term and marking counts, the compile time and database size.\n"
+	"compile  compile POLICY and its term files into the ruleset image guardd runs\n"
+	"         (--ruleset); prints the summary and the image's SHA-256. The same inputs\n"
+	"         always give the same bytes (the date is SOURCE_DATE_EPOCH or the newest\n"
+	"         input's modification time).\n"
+	"show     print an image's header (format, compiler, Hyperscan target, date), the\n"
+	"         files it was compiled from with their SHA-256, and its summary.\n"
 	"\n"
-	"  --json      one JSON object instead of the text summary\n"
-	"  -h, --help  this text\n"
+	"  -o, --output IMAGE  where compile writes the image (replaced atomically)\n"
+	"  --portable          build for any x86-64 CPU (no AVX2/AVX-512): for an image\n"
+	"                      compiled on one machine and run on another\n"
+	"  --patterns          show: list every pattern (rule, kind, literal or regex)\n"
+	"  --json              one JSON object instead of text\n"
+	"  -h, --help          this text\n"
 	"\n"
-	"A policy error is printed on stderr as FILE:LINE:COLUMN: what is wrong.\n"
-	"Exit status: 0 valid, 2 invalid policy or usage error.\n";
+	"A policy error is printed on stderr as FILE:LINE:COLUMN: what is wrong; a refused\n"
+	"image as IMAGE: why (truncated, corrupted, another version, another CPU).\n"
+	"Exit status: 0 valid, 2 invalid policy or image, or usage error.\n";
 
 static const char check_cmd[] = "policy check";
 
@@ -61,7 +78,7 @@ count(const struct insp_policy *p, struct policy_counts *c)
 		else
 			c->drop_terms++;
 	}
-	c->db_size = p->matcher != NULL ? insp_matcher_db_size(p->matcher) : 0;
+	c->db_size = gc_policy_load_info()->db_bytes;
 }
 
 static const char *
@@ -152,7 +169,7 @@ text_destinations(const struct insp_policy *p)
 		put_nations(stdout, p, d->members);
 		for (uint32_t h = 0; h < d->n_held; h++) {
 			fputs(h == 0 ? " / holds " : ", ", stdout);
-			gc_text_put(stdout, d->held[h], 0);
+			gc_text_put(stdout, p->held[d->first_held + h], 0);
 		}
 		fputc('\n', stdout);
 	}
@@ -233,6 +250,24 @@ text_categories(const struct insp_policy *p)
 	}
 }
 
+/* How the patterns were built, and the image's identity. */
+static void
+text_compile(void)
+{
+	const struct gc_load_info *in = gc_policy_load_info();
+	char hex[65];
+
+	printf("patterns:        %" PRIu32 " literal, %" PRIu32 " regex; databases %zu bytes\n",
+	       in->n_literals, in->n_regexes, in->db_bytes);
+	if (in->from_image)
+		printf("compile:         none (a ruleset image)\n");
+	else
+		printf("compile:         %.3f s (parse %.3f s, Hyperscan %.3f s)\n",
+		       in->parse_seconds + in->hs_seconds, in->parse_seconds, in->hs_seconds);
+	rs_hex(in->sha256, hex);
+	printf("image:           %zu bytes, sha256 %s\n", in->image_bytes, hex);
+}
+
 static void
 text_summary(const char *path, const struct insp_policy *p, const struct policy_counts *c)
 {
@@ -279,8 +314,7 @@ text_summary(const char *path, const struct insp_policy *p, const struct policy_
 	printf("terms:           %" PRIu32 " (drop %" PRIu32 ", review %" PRIu32 ")\n", p->n_terms,
 	       c->drop_terms, c->review_terms);
 	printf("markings:        %" PRIu32 "\n", p->n_markings);
-	printf("hyperscan:       %" PRIu32 " expressions, compiled in %.3f s, database %zu bytes\n",
-	       p->n_patterns, p->compile_seconds, c->db_size);
+	text_compile();
 }
 
 /* ---- JSON ---- */
@@ -375,7 +409,8 @@ json_summary(const char *path, const struct insp_policy *p, const struct policy_
 		gc_json_str(&j, "policy", cp->id);
 		gc_json_begin_object(&j, "names");
 		for (uint32_t k = 0; k < cp->n_names; k++)
-			gc_json_str(&j, cp->names[k].name, level_name(cp->names[k].level));
+			gc_json_str(&j, p->class_names[cp->first_name + k].name,
+				    level_name(p->class_names[cp->first_name + k].level));
 		gc_json_end_object(&j);
 		gc_json_end_object(&j);
 	}
@@ -390,7 +425,7 @@ json_summary(const char *path, const struct insp_policy *p, const struct policy_
 		gc_json_str(&j, "max_classification", level_name(d->max_level));
 		gc_json_begin_array(&j, "holds");
 		for (uint32_t h = 0; h < d->n_held; h++)
-			gc_json_str(&j, NULL, d->held[h]);
+			gc_json_str(&j, NULL, p->held[d->first_held + h]);
 		gc_json_end_array(&j);
 		gc_json_end_object(&j);
 	}
@@ -419,11 +454,27 @@ json_summary(const char *path, const struct insp_policy *p, const struct policy_
 	gc_json_uint(&j, "review", c->review_terms);
 	gc_json_end_object(&j);
 	gc_json_uint(&j, "markings", p->n_markings);
-	gc_json_begin_object(&j, "hyperscan");
-	gc_json_uint(&j, "expressions", p->n_patterns);
-	gc_json_double(&j, "compile_seconds", p->compile_seconds);
-	gc_json_uint(&j, "database_bytes", c->db_size);
-	gc_json_end_object(&j);
+	{
+		const struct gc_load_info *in = gc_policy_load_info();
+		char hex[65];
+
+		gc_json_begin_object(&j, "patterns");
+		gc_json_uint(&j, "count", p->n_patterns);
+		gc_json_uint(&j, "literal", in->n_literals);
+		gc_json_uint(&j, "regex", in->n_regexes);
+		gc_json_uint(&j, "database_bytes", c->db_size);
+		gc_json_end_object(&j);
+		gc_json_begin_object(&j, "compile");
+		gc_json_bool(&j, "from_image", in->from_image);
+		gc_json_double(&j, "parse_seconds", in->parse_seconds);
+		gc_json_double(&j, "hyperscan_seconds", in->hs_seconds);
+		gc_json_end_object(&j);
+		rs_hex(in->sha256, hex);
+		gc_json_begin_object(&j, "image");
+		gc_json_uint(&j, "bytes", in->image_bytes);
+		gc_json_str(&j, "sha256", hex);
+		gc_json_end_object(&j);
+	}
 	gc_json_end_object(&j);
 	gc_json_finish(&j);
 }
@@ -494,7 +545,7 @@ policy_check(int argc, char **argv)
 		json_summary(path, p, &c);
 	else
 		text_summary(path, p, &c);
-	insp_policy_free(p);
+	gc_policy_free(p);
 	return gc_out_flush(check_cmd) == 0 ? GC_EXIT_OK : GC_EXIT_ERROR;
 }
 
@@ -502,13 +553,27 @@ int
 gc_cmd_policy(int argc, char **argv)
 {
 	if (argc < 2)
-		return gc_usage_error("policy", gc_policy_help, "a subcommand is required (check)");
+		return gc_usage_error("policy", gc_policy_help,
+				      "a subcommand is required (check, compile, show)");
 	if (strcmp(argv[1], "check") == 0)
 		return policy_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "compile") == 0)
+		return gc_policy_compile(argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return gc_policy_show(argc - 1, argv + 1);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(gc_policy_help, stdout);
 		return gc_out_flush("policy") == 0 ? GC_EXIT_OK : GC_EXIT_ERROR;
 	}
-	return gc_usage_error("policy", gc_policy_help, "unknown subcommand '%s' (known: check)",
-			      argv[1]);
+	return gc_usage_error("policy", gc_policy_help,
+			      "unknown subcommand '%s' (known: check, compile, show)", argv[1]);
+}
+
+void
+gc_policy_print_summary(const char *path, const struct insp_policy *p)
+{
+	struct policy_counts c;
+
+	count(p, &c);
+	text_summary(path, p, &c);
 }

@@ -11,7 +11,8 @@
 #include "dp_args.h"
 
 enum {
-	OPT_POLICY = 256,
+	OPT_RULESET = 256,
+	OPT_POLICY_GONE,
 	OPT_STATS_INTERVAL,
 	OPT_STATS_FILE,
 	OPT_IDLE_EXIT,
@@ -20,7 +21,8 @@ enum {
 };
 
 static const struct option long_opts[] = {
-	{"policy", required_argument, NULL, OPT_POLICY},
+	{"ruleset", required_argument, NULL, OPT_RULESET},
+	{"policy", required_argument, NULL, OPT_POLICY_GONE},
 	{"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
 	{"stats-file", required_argument, NULL, OPT_STATS_FILE},
 	{"idle-exit", required_argument, NULL, OPT_IDLE_EXIT},
@@ -33,8 +35,8 @@ void
 dp_args_usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"usage: %s [EAL options] -- --policy FILE [options]\n"
-		"  --policy FILE          policy YAML (required)\n"
+		"usage: %s [EAL options] -- --ruleset IMAGE [options]\n"
+		"  --ruleset IMAGE        ruleset image from 'guardctl policy compile' (required)\n"
 		"  --stats-interval SEC   print counters every SEC seconds (default 0: never)\n"
 		"  --stats-file FILE      write the final counters to FILE at exit\n"
 		"  --idle-exit SEC        exit once packets were received and none arrived for\n"
@@ -74,13 +76,20 @@ dp_args_parse(int argc, char **argv, struct dp_config *cfg, char *why, size_t wh
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
 		switch (opt) {
-		case OPT_POLICY:
+		case OPT_RULESET:
 			if (optarg[0] == '\0') {
-				snprintf(why, why_len, "--policy needs a file name");
+				snprintf(why, why_len, "--ruleset needs a file name");
 				return -EINVAL;
 			}
-			cfg->policy_path = optarg;
+			cfg->ruleset_path = optarg;
 			break;
+		case OPT_POLICY_GONE:
+			/* the dataplane never parses policies: they are compiled off it */
+			snprintf(why, why_len,
+				 "guardd runs compiled rulesets: 'guardctl policy compile %s -o "
+				 "IMAGE', then --ruleset IMAGE",
+				 optarg);
+			return -EINVAL;
 		case OPT_STATS_FILE:
 			if (optarg[0] == '\0') {
 				snprintf(why, why_len, "--stats-file needs a file name");
@@ -125,8 +134,8 @@ dp_args_parse(int argc, char **argv, struct dp_config *cfg, char *why, size_t wh
 		snprintf(why, why_len, "unexpected argument '%s'", argv[optind]);
 		return -EINVAL;
 	}
-	if (cfg->policy_path == NULL) {
-		snprintf(why, why_len, "--policy FILE is required");
+	if (cfg->ruleset_path == NULL) {
+		snprintf(why, why_len, "--ruleset IMAGE is required");
 		return -EINVAL;
 	}
 	return 0;

@@ -23,11 +23,11 @@ extern "C" {
 #define DP_SECONDS_LIMIT 86400
 
 struct dp_config {
-	const char *policy_path; /**< --policy (required) */
-	const char *stats_file;	 /**< --stats-file, NULL: none */
-	uint32_t stats_interval; /**< --stats-interval seconds, 0: never */
-	uint32_t idle_exit;	 /**< --idle-exit seconds, 0: run until signalled */
-	uint32_t max_msg;	 /**< --max-msg bytes, 0: largest channel max_size */
+	const char *ruleset_path; /**< --ruleset (required) */
+	const char *stats_file;	  /**< --stats-file, NULL: none */
+	uint32_t stats_interval;  /**< --stats-interval seconds, 0: never */
+	uint32_t idle_exit;	  /**< --idle-exit seconds, 0: run until signalled */
+	uint32_t max_msg;	  /**< --max-msg bytes, 0: largest channel max_size */
 };
 
 /**

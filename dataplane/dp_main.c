@@ -29,6 +29,8 @@
 #include <rte_malloc.h>
 #include <rte_random.h>
 
+#include <hs/hs.h>
+
 #include "dp_args.h"
 #include "dp_clock.h"
 #include "dp_lcore.h"
@@ -39,13 +41,12 @@
 #include "dp_worker.h"
 #include "insp_inspect.h"
 #include "insp_policy.h"
-#include "policy_file.h"
+#include "rs_ruleset.h"
 
 RTE_LOG_REGISTER(dp_logtype_main, guard.main, INFO);
 RTE_LOG_REGISTER(dp_logtype_port, guard.port, INFO);
 
-#define DP_POLICY_MAX_BYTES (64u << 20) /* far above any real policy; bounds the read */
-#define DP_MAIN_TICK_US	    100000	/* main lcore wakes up ten times a second */
+#define DP_MAIN_TICK_US 100000 /* main lcore wakes up ten times a second */
 
 /* The one global: a signal handler can reach nothing else. Lock-free, so signal-safe. */
 static atomic_bool quit_signal;
@@ -53,7 +54,9 @@ static atomic_bool quit_signal;
 /* Everything the main lcore owns, released in one place (dp_main_teardown). */
 struct dp_main {
 	struct dp_config cfg;
-	struct insp_policy *policy;
+	struct insp_policy *policy; /**< &ruleset.policy once loaded */
+	struct rs_ruleset ruleset;
+	uint8_t *image; /**< the ruleset image, in hugepage memory */
 	struct dp_ports ports;
 	struct dp_clock clock;
 	uint32_t max_msg;
@@ -70,19 +73,56 @@ dp_on_signal(int sig)
 	atomic_store_explicit(&quit_signal, true, memory_order_relaxed);
 }
 
+/*
+ * Hugepage memory for the image, the Hyperscan databases and (hs_set_scratch_allocator) the
+ * workers' scratch. Scratch is allocated on the socket of the lcore it is for:
+ * dp_setup_workers() sets dp_alloc_socket before each one. Main lcore, set-up only.
+ */
+static int dp_alloc_socket = SOCKET_ID_ANY;
+
+static void *
+dp_rte_alloc(size_t size, size_t align, void *ctx)
+{
+	RTE_SET_USED(ctx);
+	return rte_malloc_socket("guard_ruleset", size, (unsigned int)align, dp_alloc_socket);
+}
+
 static void
-dp_load_policy(struct dp_main *m)
+dp_rte_free(void *ptr, void *ctx)
+{
+	RTE_SET_USED(ctx);
+	rte_free(ptr);
+}
+
+static void *
+dp_hs_alloc(size_t size)
+{
+	return rte_malloc_socket("guard_hs_scratch", size, RTE_CACHE_LINE_SIZE, dp_alloc_socket);
+}
+
+static const struct rs_alloc dp_rs_alloc = {dp_rte_alloc, dp_rte_free, NULL};
+
+/* Exit status of a ruleset guardd refuses (docs/man/guardd.8). */
+#define DP_EXIT_RULESET 2
+
+static void
+dp_load_ruleset(struct dp_main *m)
 {
 	struct insp_err err;
+	size_t len = 0;
+	int rc;
 
 	memset(&err, 0, sizeof(err));
-	m->policy = policy_file_load(m->cfg.policy_path, &err);
-	if (m->policy == NULL)
-		rte_exit(EXIT_FAILURE, "%s\n",
-			 err.msg[0] != '\0' ? err.msg : "policy rejected (no reason given)");
-	if (m->policy->n_channels > INSP_MAX_CHANNELS)
-		rte_exit(EXIT_FAILURE, "%s: %u channels, at most %d are supported\n",
-			 m->cfg.policy_path, m->policy->n_channels, INSP_MAX_CHANNELS);
+	rc = rs_image_read(m->cfg.ruleset_path, &dp_rs_alloc, &m->image, &len, &err);
+	if (rc == RS_OK)
+		rc = rs_ruleset_open(&m->ruleset, m->image, len, &dp_rs_alloc, m->cfg.ruleset_path,
+				     &err);
+	if (rc != RS_OK)
+		rte_exit(DP_EXIT_RULESET, "%s\n",
+			 err.msg[0] != '\0' ? err.msg : "ruleset refused (no reason given)");
+	m->policy = &m->ruleset.policy;
+	if (hs_set_scratch_allocator(dp_hs_alloc, rte_free) != HS_SUCCESS)
+		rte_exit(EXIT_FAILURE, "cannot point Hyperscan's scratch at hugepage memory\n");
 }
 
 /*
@@ -141,12 +181,12 @@ dp_check_channel_ports(const struct dp_main *m)
 			rte_exit(EXIT_FAILURE,
 				 "%s: channel '%s': ingress port %u does not exist (this guardd "
 				 "has %u ports, ids in EAL order from 0)\n",
-				 m->cfg.policy_path, ch->name, ch->ingress.port, n_ports);
+				 m->cfg.ruleset_path, ch->name, ch->ingress.port, n_ports);
 		if (!rte_eth_dev_is_valid_port(ch->egress.port))
 			rte_exit(EXIT_FAILURE,
 				 "%s: channel '%s': egress port %u does not exist (this guardd has "
 				 "%u ports, ids in EAL order from 0)\n",
-				 m->cfg.policy_path, ch->name, ch->egress.port, n_ports);
+				 m->cfg.ruleset_path, ch->name, ch->egress.port, n_ports);
 	}
 }
 
@@ -201,7 +241,9 @@ dp_setup_workers(struct dp_main *m)
 				 "out of DPDK memory for lcore %u's context; give "
 				 "EAL more memory (-m)\n",
 				 lcore);
+		dp_alloc_socket = (int)rte_lcore_to_socket_id(lcore);
 		lc->scratch = insp_scratch_create(m->policy, m->max_msg);
+		dp_alloc_socket = SOCKET_ID_ANY;
 		if (lc->scratch == NULL)
 			rte_exit(EXIT_FAILURE,
 				 "cannot create the inspection scratch for lcore %u (max-msg %u): "
@@ -326,7 +368,8 @@ dp_main_teardown(struct dp_main *m)
 		rte_free(m->lconf[w]);
 		rte_free(m->stats[w]);
 	}
-	insp_policy_free(m->policy);
+	rs_ruleset_close(&m->ruleset);
+	rte_free(m->image);
 }
 
 int
@@ -375,7 +418,7 @@ main(int argc, char **argv)
 		rte_exit(EXIT_FAILURE, "no worker lcore: give EAL at least two lcores, e.g. "
 				       "-l 0,1 (the main lcore does not poll)\n");
 
-	dp_load_policy(&m);
+	dp_load_ruleset(&m);
 	dp_check_channel_ports(&m);
 	dp_choose_max_msg(&m);
 	ret = dp_clock_anchor(&m.clock);
@@ -394,8 +437,8 @@ main(int argc, char **argv)
 	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
 		rte_exit(EXIT_FAILURE, "cannot install signal handlers: %s\n", strerror(errno));
 
-	DP_LOG(INFO, main, "policy %s: %u channels, %u patterns; %u workers, %u ports, max-msg %u",
-	       m.cfg.policy_path, m.policy->n_channels, m.policy->n_patterns, m.n_workers,
+	DP_LOG(INFO, main, "ruleset %s: %u channels, %u patterns; %u workers, %u ports, max-msg %u",
+	       m.cfg.ruleset_path, m.policy->n_channels, m.policy->n_patterns, m.n_workers,
 	       rte_eth_dev_count_avail(), m.max_msg);
 	for (w = 0; w < m.n_workers; w++) {
 		ret = rte_eal_remote_launch(dp_worker_main, m.lconf[w], m.workers[w]);

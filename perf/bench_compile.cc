@@ -1,20 +1,25 @@
 // SPDX-License-Identifier: BSD-3-Clause
 //
 // Ruleset compile cost (GUARD-SPEC 9): how long a policy with N prohibited terms takes to
-// load (YAML + validation + one Hyperscan compile) and how big its Hyperscan database is.
+// compile into a ruleset image (YAML + validation + Hyperscan compile of the regex and
+// literal databases + image writing) and how big its Hyperscan databases are.
 //
 // The policy is the sample deployment (GUARD-SPEC 10) with its term lists replaced: the
 // text of GUARD_BENCH_POLICY (default rules/sample-policy.yaml) without its
-// 'prohibited_terms' and 'prohibited_term_files' sections (its 19 markings stay), plus N
+// 'prohibited_terms' and 'prohibited_term_files' sections (its markings stay), plus N
 // inline literal terms of 1 to 3 words from a fixed-seed generator, so every run compiles
-// the same expressions. Loaded from memory with insp_policy_load(), as ctld does after
-// reading a file.
+// the same expressions. Compiled from memory with pc_compile() (no term files, so no
+// reader): what pc_compile_file() (guardctl) does once it has read the file. The image is
+// written but not opened.
 //
-// Counters (per load, averaged over the iterations):
-//   compile_s  Hyperscan compile alone (struct insp_policy.compile_seconds)
-//   load_s     the whole insp_policy_load(): parse, checks, literal-to-regex, compile
-//   db_bytes   size of the compiled database (insp_matcher_db_size())
-//   patterns   expressions compiled (N terms + the markings)
+// Counters (per compile, averaged over the iterations):
+//   compile_s    Hyperscan compile of both databases (struct pc_image.hs_seconds)
+//   load_s       the whole pc_compile(), wall time: parse, checks, folding, Hyperscan,
+//                image writing
+//   db_bytes     both databases (pc_image.regex_db_bytes + literal_db_bytes)
+//   patterns     expressions compiled, literals and regexes (N terms + the markings, a
+//                literal whose skeleton form differs counting twice)
+//   image_bytes  size of the ruleset image (pc_image.len)
 // Peak memory is a process-wide figure: perf/run-compile-bench.sh runs each N in its own
 // process and reads the peak RSS from /usr/bin/time.
 #include <benchmark/benchmark.h>
@@ -28,9 +33,7 @@
 #include <vector>
 
 extern "C" {
-#include "insp_match.h"
-#include "insp_policy.h"
-#include "insp_policy_load.h"
+#include "pc_policy.h"
 }
 
 namespace
@@ -194,26 +197,28 @@ BM_compile(benchmark::State &state)
 	}
 	const std::string text = head + terms_yaml(n);
 	double compile_s = 0, load_s = 0;
-	size_t db = 0;
+	size_t db = 0, image = 0;
 	uint32_t patterns = 0;
 
 	for (auto _ : state) {
 		insp_err err;
+		pc_image img;
 		auto t0 = std::chrono::steady_clock::now();
-		insp_policy *p =
-			insp_policy_load(text.data(), text.size(), "bench-compile.yaml", &err);
+		int rc = pc_compile(text.data(), text.size(), "bench-compile.yaml", nullptr,
+				    nullptr, &img, &err);
 		auto t1 = std::chrono::steady_clock::now();
 
-		if (p == nullptr) {
+		if (rc != 0) {
 			state.SkipWithError(err.msg);
 			return;
 		}
 		load_s += std::chrono::duration<double>(t1 - t0).count();
-		compile_s += p->compile_seconds;
-		db = insp_matcher_db_size(p->matcher);
-		patterns = p->n_patterns;
-		benchmark::DoNotOptimize(p);
-		insp_policy_free(p);
+		compile_s += img.hs_seconds;
+		db = img.regex_db_bytes + img.literal_db_bytes;
+		patterns = img.n_literals + img.n_regexes;
+		image = img.len;
+		benchmark::DoNotOptimize(img.bytes);
+		pc_image_free(&img);
 	}
 	const double it = double(state.iterations());
 	state.counters["compile_s"] = compile_s / it;
@@ -221,6 +226,8 @@ BM_compile(benchmark::State &state)
 	state.counters["db_bytes"] = benchmark::Counter(double(db), benchmark::Counter::kDefaults,
 							benchmark::Counter::kIs1024);
 	state.counters["patterns"] = double(patterns);
+	state.counters["image_bytes"] = benchmark::Counter(
+		double(image), benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
 	state.counters["yaml_bytes"] = benchmark::Counter(
 		double(text.size()), benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
 	state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(n));

@@ -32,7 +32,7 @@ extern "C" {
 #include "insp_inspect.h"
 #include "insp_net.h"
 #include "insp_norm.h"
-#include "policy_file.h"
+#include "pc_policy.h"
 }
 
 namespace
@@ -68,7 +68,7 @@ corpus()
 		return c;
 	}
 	insp_err err;
-	c.policy = policy_file_load(pol, &err);
+	c.policy = pc_policy_load_file(pol, &err);
 	if (c.policy == nullptr) {
 		c.error = err.msg;
 		return c;

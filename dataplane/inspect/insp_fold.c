@@ -1,78 +1,65 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include <utf8proc.h>
+#include <string.h>
 
 #include "insp_fold.h"
 
 /*
- * Hangul fillers and the braille blank: letters or symbols to Unicode, but a reader sees a
- * blank, so deleting them would glue two words together ("BLUE<U+3164>SENTINEL").
+ * Generated at build time from libutf8proc by tablegen/insp_fold_gen.c, which says how the
+ * table is laid out; tests/unit/test_fold_table.c checks it against utf8proc for every code
+ * point.
  */
-static int
-renders_as_blank(uint32_t cp)
+#include "insp_fold_table.h"
+
+#define CP_END 0x110000u
+
+/* The table's value for @p cp (< CP_END): class in the low 2 bits, entry above. */
+static inline uint32_t
+fold_value(uint32_t cp)
 {
-	return cp == 0x115F || cp == 0x1160 || cp == 0x2800 || cp == 0x3164 || cp == 0xFFA0;
+	return insp_fold_stage2[insp_fold_stage1[cp >> INSP_FOLD_SHIFT]]
+			       [cp & ((1u << INSP_FOLD_SHIFT) - 1)];
 }
 
 enum insp_cp_class
 insp_fold_class(uint32_t cp)
 {
-	const utf8proc_property_t *prop;
-
-	if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
-		return INSP_CP_BIDI;
-	if (renders_as_blank(cp) || cp == 0x85) /* NEL is a line end (XML 1.1, Unicode) */
-		return INSP_CP_SPACE;
-	prop = utf8proc_get_property((utf8proc_int32_t)cp);
-	switch (prop->category) {
-	case UTF8PROC_CATEGORY_ZS:
-	case UTF8PROC_CATEGORY_ZL:
-	case UTF8PROC_CATEGORY_ZP:
-		return INSP_CP_SPACE;
-	case UTF8PROC_CATEGORY_CF: /* format characters: invisible by definition */
-	case UTF8PROC_CATEGORY_CC: /* C1 controls and DEL: nothing a reader sees */
-		return INSP_CP_DELETE;
-	default:
-		return prop->ignorable ? INSP_CP_DELETE : INSP_CP_FOLD;
-	}
+	if (cp >= CP_END) /* not a code point: utf8proc gives it no property at all */
+		return INSP_CP_FOLD;
+	return (enum insp_cp_class)(fold_value(cp) & 3);
 }
-
-/* NFKD with the marks removed (one code point; marks go, so no reordering is needed). */
-#define STAGE1 (UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK)
-/* the same plus full case folding, for what stage 1 left non-ASCII */
-#define STAGE2 (STAGE1 | UTF8PROC_CASEFOLD)
 
 int
 insp_fold_cp(uint32_t cp, uint32_t *out)
 {
-	utf8proc_int32_t first[INSP_FOLD_MAX], second[INSP_FOLD_MAX];
-	int boundclass = 0, n = 0;
-	utf8proc_ssize_t n1;
+	uint32_t rel, e, n;
 
-	n1 = utf8proc_decompose_char((utf8proc_int32_t)cp, first, INSP_FOLD_MAX, STAGE1,
-				     &boundclass);
-	if (n1 < 0 || n1 > INSP_FOLD_MAX) { /* cannot happen for a scalar value: keep it */
-		out[0] = cp;
+	if (cp < 0x80 || cp >= CP_END) /* ASCII folds to itself, as does a non-code point */
+		goto self;
+	if (cp - INSP_FOLD_HANGUL_SBASE < INSP_FOLD_HANGUL_SCOUNT) {
+		/* a Hangul syllable: its jamo, arithmetically (Unicode 3.12) */
+		uint32_t s = cp - INSP_FOLD_HANGUL_SBASE;
+		uint32_t t = s % INSP_FOLD_HANGUL_TCOUNT;
+
+		out[0] = INSP_FOLD_HANGUL_LBASE + s / INSP_FOLD_HANGUL_NCOUNT;
+		out[1] = INSP_FOLD_HANGUL_VBASE +
+			 (s % INSP_FOLD_HANGUL_NCOUNT) / INSP_FOLD_HANGUL_TCOUNT;
+		if (t == 0)
+			return 2;
+		out[2] = INSP_FOLD_HANGUL_TBASE + t;
+		return 3;
+	}
+	rel = fold_value(cp) >> 2;
+	if (rel == 0)
+		goto self;
+	e = insp_fold_entries[insp_fold_base[cp >> INSP_FOLD_SHIFT] + rel - 1];
+	n = e >> 21;
+	if (n == 1) {
+		out[0] = e & 0x1FFFFF;
 		return 1;
 	}
-	/*
-	 * Two stages so that ASCII keeps its case: "K" from the Kelvin sign or a fullwidth
-	 * letter stays upper case, as an ASCII "K" would, while every other letter is folded.
-	 */
-	for (utf8proc_ssize_t i = 0; i < n1; i++) {
-		utf8proc_ssize_t n2;
-
-		if (first[i] < 0x80) {
-			if (n < INSP_FOLD_MAX)
-				out[n++] = (uint32_t)first[i];
-			continue;
-		}
-		n2 = utf8proc_decompose_char(first[i], second, INSP_FOLD_MAX, STAGE2, &boundclass);
-		if (n2 < 0 || n2 > INSP_FOLD_MAX) {
-			second[0] = first[i];
-			n2 = 1;
-		}
-		for (utf8proc_ssize_t k = 0; k < n2 && n < INSP_FOLD_MAX; k++)
-			out[n++] = (uint32_t)second[k];
-	}
-	return n;
+	memcpy(out, &insp_fold_pool[e & 0x1FFFFF], sizeof(out[0]) * n);
+	return (int)n;
+self:
+	out[0] = cp;
+	return 1;
 }

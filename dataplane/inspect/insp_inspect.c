@@ -55,8 +55,8 @@ insp_scratch_create(const struct insp_policy *p, uint32_t max_msg)
 	s->pieces = malloc(sizeof(*s->pieces) * pieces);
 	if (s->arena == NULL || s->scan == NULL || s->units == NULL || s->pieces == NULL)
 		goto fail;
-	if (p->matcher != NULL) {
-		s->match = insp_match_scratch_create(p->matcher);
+	if (!insp_matcher_empty(&p->matcher)) {
+		s->match = insp_match_scratch_create(&p->matcher);
 		if (s->match == NULL)
 			goto fail;
 	}
@@ -128,7 +128,7 @@ resolve_level(const struct insp_policy *p, const struct insp_label *l, int is_ma
 	/* marking strings use exact names; 4774 values are case-insensitive for NATO */
 	int exact = is_marking || strcasecmp(cp->id, "NATO") != 0;
 
-	level = insp_policy_class_level(cp, (const char *)l->classification.p,
+	level = insp_policy_class_level(p, cp, (const char *)l->classification.p,
 					l->classification.len, exact);
 	if (level < 0)
 		decide(res, INSP_R_BAD_LABEL, "label: classification '%.*s' unknown in policy '%s'",
@@ -232,7 +232,7 @@ check_label(const struct insp_policy *p, struct insp_scratch *s,
 	for (uint32_t i = 0; i < l->n_restrictive; i++) {
 		const struct insp_label_tag_value *tv = &l->restrictive[i];
 
-		if (!insp_policy_dest_holds(dest, (const char *)tv->tag.p, tv->tag.len,
+		if (!insp_policy_dest_holds(p, dest, (const char *)tv->tag.p, tv->tag.len,
 					    (const char *)tv->value.p, tv->value.len))
 			return decide(res, INSP_R_NOT_RELEASABLE,
 				      "label: %s does not hold RESTRICTIVE '%.*s:%.*s'", dest->name,
@@ -427,15 +427,15 @@ check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t chan
 		.review = UINT32_MAX,
 	};
 
-	if (p->matcher == NULL)
+	if (insp_matcher_empty(&p->matcher))
 		return INSP_R_RELEASE;
 	if (m->scan_len != 0 &&
-	    insp_matcher_scan_cb(p->matcher, s->match, m->scan, m->scan_len, on_any_match, &f) < 0)
+	    insp_matcher_scan_cb(&p->matcher, s->match, m->scan, m->scan_len, on_any_match, &f) < 0)
 		return decide(res, INSP_R_PROHIBITED_CONTENT, "scan: matcher error (fail closed)");
 	for (uint32_t u = 0; f.any && u < m->n_units; u++) {
 		f.form = m->units[u].form;
 		f.src = m->units[u].src;
-		if (insp_matcher_scan_cb(p->matcher, s->match, m->scan + m->units[u].off,
+		if (insp_matcher_scan_cb(&p->matcher, s->match, m->scan + m->units[u].off,
 					 m->units[u].len, on_unit_match, &f) < 0)
 			return decide(res, INSP_R_PROHIBITED_CONTENT,
 				      "scan: matcher error (fail closed)");

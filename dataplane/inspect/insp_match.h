@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * Pattern matching with Hyperscan: one block-mode database per ruleset, one scratch per
- * worker thread.
+ * Pattern matching with Hyperscan: scanning only (compiling is the policy compiler's job, in
+ * control/policy). Regexes in one block-mode database, literal phrases in a second one built
+ * with Hyperscan's literal API and confirmed around their anchor word; one scratch per worker
+ * thread.
  *
  * Contract: a matcher is immutable once built and may be shared by any number of threads;
  * a scratch belongs to exactly one thread at a time. Scanning never allocates.
@@ -24,7 +26,28 @@ extern "C" {
 #define INSP_MATCH_CASELESS 1u /**< compile the expression caseless */
 #define INSP_MAX_HITS	    32 /**< distinct expression ids remembered per scan */
 
-struct insp_matcher;
+struct insp_pattern; /* insp_policy.h */
+
+/**
+ * The compiled patterns of one ruleset: up to two Hyperscan block databases, built by the
+ * policy compiler (control/policy) and deserialized by the ruleset loader
+ * (dataplane/ruleset). Ids in both are indexes into @p patterns.
+ */
+struct insp_matcher {
+	const struct hs_database *regex_db; /**< regexes; NULL if none */
+	const struct hs_database *lit_db;   /**< literal anchors (hs_compile_lit_multi); or NULL */
+	const struct insp_pattern *patterns;
+	uint32_t n_patterns;
+	const char *strings; /**< insp_policy.strings: literal phrases are confirmed from here */
+};
+
+/** Does the matcher hold any pattern? */
+static inline int
+insp_matcher_empty(const struct insp_matcher *m)
+{
+	return m == NULL || (m->regex_db == NULL && m->lit_db == NULL);
+}
+
 struct insp_match_scratch;
 
 /** Distinct expression ids that matched in one scan, in first-match order. */
@@ -35,20 +58,14 @@ struct insp_hits {
 };
 
 /**
- * Compile @p n expressions; expression i reports id i.
- * @return the matcher, or NULL with *bad_index set to the rejected expression (-1 if the
- *   failure is not tied to one) and @p why holding Hyperscan's reason.
+ * Scratch for one thread, usable with @p m: Hyperscan's own allocator (see
+ * hs_set_scratch_allocator(), which guardd points at hugepage memory), grown for both
+ * databases. NULL if @p m is empty or memory ran out.
  */
-struct insp_matcher *insp_matcher_build(const char *const *exprs, const unsigned *flags, uint32_t n,
-					int *bad_index, char *why, size_t why_len);
-
-void insp_matcher_free(struct insp_matcher *m);
-
-/** Size of the compiled database, bytes. */
-size_t insp_matcher_db_size(const struct insp_matcher *m);
-
-/** Scratch for one thread, usable with @p m (and any matcher it was grown for). */
 struct insp_match_scratch *insp_match_scratch_create(const struct insp_matcher *m);
+
+/** A second scratch like @p proto (hs_clone_scratch()), for another thread. */
+struct insp_match_scratch *insp_match_scratch_clone(const struct insp_match_scratch *proto);
 
 void insp_match_scratch_free(struct insp_match_scratch *s);
 
@@ -63,23 +80,24 @@ int insp_matcher_scan(const struct insp_matcher *m, struct insp_match_scratch *s
 typedef int (*insp_match_fn)(uint32_t id, void *ctx);
 
 /**
- * Scan one block, calling @p fn for each match as Hyperscan reports it (a match may be
- * reported more than once). No bound on the number of matches: the caller folds them.
- * @return 0 (also when @p fn stopped the scan), or -1 if Hyperscan failed.
+ * Scan one block, calling @p fn for each match (a literal only once its whole phrase is
+ * confirmed; a match may be reported more than once). No bound on the number of matches:
+ * the caller folds them.
+ * @return 0 (also when @p fn stopped the scan), or -1 if Hyperscan failed or reported an id
+ *   that is not a pattern (fail closed).
  */
 int insp_matcher_scan_cb(const struct insp_matcher *m, struct insp_match_scratch *s,
 			 const uint8_t *text, size_t len, insp_match_fn fn, void *ctx);
 
 /**
- * Turn a literal phrase into the expression GUARD-SPEC 4.5 defines: words joined by an ASCII
- * whitespace run [\t-\r ]+ (the scan text has Unicode spaces made ASCII), regex metacharacters
- * escaped, and a word boundary on each side whose edge character is a word character, written
- * (?:^|[^0-9A-Z_a-z]) / (?:[^0-9A-Z_a-z]|$) because Hyperscan has no \b under Unicode properties
- * (for detection the two are equivalent).
- * @return length written (NUL excluded), or -1 if @p cap is too small or the phrase is
- *   empty.
+ * Is literal pattern @p pt's phrase in @p text around an anchor occurrence that ends at
+ * @p anchor_end? The same language as the regex insp_match_literal_to_regex() writes (the
+ * policy compiler's reference form): words joined by one or more of [\t-\r ], ASCII letters
+ * caseless if the pattern is, a word boundary before (after) the phrase when its first (last)
+ * byte is a word byte: the byte beyond must be outside [0-9A-Za-z_] or the text must end.
  */
-int insp_match_literal_to_regex(const char *phrase, char *out, size_t cap);
+int insp_match_confirm_literal(const struct insp_pattern *pt, const char *strings,
+			       const uint8_t *text, size_t len, size_t anchor_end);
 
 #ifdef __cplusplus
 }

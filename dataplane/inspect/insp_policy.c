@@ -5,7 +5,6 @@
  * compare in ASCII only: locale-dependent functions such as strncasecmp() would make a
  * security decision depend on the process environment.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "insp_match.h"
@@ -21,36 +20,6 @@ const char *
 insp_level_name(enum insp_level l)
 {
 	return (unsigned)l < INSP_LEVEL_COUNT ? level_names[l] : NULL;
-}
-
-void
-insp_policy_free(struct insp_policy *p)
-{
-	uint32_t i;
-
-	if (p == NULL)
-		return;
-	free(p->groups);
-	if (p->class_policies != NULL) {
-		for (i = 0; i < p->n_class_policies; i++)
-			free(p->class_policies[i].names);
-		free(p->class_policies);
-	}
-	if (p->destinations != NULL) {
-		for (i = 0; i < p->n_destinations; i++)
-			free(p->destinations[i].held);
-		free(p->destinations);
-	}
-	free(p->channels);
-	free(p->category_hints);
-	free(p->priorities);
-	if (p->patterns != NULL) {
-		for (i = 0; i < p->n_patterns; i++)
-			free(p->patterns[i].expr);
-		free(p->patterns);
-	}
-	insp_matcher_free(p->matcher);
-	free(p);
 }
 
 static unsigned char
@@ -137,16 +106,18 @@ insp_policy_class_policy(const struct insp_policy *p, const char *id, size_t len
 }
 
 int
-insp_policy_class_level(const struct insp_class_policy *cp, const char *name, size_t len,
-			int exact_case)
+insp_policy_class_level(const struct insp_policy *p, const struct insp_class_policy *cp,
+			const char *name, size_t len, int exact_case)
 {
 	uint32_t i;
 
-	if (cp == NULL)
+	if (p == NULL || cp == NULL)
 		return -1;
 	for (i = 0; i < cp->n_names; i++) {
-		if (name_eq(cp->names[i].name, name, len, exact_case))
-			return cp->names[i].level;
+		const struct insp_class_name *cn = &p->class_names[cp->first_name + i];
+
+		if (name_eq(cn->name, name, len, exact_case))
+			return cn->level;
 	}
 	return -1;
 }
@@ -170,15 +141,16 @@ insp_policy_category(const struct insp_policy *p, const char *name, size_t len)
  * parts compare case-insensitively, as GUARD-SPEC 4.1 says 4774 values do for NATO policy.
  */
 int
-insp_policy_dest_holds(const struct insp_destination *d, const char *tag, size_t tag_len,
-		       const char *value, size_t value_len)
+insp_policy_dest_holds(const struct insp_policy *p, const struct insp_destination *d,
+		       const char *tag, size_t tag_len, const char *value, size_t value_len)
 {
 	uint32_t i;
 
-	if (d == NULL || (tag == NULL && tag_len != 0) || (value == NULL && value_len != 0))
+	if (p == NULL || d == NULL || (tag == NULL && tag_len != 0) ||
+	    (value == NULL && value_len != 0))
 		return 0;
 	for (i = 0; i < d->n_held; i++) {
-		const char *h = d->held[i];
+		const char *h = p->held[d->first_held + i];
 		const char *colon = strchr(h, ':');
 
 		if (colon == NULL || (size_t)(colon - h) != tag_len)

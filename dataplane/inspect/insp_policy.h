@@ -3,9 +3,11 @@
  * @file
  * The compiled policy: an immutable, self-contained description of what may cross.
  *
- * Built once (insp_policy_load() from YAML, see insp_policy_load.h), then only read.
- * Any number of threads may read one policy at the same time without locks; nothing in
- * it changes after the builder returns. Nations are bit positions (at most
+ * Compiled off the dataplane (control/policy, the policy compiler) into a ruleset image
+ * (dataplane/ruleset/rs_image.h), then only read. Every record below is free of pointers so
+ * that the image can hold the arrays as they are: opening an image points this struct's
+ * arrays into it. Any number of threads may read one policy at the same time without
+ * locks; nothing in it changes once built. Nations are bit positions (at most
  * INSP_MAX_NATIONS), so "every member of the destination is releasable" is one AND.
  *
  * Levels are the NATO lattice (GUARD-SPEC 4.1); every national classification name maps
@@ -68,17 +70,19 @@ struct insp_class_name {
 /** Classification equivalence table of one policy identifier ("NATO", "GBR", ...). */
 struct insp_class_policy {
 	char id[INSP_NAME_MAX];
+	uint32_t first_name; /**< its names are class_names[first_name .. first_name+n_names) */
 	uint32_t n_names;
-	struct insp_class_name *names;
 };
+
+/** "TagName:Value" of a RESTRICTIVE category value a destination holds (case as given). */
+typedef char insp_held_t[2 * INSP_NAME_MAX];
 
 struct insp_destination {
 	char name[INSP_NAME_MAX];
 	uint64_t members; /**< nation bits */
 	uint8_t max_level;
+	uint32_t first_held; /**< its values are held[first_held .. first_held+n_held) */
 	uint32_t n_held;
-	/** RESTRICTIVE category values held, each "TagName:Value" (case as in the policy). */
-	char (*held)[2 * INSP_NAME_MAX];
 };
 
 struct insp_ingress {
@@ -123,20 +127,31 @@ enum insp_term_action {
 };
 
 /**
- * One Hyperscan expression; its index in insp_policy.patterns is its Hyperscan id. A literal
- * whose skeleton form (insp_norm.h) differs from its folded form is two expressions with
- * the same rule id, one per form; n_patterns counts both.
+ * One pattern; its index in insp_policy.patterns is its Hyperscan id in whichever database
+ * holds it. A literal whose skeleton form (insp_norm.h) differs from its folded form is two
+ * patterns with the same rule id, one per form; n_patterns counts both.
+ *
+ * A literal phrase is found by the literal database through its anchor (its longest word)
+ * and confirmed around it by insp_match_confirm_literal() (insp_match.h): words joined by
+ * ASCII whitespace runs, a word boundary on each side whose edge is a word character.
  */
 struct insp_pattern {
+	uint64_t channels;    /**< term scope: channel bits; 0 = every channel */
+	uint64_t restrict_to; /**< marking caveat: nations allowed to see it; 0 = none */
 	uint32_t rule_id;     /**< operator's id, reported in decisions and audit */
+	uint32_t line;	      /**< where it was defined in the policy file */
+	uint32_t expr_off;    /**< in insp_policy.strings: regex, or phrase (words, one space) */
+	uint32_t expr_len;    /**< bytes, NUL excluded */
+	uint32_t anchor_off;  /**< literal: its anchor word within the phrase */
+	uint32_t anchor_len;
 	uint8_t kind;	      /**< enum insp_pattern_kind */
 	uint8_t action;	      /**< term: enum insp_term_action */
-	uint64_t channels;    /**< term scope: channel bits; 0 = every channel */
 	uint8_t level;	      /**< marking: level it denotes, or INSP_LEVEL_NONE */
-	uint64_t restrict_to; /**< marking caveat: nations allowed to see it; 0 = none */
-	uint32_t line;	      /**< where it was defined in the policy file */
 	uint8_t forms;	      /**< unit forms it is matched in: INSP_FORM_* (insp_norm.h) */
-	char *expr;	      /**< Hyperscan expression as compiled */
+	uint8_t literal;      /**< 1: a phrase in the literal database, 0: a regex */
+	uint8_t caseless;     /**< ASCII letters match either case */
+	uint8_t bound_before; /**< literal: needs a non-word byte (or the start) before it */
+	uint8_t bound_after;  /**< literal: needs a non-word byte (or the end) after it */
 };
 
 /**
@@ -162,7 +177,7 @@ struct insp_priority_rule {
 	uint8_t tclass;			 /**< 0 flash, 1 immediate, 2 priority, 3 routine */
 };
 
-struct insp_matcher; /* insp_match.h */
+#include "insp_match.h"
 
 struct insp_policy {
 	/* label handling */
@@ -179,8 +194,12 @@ struct insp_policy {
 	struct insp_group *groups;
 	uint32_t n_class_policies;
 	struct insp_class_policy *class_policies;
+	uint32_t n_class_names;
+	struct insp_class_name *class_names;
 	uint32_t n_destinations;
 	struct insp_destination *destinations;
+	uint32_t n_held;
+	insp_held_t *held;
 	uint32_t n_channels;
 	struct insp_channel *channels;
 	/* data categories and the ISA matrix */
@@ -197,13 +216,18 @@ struct insp_policy {
 	struct insp_pattern *patterns;
 	uint32_t n_terms;    /**< patterns of kind TERM */
 	uint32_t n_markings; /**< patterns of kind MARKING */
+	uint32_t strings_len;
+	const char *strings; /**< NUL-terminated expressions, see insp_pattern.expr_off */
 
-	struct insp_matcher *matcher; /**< compiled patterns; NULL when there are none */
-	double compile_seconds;	      /**< time Hyperscan took to compile, for reports */
+	struct insp_matcher matcher; /**< the Hyperscan databases; empty when no patterns */
 };
 
-/** Free a policy and everything it owns. NULL is allowed. */
-void insp_policy_free(struct insp_policy *p);
+/** A pattern's expression (regex or phrase), NUL-terminated. */
+static inline const char *
+insp_pattern_expr(const struct insp_policy *p, const struct insp_pattern *pt)
+{
+	return p->strings + pt->expr_off;
+}
 
 /** Nation bit index of an upper-case code, or -1. */
 int insp_policy_nation(const struct insp_policy *p, const char *code, size_t len);
@@ -223,15 +247,15 @@ const struct insp_class_policy *insp_policy_class_policy(const struct insp_polic
  * comparison (marking strings) or case-insensitive (NATO 4774 labels).
  * Returns the level or -1 if the name is not in the table.
  */
-int insp_policy_class_level(const struct insp_class_policy *cp, const char *name, size_t len,
-			    int exact_case);
+int insp_policy_class_level(const struct insp_policy *p, const struct insp_class_policy *cp,
+			    const char *name, size_t len, int exact_case);
 
 /** Data category index of a name (case-insensitive), or -1. */
 int insp_policy_category(const struct insp_policy *p, const char *name, size_t len);
 
 /** Does the destination hold RESTRICTIVE category value @p value of tag @p tag? */
-int insp_policy_dest_holds(const struct insp_destination *d, const char *tag, size_t tag_len,
-			   const char *value, size_t value_len);
+int insp_policy_dest_holds(const struct insp_policy *p, const struct insp_destination *d,
+			   const char *tag, size_t tag_len, const char *value, size_t value_len);
 
 /**
  * Channel for a datagram arriving on @p port for @p dst : @p udp_port (host order),

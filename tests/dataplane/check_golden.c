@@ -28,7 +28,7 @@
 #include <pcap/pcap.h>
 
 #include "insp_policy.h"
-#include "policy_file.h"
+#include "pc_policy.h"
 #include "insp_reason.h"
 
 struct frame {
@@ -448,7 +448,7 @@ main(int argc, char **argv)
 			argv[0]);
 		return 1;
 	}
-	pol = policy_file_load(argv[5], &err);
+	pol = pc_policy_load_file(argv[5], &err);
 	if (pol == NULL) {
 		fprintf(stderr, "check_golden: %s\n", err.msg);
 		return 1;
@@ -540,6 +540,6 @@ out:
 	free(in.f);
 	free(out.f);
 	free(ex);
-	insp_policy_free(pol);
+	pc_policy_free(pol);
 	return n_diff == 0 ? 0 : 1;
 }

@@ -30,6 +30,12 @@ trap cleanup EXIT
 rm -rf "$dir"
 mkdir -p "$dir"
 cd "$dir"
+# guardd runs compiled rulesets: compile the sample policy as an operator would
+guardctl=${GUARDCTL:-$(dirname "$guardd")/../control/guardctl}
+"$guardctl" policy compile "$policy" -o sample.rules >compile.log 2>&1 || {
+	cat compile.log >&2
+	exit 1
+}
 
 # An empty capture (global header only, Ethernet) for the low-side port's rx.
 printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' \
@@ -47,7 +53,7 @@ golden() {
 		--vdev "net_pcap0,rx_pcap=$name.pcap,tx_pcap=$name-drop0.pcap" \
 		--vdev "net_pcap1,rx_pcap=empty.pcap,tx_pcap=$name-out.pcap" \
 		-l 0,1 --log-level=lib.eal:warning \
-		-- --policy "$policy" --idle-exit 2 --stats-file "$name-stats.txt" \
+		-- --ruleset sample.rules --idle-exit 2 --stats-file "$name-stats.txt" \
 		>"$name-guardd.log" 2>&1 || status=$?
 	if [ "$status" -ne 0 ]; then
 		echo "golden ($name): guardd exited with status $status; its output:" >&2

@@ -4,7 +4,10 @@
 #  1. a --vdev that fails to start (a missing pcap) stops guardd with a message naming the
 #     device, not a policy port "that does not exist";
 #  2. a clean exit (--idle-exit) and an exit through an error both leave no hugepage files
-#     and no runtime directory behind (needs free hugepages; skipped without them).
+#     and no runtime directory behind (needs free hugepages; skipped without them);
+#  3. (run before 2, which needs hugepages) a policy where a ruleset belongs, a corrupted,
+#     a truncated and a missing image stop guardd with the status and message of
+#     docs/operator.md: 2 and "IMAGE: why" for an image, "compile first" for --policy.
 #   start.sh GUARDD GEN_TRAFFIC REPO_ROOT SCRATCH_DIR
 set -eu
 
@@ -32,12 +35,17 @@ trap cleanup EXIT
 rm -rf "$dir"
 mkdir -p "$dir"
 cd "$dir"
+guardctl=${GUARDCTL:-$(dirname "$guardd")/../control/guardctl}
+"$guardctl" policy compile "$policy" -o sample.rules >compile.log 2>&1 || {
+	cat compile.log >&2
+	exit 1
+}
 
 # 1. a device that does not start is named as the cause
 status=0
 "$guardd" --no-pci --no-huge -m 256 --file-prefix "$prefix" -l 0,1 \
 	--vdev net_pcap0,rx_pcap=missing.pcap --vdev net_null1,no-rx=1 \
-	-- --policy "$policy" >missing.log 2>&1 || status=$?
+	-- --ruleset sample.rules >missing.log 2>&1 || status=$?
 if [ "$status" -eq 0 ] || ! grep -q "device net_pcap0 did not start (--vdev net_pcap0,rx_pcap=missing.pcap)" missing.log; then
 	echo "FAIL: a missing pcap: status $status, and the device is not named:" >&2
 	cat missing.log >&2
@@ -51,6 +59,54 @@ else
 fi
 [ "$(leftovers)" -eq 0 ] || { echo "FAIL: the runtime directory is left after --no-huge" >&2; fail=1; }
 
+# 3. images guardd refuses, with the EAL arguments of 1 (no hugepages needed)
+"$gen" --out few.pcap --expect few.expect --count 20 >few.gen 2>&1 || { cat few.gen >&2; exit 1; }
+size=$(stat -c %s sample.rules)
+cp sample.rules flip.rules
+# one byte in the middle, complemented
+mid=$((size / 2))
+old=$(od -An -tu1 -j "$mid" -N1 sample.rules | tr -d ' ')
+# shellcheck disable=SC2059 # the format is the octal escape of the new byte
+printf "\\$(printf %03o $((255 - old)))" | dd of=flip.rules bs=1 seek="$mid" conv=notrunc status=none
+head -c $((size / 2)) sample.rules >trunc.rules
+# refused NAME WANT_STATUS TEXT GUARDD_ARGS...: guardd exits with WANT_STATUS ("nonzero":
+# anything but 0) within 60 s, its output holds TEXT, and nothing is left behind
+refused() {
+	name=$1
+	want=$2
+	text=$3
+	shift 3
+	status=0
+	timeout 60 "$guardd" --no-pci --no-huge -m 256 --file-prefix "$prefix" -l 0,1 \
+		--vdev net_pcap0,rx_pcap=few.pcap --vdev net_null1,no-rx=1 \
+		-- "$@" >"$name.log" 2>&1 || status=$?
+	if [ "$status" -eq 124 ]; then
+		echo "FAIL: $name: guardd did not exit within 60 s" >&2
+		fail=1
+	elif [ "$status" -eq 0 ] || { [ "$want" != nonzero ] && [ "$status" -ne "$want" ]; }; then
+		echo "FAIL: $name: exit status $status, want $want:" >&2
+		cat "$name.log" >&2
+		fail=1
+	elif ! grep -qF -- "$text" "$name.log"; then
+		echo "FAIL: $name: '$text' not in the output (status $status):" >&2
+		cat "$name.log" >&2
+		fail=1
+	else
+		echo "ok: $name: status $status, '$text'"
+	fi
+	[ "$(leftovers)" -eq 0 ] || { echo "FAIL: $name: the runtime directory is left" >&2; fail=1; }
+}
+refused policy nonzero "'guardctl policy compile $policy -o IMAGE', then --ruleset IMAGE" \
+	--policy "$policy"
+refused policy-as-ruleset 2 "$policy: not a ruleset image" --ruleset "$policy"
+refused corrupted 2 "flip.rules: corrupted: its SHA-256 does not match the one in its header" \
+	--ruleset flip.rules
+refused truncated 2 "trunc.rules: truncated: $((size / 2)) bytes, the header says $size" \
+	--ruleset trunc.rules
+refused missing 2 "no-such.rules: cannot read the ruleset image: No such file or directory" \
+	--ruleset no-such.rules
+refused no-ruleset nonzero "--ruleset IMAGE is required"
+
 # 2. no hugepage files or runtime directory after a clean exit or an error exit
 free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
 if ! mountpoint -q /dev/hugepages || [ "$free" -lt 128 ]; then
@@ -61,7 +117,7 @@ fi
 status=0
 timeout 60 "$guardd" --no-pci -m 256 --file-prefix "$prefix" -l 0,1 \
 	--vdev net_pcap0,rx_pcap=in.pcap --vdev net_null1,no-rx=1 \
-	-- --policy "$policy" --idle-exit 1 >clean.log 2>&1 || status=$?
+	-- --ruleset sample.rules --idle-exit 1 >clean.log 2>&1 || status=$?
 if [ "$status" -ne 0 ]; then
 	echo "FAIL: guardd on in.pcap exited with $status:" >&2
 	cat clean.log >&2
@@ -74,7 +130,7 @@ else
 fi
 status=0
 "$guardd" --no-pci -m 256 --file-prefix "$prefix" -l 0,1 \
-	--vdev net_pcap0,rx_pcap=missing.pcap -- --policy "$policy" >error.log 2>&1 || status=$?
+	--vdev net_pcap0,rx_pcap=missing.pcap -- --ruleset sample.rules >error.log 2>&1 || status=$?
 if [ "$status" -eq 0 ] || [ "$(leftovers)" -ne 0 ]; then
 	echo "FAIL: an error exit (status $status) left $(leftovers) files" >&2
 	fail=1

@@ -35,9 +35,9 @@
 #include "insp_policy.h"
 #include "insp_reason.h"
 #ifdef HAVE_POLICY_FILE
-#include "policy_file.h"
+#include "pc_policy.h"
 #else
-#include "insp_policy_load.h"
+#include "pc_policy.h"
 #endif
 #include "test.h"
 
@@ -71,7 +71,7 @@ static struct insp_policy *
 load_policy(const char *path, struct insp_err *err)
 {
 #ifdef HAVE_POLICY_FILE
-	return policy_file_load(path, err); /* follows prohibited_term_files */
+	return pc_policy_load_file(path, err); /* follows prohibited_term_files */
 #else
 	size_t len = 0;
 	char *text = test_read_file(path, &len);
@@ -81,7 +81,7 @@ load_policy(const char *path, struct insp_err *err)
 		snprintf(err->msg, sizeof(err->msg), "%s: cannot read", path);
 		return NULL;
 	}
-	p = insp_policy_load(text, len, path, err);
+	p = pc_policy_load(text, len, path, err);
 	free(text);
 	return p;
 #endif
@@ -362,6 +362,6 @@ main(int argc, char **argv)
 		}
 	}
 	insp_scratch_free(scr);
-	insp_policy_free(pol);
+	pc_policy_free(pol);
 	return test_done();
 }

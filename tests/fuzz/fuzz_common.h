@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "insp_inspect.h"
-#include "policy_file.h"
+#include "pc_policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,7 +28,7 @@ fuzz_setup(void)
 
 	if (fuzz_policy != NULL)
 		return;
-	fuzz_policy = policy_file_load(GUARD_POLICY_PATH, &err);
+	fuzz_policy = pc_policy_load_file(GUARD_POLICY_PATH, &err);
 	if (fuzz_policy == NULL) {
 		fprintf(stderr, "fuzz: %s\n", err.msg);
 		abort();

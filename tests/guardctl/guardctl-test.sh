@@ -183,8 +183,10 @@ m = re.search(r"^terms: +(\d+) \(drop (\d+), review (\d+)\)$", t, re.M)
 assert m and [int(x) for x in m.groups()] == [j["terms"]["count"], j["terms"]["drop"],
                                               j["terms"]["review"]], (m and m.groups(), j["terms"])
 assert j["terms"]["count"] == j["terms"]["drop"] + j["terms"]["review"] > 0
-assert j["hyperscan"]["expressions"] == j["terms"]["count"] + j["markings"]
-assert j["hyperscan"]["database_bytes"] > 0
+# every term and marking is a pattern; literals whose look-alike skeleton differs add one
+assert j["patterns"]["count"] >= j["terms"]["count"] + j["markings"]
+assert j["patterns"]["count"] == j["patterns"]["literal"] + j["patterns"]["regex"]
+assert j["patterns"]["database_bytes"] > 0 and len(j["image"]["sha256"]) == 64
 '
 
 	# a policy with known counts, and a term file read relative to the policy
@@ -223,7 +225,7 @@ EOF
 	has "own: markings" own.out "markings:        1"
 	has "own: channel" own.out "own-chan"
 	has "own: destination" own.out "PAIR"
-	has "own: hyperscan" own.out "hyperscan:       5 expressions"
+	has "own: patterns" own.out "patterns:        5 literal, 0 regex"
 	run own-json 0 "$gc" policy check own/policy.yaml --json
 	py "own-json: summary" '
 import json
@@ -240,7 +242,7 @@ assert c[0]["direction"] == "high_to_low" and c[0]["format"] == "cot"
 assert c[0]["ingress"] == {"port": 0, "address": "239.9.9.9", "udp_port": 7777}, c[0]
 assert c[0]["egress"]["address"] == "239.10.9.9" and c[0]["egress"]["port"] == 1
 assert j["terms"] == {"count": 4, "drop": 3, "review": 1}, j["terms"]
-assert j["markings"] == 1 and j["hyperscan"]["expressions"] == 5
+assert j["markings"] == 1 and j["patterns"]["count"] == 5 and j["patterns"]["literal"] == 5
 '
 
 	# every broken policy: exit 2 and exactly the message its first line announces
@@ -407,7 +409,7 @@ text = open("policy-json.out").read()
 assert text.count("\n") == 1 and text.endswith("\n")
 j = json.loads(text)
 for k in ("file", "valid", "nations", "groups", "destinations", "channels",
-          "data_categories", "terms", "markings", "hyperscan"):
+          "data_categories", "terms", "markings", "patterns", "compile", "image"):
     assert k in j, k
 for c in j["channels"]:
     assert {"name", "direction", "format", "destination", "ingress", "egress"} <= set(c)

@@ -62,6 +62,11 @@ trap 'exit 130' INT TERM
 rm -rf "$scratch"
 mkdir -p "$scratch"
 cd "$scratch"
+guardctl=${GUARDCTL:-$(dirname "$guardd")/../control/guardctl}
+"$guardctl" policy compile "$policy" -o interop.rules >compile.log 2>&1 || {
+	cat compile.log >&2
+	exit 1
+}
 
 # ---- messages (built before the clock matters: they are valid for 10 minutes) ----------
 node "$client" build --npm "$npm_dir" --out msgs.json --tak
@@ -103,7 +108,7 @@ rx_pid=$!
 ip netns exec "$ns_grd" "$guardd" -l 0,1 --no-pci --in-memory --file-prefix "$prefix" -m 256 \
 	--vdev "net_af_packet0,iface=grd0" --vdev "net_af_packet1,iface=grd1" \
 	--log-level=lib.eal:warning \
-	-- --policy "$policy" --stats-file guardd.stats </dev/null >guardd.log 2>&1 &
+	-- --ruleset interop.rules --stats-file guardd.stats </dev/null >guardd.log 2>&1 &
 gd_pid=$!
 
 for _ in $(seq 150); do

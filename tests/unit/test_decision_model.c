@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "insp_inspect.h"
-#include "insp_policy_load.h"
+#include "pc_policy.h"
 #include "test.h"
 
 static const char policy_text[] =
@@ -108,7 +108,7 @@ main(void)
 {
 	struct insp_err err;
 	struct insp_policy *p =
-		insp_policy_load(policy_text, sizeof(policy_text) - 1, "model.yaml", &err);
+		pc_policy_load(policy_text, sizeof(policy_text) - 1, "model.yaml", &err);
 	struct insp_scratch *s;
 	struct insp_result res;
 
@@ -194,6 +194,6 @@ main(void)
 	CHECK(p->class_dscp[0] == 46 && p->class_dscp[3] == 8, "default DSCP EF .. CS1");
 
 	insp_scratch_free(s);
-	insp_policy_free(p);
+	pc_policy_free(p);
 	return test_done();
 }

@@ -19,8 +19,8 @@
 
 #include "insp_inspect.h"
 #include "insp_policy.h"
-#include "insp_policy_load.h"
-#include "policy_file.h"
+#include "pc_policy.h"
+#include "pc_policy.h"
 #include "insp_reason.h"
 #include "test.h"
 #include "test_msg.h"
@@ -573,11 +573,11 @@ static char sample_dir[4096];
 static struct insp_policy *
 load_derived(const char *text, const char *name, struct insp_err *err)
 {
-	static const struct insp_policy_io io = {policy_file_read, NULL};
+	static const struct pc_io io = {pc_file_read, NULL};
 	char path[4200];
 
 	snprintf(path, sizeof(path), "%s/%s", sample_dir, name);
-	return insp_policy_load_ex(text, strlen(text), path, &io, err);
+	return pc_policy_load_ex(text, strlen(text), path, &io, err);
 }
 
 /*
@@ -611,7 +611,7 @@ test_scan_limits(const char *text)
 		      strstr(err.msg, "3999") != NULL && strstr(err.msg, "write ^ and $") != NULL,
 	      "a term anchored with \\A...\\z is refused with file:line and advice (%s)",
 	      p2 ? "loaded" : err.msg);
-	insp_policy_free(p2);
+	pc_policy_free(p2);
 
 	y1 = insert_after(text, "\nmarkings:\n", marks);
 	y = y1 ? insert_after(y1, "\nprohibited_terms:\n",
@@ -631,7 +631,7 @@ test_scan_limits(const char *text)
 	s2 = insp_scratch_create(p2, TEST_SCRATCH_MAX);
 	CHECK(s2 != NULL, "scratch for the extended policy");
 	if (s2 == NULL) {
-		insp_policy_free(p2);
+		pc_policy_free(p2);
 		return;
 	}
 
@@ -670,7 +670,7 @@ test_scan_limits(const char *text)
 	      insp_reason_name(r));
 
 	insp_scratch_free(s2);
-	insp_policy_free(p2);
+	pc_policy_free(p2);
 }
 
 /* ---- tests/data/cot ---- */
@@ -784,7 +784,7 @@ main(int argc, char **argv)
 		test_data_dir(root, "drop");
 	}
 	insp_scratch_free(scr);
-	insp_policy_free(pol);
+	pc_policy_free(pol);
 	free(text);
 	return test_done();
 }

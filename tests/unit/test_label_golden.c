@@ -302,7 +302,7 @@ main(int argc, char **argv)
 	free(expected);
 	insp_scratch_free(scr);
 	insp_scratch_free(lenient_scr);
-	insp_policy_free(pol);
-	insp_policy_free(lenient);
+	pc_policy_free(pol);
+	pc_policy_free(lenient);
 	return test_done();
 }

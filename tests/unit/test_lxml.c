@@ -19,7 +19,7 @@
 #include "insp_lxml.h"
 #include "insp_msg.h"
 #include "insp_policy.h"
-#include "policy_file.h"
+#include "pc_policy.h"
 #include "test.h"
 #include "test_msg.h"
 
@@ -614,6 +614,6 @@ main(int argc, char **argv)
 	if (ch_lxml >= 0 && scr != NULL)
 		test_decisions();
 	insp_scratch_free(scr);
-	insp_policy_free(pol);
+	pc_policy_free(pol);
 	return test_done();
 }

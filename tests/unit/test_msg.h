@@ -23,7 +23,7 @@
 #include "insp_inspect.h"
 #include "insp_msg.h"
 #include "insp_policy.h"
-#include "policy_file.h"
+#include "pc_policy.h"
 #include "test.h"
 
 #define TEST_MSG_MAX	 65536				      /**< largest message parsed by hand */
@@ -154,7 +154,7 @@ static inline struct insp_policy *
 test_load_policy(const char *path)
 {
 	struct insp_err err;
-	struct insp_policy *p = policy_file_load(path, &err);
+	struct insp_policy *p = pc_policy_load_file(path, &err);
 
 	CHECK(p != NULL, "sample policy loads (%s)", p ? "ok" : err.msg);
 	return p;

@@ -15,7 +15,7 @@
 
 #include "insp_match.h"
 #include "insp_policy.h"
-#include "policy_file.h"
+#include "pc_policy.h"
 #include "test.h"
 
 static const struct insp_policy *pol;
@@ -63,7 +63,7 @@ scan(const char *text, int level, uint64_t restrict_to)
 {
 	struct want w = {.level = level, .restrict_to = restrict_to};
 
-	if (insp_matcher_scan_cb(pol->matcher, scr, (const uint8_t *)text, strlen(text), on_match,
+	if (insp_matcher_scan_cb(&pol->matcher, scr, (const uint8_t *)text, strlen(text), on_match,
 				 &w) < 0)
 		w.any = UINT32_MAX;
 	return w;
@@ -79,7 +79,7 @@ test_classification_names(void)
 		const struct insp_class_policy *cp = &pol->class_policies[i];
 
 		for (uint32_t k = 0; k < cp->n_names; k++) {
-			const struct insp_class_name *cn = &cp->names[k];
+			const struct insp_class_name *cn = &pol->class_names[cp->first_name + k];
 			struct want w;
 
 			snprintf(text, sizeof(text), "see %s %s now", cp->id, cn->name);
@@ -145,12 +145,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: test_sample_markings SAMPLE_POLICY\n");
 		return 2;
 	}
-	p = policy_file_load(argv[1], &err);
+	p = pc_policy_load_file(argv[1], &err);
 	CHECK(p != NULL, "sample policy loads (%s)", err.msg);
 	if (p == NULL)
 		return test_done();
 	pol = p;
-	scr = insp_match_scratch_create(p->matcher);
+	scr = insp_match_scratch_create(&p->matcher);
 	CHECK(scr != NULL, "match scratch");
 	if (scr != NULL) {
 		test_classification_names();
@@ -158,6 +158,6 @@ main(int argc, char **argv)
 		test_portion_marks();
 	}
 	insp_match_scratch_free(scr);
-	insp_policy_free(p);
+	pc_policy_free(p);
 	return test_done();
 }

@@ -21,7 +21,7 @@
 #include "insp_msg.h"
 #include "insp_policy.h"
 #include "insp_tak.h"
-#include "policy_file.h"
+#include "pc_policy.h"
 #include "test.h"
 #include "test_msg.h"
 #include "test_pb.h"
@@ -940,6 +940,6 @@ main(int argc, char **argv)
 	if (ch_mesh >= 0 && ch_stream >= 0 && scr != NULL)
 		test_decisions();
 	insp_scratch_free(scr);
-	insp_policy_free(pol);
+	pc_policy_free(pol);
 	return test_done();
 }

@@ -18,7 +18,7 @@
 # (measured: 35 of 3000 lost with 2 KiB buffers). Hence bsize=9216 on all four memif
 # ends and testpmd --mbuf-size=9344 (9216 + headroom), enough for 9000-byte jumbo frames.
 #
-# Usage: memif-run.sh --guardd BIN --policy FILE --pcap FILE --expect FILE --workdir DIR
+# Usage: memif-run.sh --guardd BIN --ruleset IMAGE --pcap FILE --expect FILE --workdir DIR
 #          [--idle-exit SEC] [--timeout SEC] [--released-pcap FILE] [--label TEXT]
 #        memif-run.sh --standin --pcap FILE --workdir DIR [...]
 #          (a second dpdk-testpmd forwarding A to B stands in for guardd: checks the
@@ -37,12 +37,12 @@ usage() {
 	exit 2
 }
 
-guardd='' policy='' pcap='' expect='' workdir='' idle_exit=2 timeout=600 released='' standin=0
+guardd='' ruleset='' pcap='' expect='' workdir='' idle_exit=2 timeout=600 released='' standin=0
 label="memif replay"
 while (($#)); do
 	case $1 in
 	--guardd) guardd=${2:?}; shift 2 ;;
-	--policy) policy=${2:?}; shift 2 ;;
+	--ruleset) ruleset=${2:?}; shift 2 ;;
 	--pcap) pcap=${2:?}; shift 2 ;;
 	--expect) expect=${2:?}; shift 2 ;;
 	--workdir) workdir=${2:?}; shift 2 ;;
@@ -58,9 +58,9 @@ done
 [[ -n $pcap && -n $workdir ]] || usage
 [[ -r $pcap ]] || die "pcap $pcap not readable"
 if ((!standin)); then
-	[[ -n $guardd && -n $policy && -n $expect ]] || usage
+	[[ -n $guardd && -n $ruleset && -n $expect ]] || usage
 	[[ -x $guardd ]] || die "guardd $guardd is not an executable (build it first)"
-	[[ -r $policy ]] || die "policy $policy not readable"
+	[[ -r $ruleset ]] || die "ruleset image $ruleset not readable (guardctl policy compile)"
 	[[ -r $expect ]] || die "sidecar $expect not readable"
 fi
 command -v dpdk-testpmd >/dev/null || die "dpdk-testpmd not found (apt-get install dpdk)"
@@ -185,7 +185,7 @@ else
 	# on core 0 and its worker lcore on core 1: one polling thread per core.
 	"$guardd" -l 0,1 --no-pci --file-prefix "$gd_prefix" -m 256 \
 		"${memif_clients[@]}" \
-		-- --policy "$policy" --stats-file "$gd_stats" --idle-exit "$idle_exit" \
+		-- --ruleset "$ruleset" --stats-file "$gd_stats" --idle-exit "$idle_exit" \
 		</dev/null >"$gd_log" 2>&1 &
 fi
 gd_pid=$!

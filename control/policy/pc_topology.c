@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "pc_internal.h"
+
+/* ---- channels ---- */
+
+enum {
+	C_NAME,
+	C_DIRECTION,
+	C_FORMAT,
+	C_DESTINATION,
+	C_CATEGORY,
+	C_MAX_SIZE,
+	C_INGRESS,
+	C_EGRESS,
+	C_ALLOW_BIDI,
+	C_COUNT
+};
+static const char *const chan_keys[C_COUNT] = {
+	"name",	    "direction", "format", "destination", "category",
+	"max_size", "ingress",	 "egress", "allow_bidi",
+};
+
+enum { I_PORT, I_ADDRESS, I_UDP_PORT, I_COUNT };
+static const char *const ingress_keys[I_COUNT] = {"port", "address", "udp_port"};
+
+enum {
+	E_PORT,
+	E_SRC_ADDRESS,
+	E_ADDRESS,
+	E_SRC_UDP_PORT,
+	E_UDP_PORT,
+	E_NEXT_HOP_MAC,
+	E_SRC_MAC,
+	E_TTL,
+	E_DSCP,
+	E_COUNT
+};
+static const char *const egress_keys[E_COUNT] = {
+	"port",	    "source_address", "address",    "source_udp_port",
+	"udp_port", "next_hop_mac",   "source_mac", "ttl",
+	"dscp",
+};
+
+static const char *const direction_names[] = {
+	[INSP_DIR_HIGH_TO_LOW] = "high_to_low",
+	[INSP_DIR_LOW_TO_HIGH] = "low_to_high",
+};
+
+/* Required integer field @p key of mapping fields @p f. */
+int
+ld_req_uint(struct ld *c, const yaml_node_t *map, yaml_node_t *const *f, const char *const *keys,
+	    int key, const char *what, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char fwhat[LD_WHAT_MAX];
+
+	if (f[key] == NULL)
+		return ld_missing(c, map, what, keys[key]);
+	return ld_get_uint(c, f[key], ld_field(fwhat, sizeof(fwhat), keys[key], what), min, max,
+			   out);
+}
+
+static int
+load_ingress(struct ld *c, struct insp_ingress *in, const yaml_node_t *map, const char *chan)
+{
+	yaml_node_t *f[I_COUNT];
+	char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX];
+	uint64_t v;
+
+	if (snprintf(what, sizeof(what), "%s ingress", chan) < 0)
+		what[0] = '\0';
+	if (ld_get_fields(c, map, what, ingress_keys, I_COUNT, f) < 0)
+		return -1;
+	if (ld_req_uint(c, map, f, ingress_keys, I_PORT, what, 0, UINT16_MAX, &v) < 0)
+		return -1;
+	in->port = (uint16_t)v;
+	if (f[I_ADDRESS] == NULL)
+		return ld_missing(c, map, what, "address");
+	if (ld_get_ip(c, f[I_ADDRESS], ld_field(fwhat, sizeof(fwhat), "address", what), &in->dst) <
+	    0)
+		return -1;
+	if (ld_req_uint(c, map, f, ingress_keys, I_UDP_PORT, what, 1, UINT16_MAX, &v) < 0)
+		return -1;
+	in->udp_port = (uint16_t)v;
+	return 0;
+}
+
+static int
+load_egress(struct ld *c, struct insp_egress *eg, const yaml_node_t *map, const char *chan)
+{
+	yaml_node_t *f[E_COUNT];
+	char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX];
+	uint64_t v;
+
+	if (snprintf(what, sizeof(what), "%s egress", chan) < 0)
+		what[0] = '\0';
+	if (ld_get_fields(c, map, what, egress_keys, E_COUNT, f) < 0)
+		return -1;
+	if (ld_req_uint(c, map, f, egress_keys, E_PORT, what, 0, UINT16_MAX, &v) < 0)
+		return -1;
+	eg->port = (uint16_t)v;
+	if (f[E_SRC_ADDRESS] == NULL)
+		return ld_missing(c, map, what, "source_address");
+	if (ld_get_ip(c, f[E_SRC_ADDRESS], ld_field(fwhat, sizeof(fwhat), "source_address", what),
+		      &eg->src) < 0)
+		return -1;
+	if (f[E_ADDRESS] == NULL)
+		return ld_missing(c, map, what, "address");
+	if (ld_get_ip(c, f[E_ADDRESS], ld_field(fwhat, sizeof(fwhat), "address", what), &eg->dst) <
+	    0)
+		return -1;
+	if (eg->dst.version != eg->src.version)
+		return ld_fail(c, f[E_ADDRESS], "%s is IPv%u but 'source_address' is IPv%u",
+			       ld_field(fwhat, sizeof(fwhat), "address", what), eg->dst.version,
+			       eg->src.version);
+	if (ld_req_uint(c, map, f, egress_keys, E_UDP_PORT, what, 1, UINT16_MAX, &v) < 0)
+		return -1;
+	eg->dst_udp_port = (uint16_t)v;
+	eg->src_udp_port = eg->dst_udp_port;
+	if (f[E_SRC_UDP_PORT] != NULL) {
+		if (ld_get_uint(c, f[E_SRC_UDP_PORT],
+				ld_field(fwhat, sizeof(fwhat), "source_udp_port", what), 1,
+				UINT16_MAX, &v) < 0)
+			return -1;
+		eg->src_udp_port = (uint16_t)v;
+	}
+	if (f[E_NEXT_HOP_MAC] == NULL)
+		return ld_missing(c, map, what, "next_hop_mac");
+	if (ld_get_mac(c, f[E_NEXT_HOP_MAC], ld_field(fwhat, sizeof(fwhat), "next_hop_mac", what),
+		       eg->dst_mac) < 0)
+		return -1;
+	if (f[E_SRC_MAC] != NULL) {
+		if (ld_get_mac(c, f[E_SRC_MAC], ld_field(fwhat, sizeof(fwhat), "source_mac", what),
+			       eg->src_mac) < 0)
+			return -1;
+		eg->has_src_mac = 1;
+	}
+	eg->ttl = 64;
+	if (f[E_TTL] != NULL) {
+		if (ld_get_uint(c, f[E_TTL], ld_field(fwhat, sizeof(fwhat), "ttl", what), 1, 255,
+				&v) < 0)
+			return -1;
+		eg->ttl = (uint8_t)v;
+	}
+	if (f[E_DSCP] != NULL) {
+		if (ld_get_uint(c, f[E_DSCP], ld_field(fwhat, sizeof(fwhat), "dscp", what), 0, 63,
+				&v) < 0)
+			return -1;
+		eg->dscp = (uint8_t)v;
+	}
+	return 0;
+}
+
+static int
+find_destination(const struct insp_policy *p, const yaml_node_t *n)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->n_destinations; i++) {
+		if (ld_scalar_is(n, p->destinations[i].name))
+			return (int)i;
+	}
+	return -1;
+}
+
+static int
+same_ingress(const struct insp_ingress *a, const struct insp_ingress *b)
+{
+	return a->port == b->port && a->udp_port == b->udp_port &&
+	       a->dst.version == b->dst.version &&
+	       memcmp(a->dst.a, b->dst.a, a->dst.version == 4 ? 4 : 16) == 0;
+}
+
+static int
+load_channel(struct ld *c, struct insp_channel *ch, const yaml_node_t *map, int index,
+	     const yaml_node_t **name_at, const yaml_node_t **ingress_at)
+{
+	struct insp_policy *p = c->p;
+	const char *formats[INSP_FORMAT_COUNT];
+	yaml_node_t *f[C_COUNT];
+	char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX], q[72];
+	uint32_t i;
+	uint64_t v;
+	int e = 0;
+
+	ld_item_what(c, what, sizeof(what), "channel", map, "name", 1, index);
+	if (ld_get_fields(c, map, what, chan_keys, C_COUNT, f) < 0)
+		return -1;
+	if (f[C_NAME] == NULL)
+		return ld_missing(c, map, what, "name");
+	if (!ld_is_scalar(f[C_NAME]) || !ld_name_in_class(f[C_NAME], NC_CHANNEL)) {
+		if (!ld_is_scalar(f[C_NAME]))
+			return ld_fail(c, f[C_NAME], "%s must be a string, got %s",
+				       ld_field(fwhat, sizeof(fwhat), "name", what),
+				       ld_kind(f[C_NAME]));
+		return ld_fail(c, f[C_NAME],
+			       "channel name '%s' must be 1 to %d characters of a-z, 0-9, '_' "
+			       "and '-'",
+			       Q(f[C_NAME], q), INSP_NAME_MAX - 1);
+	}
+	for (i = 0; i < p->n_channels; i++) {
+		if (ld_scalar_is(f[C_NAME], p->channels[i].name))
+			return ld_fail(c, f[C_NAME],
+				       "channel name '%s' used twice (first at %zu:%zu)",
+				       p->channels[i].name, name_at[i]->start_mark.line + 1,
+				       name_at[i]->start_mark.column + 1);
+	}
+	ld_copy_str(ch->name, f[C_NAME]);
+	name_at[p->n_channels] = f[C_NAME];
+
+	if (f[C_DIRECTION] == NULL)
+		return ld_missing(c, map, what, "direction");
+	if (ld_get_enum(c, f[C_DIRECTION], ld_field(fwhat, sizeof(fwhat), "direction", what),
+			direction_names, 2, &e) < 0)
+		return -1;
+	ch->direction = (uint8_t)e;
+
+	if (f[C_FORMAT] == NULL)
+		return ld_missing(c, map, what, "format");
+	for (e = 0; e < INSP_FORMAT_COUNT; e++)
+		formats[e] = insp_format_name((enum insp_format)e);
+	if (ld_get_enum(c, f[C_FORMAT], ld_field(fwhat, sizeof(fwhat), "format", what), formats,
+			INSP_FORMAT_COUNT, &e) < 0)
+		return -1;
+	ch->format = (uint8_t)e;
+
+	if (f[C_DESTINATION] == NULL)
+		return ld_missing(c, map, what, "destination");
+	if (ld_get_string(c, f[C_DESTINATION], ld_field(fwhat, sizeof(fwhat), "destination", what),
+			  INSP_NAME_MAX - 1) < 0)
+		return -1;
+	e = find_destination(p, f[C_DESTINATION]);
+	if (e < 0) {
+		struct list l = {.len = 0};
+
+		for (i = 0; i < p->n_destinations; i++)
+			ld_list_add(&l, p->destinations[i].name);
+		return ld_fail(c, f[C_DESTINATION], "destination '%s' of %s unknown (known: %s)",
+			       Q(f[C_DESTINATION], q), what, l.len ? l.buf : "none defined");
+	}
+	ch->destination = (uint32_t)e;
+
+	/* Its default data category: required once categories exist, refused before. */
+	ch->category = 0;
+	if (c->have_categories) {
+		if (f[C_CATEGORY] == NULL)
+			return ld_fail(c, map,
+				       "%s is missing required key 'category' (its default data "
+				       "category; the policy declares 'data_categories')",
+				       what);
+		if (ld_get_category(c, f[C_CATEGORY], what, &ch->category) < 0)
+			return -1;
+	} else if (f[C_CATEGORY] != NULL) {
+		return ld_needs_categories(c, f[C_CATEGORY],
+					   ld_field(fwhat, sizeof(fwhat), "category", what));
+	}
+
+	ch->max_size = 1500;
+	if (f[C_MAX_SIZE] != NULL) {
+		if (ld_get_uint(c, f[C_MAX_SIZE], ld_field(fwhat, sizeof(fwhat), "max_size", what),
+				1, 65507, &v) < 0)
+			return -1;
+		ch->max_size = (uint32_t)v;
+	}
+	ch->allow_bidi = 0;
+	if (f[C_ALLOW_BIDI] != NULL &&
+	    ld_get_bool(c, f[C_ALLOW_BIDI], ld_field(fwhat, sizeof(fwhat), "allow_bidi", what),
+			&ch->allow_bidi) < 0)
+		return -1;
+
+	if (f[C_INGRESS] == NULL)
+		return ld_missing(c, map, what, "ingress");
+	if (load_ingress(c, &ch->ingress, f[C_INGRESS], what) < 0)
+		return -1;
+	ingress_at[p->n_channels] = f[C_INGRESS];
+	if (f[C_EGRESS] == NULL)
+		return ld_missing(c, map, what, "egress");
+	return load_egress(c, &ch->egress, f[C_EGRESS], what);
+}
+
+int
+ld_load_channels(struct ld *c, const yaml_node_t *seq)
+{
+	struct insp_policy *p = c->p;
+	const yaml_node_t *ingress_at[INSP_MAX_CHANNELS], *name_at[INSP_MAX_CHANNELS];
+	const yaml_node_item_t *it;
+	int n, idx = 0;
+
+	if (seq->type != YAML_SEQUENCE_NODE)
+		return ld_fail(c, seq, "'channels' must be a sequence of channels, got %s",
+			       ld_kind(seq));
+	n = ld_seq_len(seq);
+	if (n > INSP_MAX_CHANNELS)
+		return ld_fail(c, ld_node(c, seq->data.sequence.items.start[INSP_MAX_CHANNELS]),
+			       "too many channels (at most %d)", INSP_MAX_CHANNELS);
+	if (n == 0)
+		return 0;
+	p->channels = calloc((size_t)n, sizeof(*p->channels));
+	if (p->channels == NULL)
+		return ld_oom(c, seq);
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++, idx++) {
+		struct insp_channel *ch = &p->channels[p->n_channels];
+		uint32_t i;
+
+		if (load_channel(c, ch, ld_node(c, *it), idx, name_at, ingress_at) < 0)
+			return -1;
+		for (i = 0; i < p->n_channels; i++) {
+			char addr[INET6_ADDRSTRLEN];
+			const yaml_node_t *first = ingress_at[i];
+
+			if (!same_ingress(&p->channels[i].ingress, &ch->ingress))
+				continue;
+			if (inet_ntop(ch->ingress.dst.version == 4 ? AF_INET : AF_INET6,
+				      ch->ingress.dst.a, addr, sizeof(addr)) == NULL)
+				addr[0] = '\0';
+			return ld_fail(c, ingress_at[p->n_channels],
+				       "duplicate channel: '%s' has the same ingress (port %u, "
+				       "address %s, udp_port %u) as '%s' (at %zu:%zu)",
+				       ch->name, ch->ingress.port, addr, ch->ingress.udp_port,
+				       p->channels[i].name, first->start_mark.line + 1,
+				       first->start_mark.column + 1);
+		}
+		p->n_channels++;
+	}
+	return 0;
+}
+
+/* ---- priorities and traffic classes (GUARD-SPEC 7) ---- */
+
+static const char *const tclass_names[INSP_TCLASS_COUNT] = {
+	"flash",
+	"immediate",
+	"priority",
+	"routine",
+};
+
+/* A traffic class: its number 0..3 or its name. */
+static int
+get_tclass(struct ld *c, const yaml_node_t *n, const char *what, uint8_t *out)
+{
+	uint64_t v;
+	char q[72];
+	int i;
+
+	if (ld_is_scalar(n) && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    ld_parse_uint(n, &v) == 0 && v < INSP_TCLASS_COUNT) {
+		*out = (uint8_t)v;
+		return 0;
+	}
+	for (i = 0; i < INSP_TCLASS_COUNT; i++) {
+		if (ld_scalar_is(n, tclass_names[i])) {
+			*out = (uint8_t)i;
+			return 0;
+		}
+	}
+	if (!ld_is_scalar(n) || ld_slen(n) == 0)
+		return ld_fail(c, n,
+			       "%s must be 0..3 or one of flash, immediate, priority, routine, "
+			       "got %s",
+			       what, ld_kind(n));
+	return ld_fail(c, n,
+		       "%s must be 0..3 or one of flash, immediate, priority, routine, got '%s'",
+		       what, Q(n, q));
+}
+
+enum { R_CHANNEL, R_TYPE_PREFIX, R_QOS, R_CLASS, R_COUNT };
+static const char *const prio_keys[R_COUNT] = {
+	"channel",
+	"cot_type_prefix",
+	"qos_priority",
+	"class",
+};
+
+static int
+load_priority(struct ld *c, struct insp_priority_rule *r, const yaml_node_t *map, int index)
+{
+	const struct insp_policy *p = c->p;
+	yaml_node_t *f[R_COUNT];
+	char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX], q[72];
+	uint64_t v;
+	uint32_t i;
+
+	if (snprintf(what, sizeof(what), "priority #%d", index + 1) < 0)
+		what[0] = '\0';
+	if (ld_get_fields(c, map, what, prio_keys, R_COUNT, f) < 0)
+		return -1;
+	r->channel = -1;
+	if (f[R_CHANNEL] != NULL) {
+		if (ld_get_string(c, f[R_CHANNEL], ld_field(fwhat, sizeof(fwhat), "channel", what),
+				  INSP_NAME_MAX - 1) < 0)
+			return -1;
+		for (i = 0; i < p->n_channels; i++) {
+			if (ld_scalar_is(f[R_CHANNEL], p->channels[i].name))
+				break;
+		}
+		if (i == p->n_channels) {
+			struct list l = {.len = 0};
+
+			for (i = 0; i < p->n_channels; i++)
+				ld_list_add(&l, p->channels[i].name);
+			return ld_fail(c, f[R_CHANNEL], "channel '%s' unknown in %s (known: %s)",
+				       Q(f[R_CHANNEL], q), what, l.len ? l.buf : "none defined");
+		}
+		r->channel = (int32_t)i;
+	}
+	if (f[R_TYPE_PREFIX] != NULL) {
+		if (ld_get_prefix(c, f[R_TYPE_PREFIX],
+				  ld_field(fwhat, sizeof(fwhat), "cot_type_prefix", what)) < 0)
+			return -1;
+		ld_copy_str(r->type_prefix, f[R_TYPE_PREFIX]);
+		r->type_prefix_len = (uint32_t)strlen(r->type_prefix);
+	}
+	r->qos_priority = -1;
+	if (f[R_QOS] != NULL) {
+		if (ld_get_uint(c, f[R_QOS], ld_field(fwhat, sizeof(fwhat), "qos_priority", what),
+				0, 9, &v) < 0)
+			return -1;
+		r->qos_priority = (int8_t)v;
+	}
+	if (f[R_CLASS] == NULL)
+		return ld_missing(c, map, what, "class");
+	return get_tclass(c, f[R_CLASS], ld_field(fwhat, sizeof(fwhat), "class", what), &r->tclass);
+}
+
+/* Rows in file order: the first that matches a message gives its class. */
+int
+ld_load_priorities(struct ld *c, const yaml_node_t *seq)
+{
+	struct insp_policy *p = c->p;
+	const yaml_node_item_t *it;
+	int n, idx = 0;
+
+	if (seq->type != YAML_SEQUENCE_NODE)
+		return ld_fail(c, seq, "'priorities' must be a sequence of mappings, got %s",
+			       ld_kind(seq));
+	n = ld_seq_len(seq);
+	if (n > LD_MAX_PRIORITIES)
+		return ld_fail(c, seq, "too many priorities: %d (at most %d)", n,
+			       LD_MAX_PRIORITIES);
+	if (n == 0)
+		return 0;
+	p->priorities = calloc((size_t)n, sizeof(*p->priorities));
+	if (p->priorities == NULL)
+		return ld_oom(c, seq);
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++, idx++) {
+		if (load_priority(c, &p->priorities[p->n_priorities], ld_node(c, *it), idx) < 0)
+			return -1;
+		p->n_priorities++;
+	}
+	return 0;
+}
+
+static const char *const tclass_keys[] = {"dscp"};
+
+/* class name -> {dscp}; classes not given keep their default. */
+int
+ld_load_tclasses(struct ld *c, const yaml_node_t *map)
+{
+	struct insp_policy *p = c->p;
+	const yaml_node_t *seen[INSP_TCLASS_COUNT] = {NULL};
+	const yaml_node_pair_t *pair;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return ld_fail(c, map,
+			       "'traffic_classes' must be a mapping of class name to settings, "
+			       "got %s",
+			       ld_kind(map));
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = ld_node(c, pair->key), *v = ld_node(c, pair->value);
+		yaml_node_t *f[1];
+		char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX];
+		uint64_t dscp;
+		int e = 0;
+
+		if (ld_get_enum(c, k, "class name in 'traffic_classes'", tclass_names,
+				INSP_TCLASS_COUNT, &e) < 0)
+			return -1;
+		if (seen[e] != NULL)
+			return ld_fail(c, k,
+				       "traffic class '%s' given twice in 'traffic_classes' (first "
+				       "at %zu:%zu)",
+				       tclass_names[e], seen[e]->start_mark.line + 1,
+				       seen[e]->start_mark.column + 1);
+		seen[e] = k;
+		if (snprintf(what, sizeof(what), "traffic class '%s'", tclass_names[e]) < 0)
+			what[0] = '\0';
+		if (ld_get_fields(c, v, what, tclass_keys, 1, f) < 0)
+			return -1;
+		if (f[0] == NULL)
+			return ld_missing(c, v, what, "dscp");
+		if (ld_get_uint(c, f[0], ld_field(fwhat, sizeof(fwhat), "dscp", what), 0, 63,
+				&dscp) < 0)
+			return -1;
+		p->class_dscp[e] = (uint8_t)dscp;
+	}
+	return 0;
+}
