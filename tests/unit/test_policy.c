@@ -150,7 +150,7 @@ test_read(const char *path, char **text, size_t *len, int64_t *mtime, char *why,
 	size_t blen;
 
 	t->calls++;
-	snprintf(t->last_path, sizeof(t->last_path), "%s", path);
+	snprintf(t->last_path, sizeof(t->last_path), "%s", path != NULL ? path : "");
 	base = base != NULL ? base + 1 : path;
 	blen = strlen(base);
 	*mtime = 0;
