@@ -16,10 +16,18 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int
-inside(struct insp_str s, const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
+within(struct insp_str s, const uint8_t *a, size_t a_len)
 {
-	return s.len == 0 || (s.p >= a && s.p + s.len <= a + a_len) ||
-	       (s.p >= b && s.p + s.len <= b + b_len);
+	return s.p >= a && s.p + s.len <= a + a_len;
+}
+
+/* In the input, the XML arena, or the label's own buffer of collapsed TagNames. */
+static int
+inside(struct insp_str s, const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len,
+       const struct insp_label *l)
+{
+	return s.len == 0 || within(s, a, a_len) || within(s, b, b_len) ||
+	       within(s, l->tagbuf, l->tagbuf_len);
 }
 
 int
@@ -60,15 +68,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (l.policy.len == 0 || l.classification.len == 0 || l.n_rel > INSP_LABEL_MAX_VALUES ||
 	    l.n_restrictive > INSP_LABEL_MAX_VALUES || l.n_informative > INSP_LABEL_MAX_VALUES)
 		abort();
-	if (!inside(l.policy, doc, len, arena, sizeof(arena)) ||
-	    !inside(l.classification, doc, len, arena, sizeof(arena)))
+	if (!inside(l.policy, doc, len, arena, sizeof(arena), &l) ||
+	    !inside(l.classification, doc, len, arena, sizeof(arena), &l))
 		abort();
 	for (uint32_t i = 0; i < l.n_rel; i++)
-		if (!inside(l.rel[i], doc, len, arena, sizeof(arena)))
+		if (!inside(l.rel[i], doc, len, arena, sizeof(arena), &l))
 			abort();
 	for (uint32_t i = 0; i < l.n_informative; i++)
-		if (!inside(l.informative[i].tag, doc, len, arena, sizeof(arena)) ||
-		    !inside(l.informative[i].value, doc, len, arena, sizeof(arena)))
+		if (!inside(l.informative[i].tag, doc, len, arena, sizeof(arena), &l) ||
+		    !inside(l.informative[i].value, doc, len, arena, sizeof(arena), &l))
 			abort();
 	return 0;
 }
