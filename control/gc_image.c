@@ -211,13 +211,8 @@ show_text(const char *path, const struct insp_policy *p, const struct rs_ruleset
 		fputc('\n', stdout);
 	}
 	printf("sections:       ");
-	static const char *const names[RS_SEC_COUNT] = {
-		"core",	   "groups",   "class_policies", "class_names", "destinations",
-		"held",	   "channels", "hints",		 "priorities",	"patterns",
-		"strings", "inputs",   "hs_regex",	 "hs_literal",
-	};
 	for (int s = 0; s < RS_SEC_COUNT; s++)
-		printf("%s %s %" PRIu64, s ? "," : "", names[s], h->sect[s].size);
+		printf("%s %s %" PRIu64, s ? "," : "", rs_section_name(s), h->sect[s].size);
 	fputc('\n', stdout);
 	gc_policy_print_summary(path, p);
 	if (!patterns)

@@ -73,6 +73,9 @@ pc_image_write(const struct pc_image_parts *parts, uint8_t **bytes, size_t *len,
 	core.priorities = NULL;
 	core.patterns = NULL;
 	core.strings = NULL;
+	core.hint_order = NULL;
+	core.prio_order = NULL;
+	core.channel_keys = NULL;
 	memset(&core.matcher, 0, sizeof(core.matcher));
 
 #define SEC(id, ptr, n, type) \
@@ -89,6 +92,9 @@ pc_image_write(const struct pc_image_parts *parts, uint8_t **bytes, size_t *len,
 	SEC(RS_SEC_PRIORITIES, p->priorities, p->n_priorities, struct insp_priority_rule);
 	SEC(RS_SEC_PATTERNS, p->patterns, p->n_patterns, struct insp_pattern);
 	SEC(RS_SEC_INPUTS, parts->inputs, parts->n_inputs, struct rs_input);
+	SEC(RS_SEC_HINT_ORDER, p->hint_order, p->n_category_hints, uint32_t);
+	SEC(RS_SEC_PRIO_ORDER, p->prio_order, p->n_prio_order, uint32_t);
+	SEC(RS_SEC_CHANNEL_KEYS, p->channel_keys, p->n_channels, struct insp_channel_key);
 #undef SEC
 	s[RS_SEC_STRINGS] = (struct part){p->strings, p->strings_len, 0, 0};
 	s[RS_SEC_HS_REGEX] = (struct part){ser[0], ser_len[0], 0, 0};

@@ -81,6 +81,9 @@ void ld_policy_free(struct insp_policy *p);
 /* Append @p len bytes and a NUL to the string pool. Returns 0 or -1 (out of memory). */
 int ld_pool_add(struct ld *c, const char *s, size_t len, uint32_t *off, uint32_t *out_len);
 
+/* Build the policy's lookup tables (pc_tables.c). Returns 0 or -1 with the error set. */
+int ld_build_tables(struct ld *c);
+
 /* Refuse nesting deeper than PC_MAX_DEPTH. Returns 0 or -1 with the error set. */
 int ld_yaml_check_depth(struct ld *c, const char *text, size_t len);
 

@@ -210,6 +210,9 @@ ld_policy_free(struct insp_policy *p)
 	free(p->category_hints);
 	free(p->priorities);
 	free(p->patterns);
+	free(p->hint_order);
+	free(p->prio_order);
+	free(p->channel_keys);
 	free(p);
 }
 
@@ -307,7 +310,8 @@ ld_build(struct ld *c, const char *text, size_t len)
 		ld_oom(c, root);
 		goto out;
 	}
-	load_root(c, root);
+	if (load_root(c, root) == 0)
+		ld_build_tables(c);
 out:
 	if (have_doc)
 		yaml_document_delete(&doc);

@@ -111,6 +111,14 @@ struct insp_policy *pc_policy_from_image(const uint8_t *bytes, size_t len, const
 
 void pc_policy_free(struct insp_policy *p);
 
+/**
+ * Build a policy's lookup tables (hint_order, prio_order, channel_keys and their ranges)
+ * from its arrays, malloc()ed: the compiler does this for every image; tests that put a
+ * policy together by hand call it once their channels, hints and priorities are set.
+ * @return 0, or -1 out of memory.
+ */
+int pc_build_tables(struct insp_policy *p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -246,20 +246,17 @@ check_label(const struct insp_policy *p, struct insp_scratch *s,
 static int
 hinted_category(const struct insp_policy *p, uint8_t format, struct insp_str type)
 {
-	int best = -1;
-	size_t best_len = 0;
+	const struct insp_range r = p->hints_by_format[format];
 
-	for (uint32_t i = 0; i < p->n_category_hints; i++) {
-		const struct insp_category_hint *h = &p->category_hints[i];
+	/* the format's hints, longest prefix first: the first that matches is the longest */
+	for (uint32_t i = r.first; i < r.first + r.n; i++) {
+		const struct insp_category_hint *h = &p->category_hints[p->hint_order[i]];
 		size_t n = h->prefix_len;
 
-		if (h->format == format && n <= type.len && n > best_len &&
-		    memcmp(type.p, h->prefix, n) == 0) {
-			best = (int)h->category;
-			best_len = n;
-		}
+		if (n <= type.len && memcmp(type.p, h->prefix, n) == 0)
+			return (int)h->category;
 	}
-	return best;
+	return -1;
 }
 
 static enum insp_reason
@@ -314,12 +311,13 @@ check_sharing(const struct insp_policy *p, struct insp_scratch *s, const struct 
 static uint8_t
 traffic_class(const struct insp_policy *p, uint32_t channel, const struct insp_msg *m)
 {
-	for (uint32_t i = 0; i < p->n_priorities; i++) {
-		const struct insp_priority_rule *r = &p->priorities[i];
+	const struct insp_range rg = p->prio_by_channel[channel];
+
+	/* the channel's rules and the "any channel" ones, in policy order */
+	for (uint32_t i = rg.first; i < rg.first + rg.n; i++) {
+		const struct insp_priority_rule *r = &p->priorities[p->prio_order[i]];
 		size_t n = r->type_prefix_len;
 
-		if (r->channel >= 0 && (uint32_t)r->channel != channel)
-			continue;
 		if (r->qos_priority >= 0 && r->qos_priority != m->qos_priority)
 			continue;
 		if (n > m->type.len || memcmp(m->type.p, r->type_prefix, n) != 0)

@@ -161,22 +161,41 @@ insp_policy_dest_holds(const struct insp_policy *p, const struct insp_destinatio
 	return 0;
 }
 
+void
+insp_channel_key(uint16_t port, const struct insp_ipaddr *dst, uint16_t udp_port,
+		 uint8_t key[INSP_CHANNEL_KEY_BYTES])
+{
+	/* big-endian fields, so that memcmp() orders keys as the numbers they hold */
+	memset(key, 0, INSP_CHANNEL_KEY_BYTES);
+	key[0] = (uint8_t)(port >> 8);
+	key[1] = (uint8_t)port;
+	key[2] = (uint8_t)(udp_port >> 8);
+	key[3] = (uint8_t)udp_port;
+	key[4] = dst->version;
+	memcpy(key + 8, dst->a, dst->version == 4 ? 4 : 16);
+}
+
 int
 insp_policy_channel_lookup(const struct insp_policy *p, uint16_t port,
 			   const struct insp_ipaddr *dst, uint16_t udp_port)
 {
-	uint32_t i;
-	size_t alen;
+	uint8_t key[INSP_CHANNEL_KEY_BYTES];
+	uint32_t lo = 0, hi;
 
 	if (p == NULL || dst == NULL || (dst->version != 4 && dst->version != 6))
 		return -1;
-	alen = dst->version == 4 ? 4 : 16;
-	for (i = 0; i < p->n_channels; i++) {
-		const struct insp_ingress *in = &p->channels[i].ingress;
+	insp_channel_key(port, dst, udp_port, key);
+	hi = p->n_channels;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(key, p->channel_keys[mid].key, sizeof(key));
 
-		if (in->udp_port == udp_port && in->port == port &&
-		    in->dst.version == dst->version && memcmp(in->dst.a, dst->a, alen) == 0)
-			return (int)i;
+		if (c == 0)
+			return (int)p->channel_keys[mid].channel;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
 	return -1;
 }

@@ -179,6 +179,23 @@ struct insp_priority_rule {
 
 #include "insp_match.h"
 
+/** A slice of an index array: entries [first, first + n). */
+struct insp_range {
+	uint32_t first;
+	uint32_t n;
+};
+
+#define INSP_CHANNEL_KEY_BYTES 24
+
+/**
+ * A channel's ingress as one memcmp()-ordered key (insp_channel_key()), so that the
+ * per-packet lookup is a binary search over a table sorted at compile time.
+ */
+struct insp_channel_key {
+	uint8_t key[INSP_CHANNEL_KEY_BYTES];
+	uint32_t channel;
+};
+
 struct insp_policy {
 	/* label handling */
 	uint8_t strict_labels;	/**< 1 strict (default), 0 lenient (GUARD-SPEC 4.1) */
@@ -208,6 +225,18 @@ struct insp_policy {
 	uint64_t isa[INSP_MAX_CATEGORIES]; /**< category -> nations it may be shared with */
 	uint32_t n_category_hints;
 	struct insp_category_hint *category_hints;
+	/*
+	 * Lookup tables built at compile time (the per-message queries scan only what can
+	 * match): hint indexes grouped by format, longest prefix first; priority rule indexes
+	 * per channel (its own rules and the "any channel" ones, in policy order); the channels'
+	 * ingress keys sorted.
+	 */
+	struct insp_range hints_by_format[INSP_FORMAT_COUNT]; /**< into hint_order */
+	uint32_t *hint_order;				      /**< n_category_hints indexes */
+	struct insp_range prio_by_channel[INSP_MAX_CHANNELS]; /**< into prio_order */
+	uint32_t n_prio_order;
+	uint32_t *prio_order;
+	struct insp_channel_key *channel_keys; /**< n_channels, sorted by key */
 	/* priorities */
 	uint32_t n_priorities;
 	struct insp_priority_rule *priorities;
@@ -257,9 +286,13 @@ int insp_policy_category(const struct insp_policy *p, const char *name, size_t l
 int insp_policy_dest_holds(const struct insp_policy *p, const struct insp_destination *d,
 			   const char *tag, size_t tag_len, const char *value, size_t value_len);
 
+/** The ingress key of (@p port, @p dst, @p udp_port): port, UDP port, IP version, address. */
+void insp_channel_key(uint16_t port, const struct insp_ipaddr *dst, uint16_t udp_port,
+		      uint8_t key[INSP_CHANNEL_KEY_BYTES]);
+
 /**
  * Channel for a datagram arriving on @p port for @p dst : @p udp_port (host order),
- * or -1. IP version is part of the match.
+ * or -1. IP version is part of the match. A binary search of channel_keys.
  */
 int insp_policy_channel_lookup(const struct insp_policy *p, uint16_t port,
 			       const struct insp_ipaddr *dst, uint16_t udp_port);

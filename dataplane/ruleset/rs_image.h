@@ -43,13 +43,16 @@ enum rs_section {
 	RS_SEC_DESTINATIONS,   /**< struct insp_destination[] */
 	RS_SEC_HELD,	       /**< insp_held_t[] */
 	RS_SEC_CHANNELS,       /**< struct insp_channel[] */
-	RS_SEC_HINTS,	       /**< struct insp_category_hint[], sorted: format, then prefix */
+	RS_SEC_HINTS,	       /**< struct insp_category_hint[] in policy order */
 	RS_SEC_PRIORITIES,     /**< struct insp_priority_rule[] in policy order */
 	RS_SEC_PATTERNS,       /**< struct insp_pattern[]; index = Hyperscan id */
 	RS_SEC_STRINGS,	       /**< NUL-terminated expressions */
 	RS_SEC_INPUTS,	       /**< struct rs_input[]: what was compiled */
 	RS_SEC_HS_REGEX,       /**< hs_serialize_database() of the regex database, or empty */
 	RS_SEC_HS_LITERAL,     /**< the same for the literal database */
+	RS_SEC_HINT_ORDER,     /**< uint32_t[]: hint indexes by format, longest prefix first */
+	RS_SEC_PRIO_ORDER,     /**< uint32_t[]: priority rule indexes by channel */
+	RS_SEC_CHANNEL_KEYS,   /**< struct insp_channel_key[], sorted by key */
 	RS_SEC_COUNT,
 };
 

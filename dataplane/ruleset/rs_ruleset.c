@@ -144,10 +144,16 @@ terminated(const char *s, size_t cap)
 }
 
 static const char *const section_names[RS_SEC_COUNT] = {
-	"core",	   "groups",   "class_policies", "class_names", "destinations",
-	"held",	   "channels", "hints",		 "priorities",	"patterns",
-	"strings", "inputs",   "hs_regex",	 "hs_literal",
+	"core",	    "groups",	  "class_policies", "class_names", "destinations", "held",
+	"channels", "hints",	  "priorities",	    "patterns",	   "strings",	   "inputs",
+	"hs_regex", "hs_literal", "hint_order",	    "prio_order",  "channel_keys",
 };
+
+const char *
+rs_section_name(int s)
+{
+	return s >= 0 && s < RS_SEC_COUNT ? section_names[s] : "?";
+}
 
 static const uint32_t section_elem[RS_SEC_COUNT] = {
 	[RS_SEC_CORE] = sizeof(struct insp_policy),
@@ -161,6 +167,9 @@ static const uint32_t section_elem[RS_SEC_COUNT] = {
 	[RS_SEC_PRIORITIES] = sizeof(struct insp_priority_rule),
 	[RS_SEC_PATTERNS] = sizeof(struct insp_pattern),
 	[RS_SEC_INPUTS] = sizeof(struct rs_input),
+	[RS_SEC_HINT_ORDER] = sizeof(uint32_t),
+	[RS_SEC_PRIO_ORDER] = sizeof(uint32_t),
+	[RS_SEC_CHANNEL_KEYS] = sizeof(struct insp_channel_key),
 };
 
 static int
@@ -344,6 +353,105 @@ check_patterns(const struct insp_policy *p, const char *name, struct insp_err *e
 	return RS_OK;
 }
 
+/*
+ * The lookup tables must say exactly what the arrays they index say: a flipped table entry
+ * could otherwise hide a hint, a priority rule or a channel, or route to the wrong one.
+ */
+static int
+check_hint_table(const struct insp_policy *p, const char *name, struct insp_err *err)
+{
+	uint32_t seen = 0;
+
+	for (int f = 0; f < INSP_FORMAT_COUNT; f++) {
+		const struct insp_range r = p->hints_by_format[f];
+
+		if (r.first > p->n_category_hints || r.n > p->n_category_hints - r.first)
+			return BAD("hint table of format %d out of range", f);
+		for (uint32_t i = r.first; i < r.first + r.n; i++) {
+			uint32_t k = p->hint_order[i];
+
+			if (k >= p->n_category_hints || p->category_hints[k].format != f ||
+			    (i > r.first && p->category_hints[p->hint_order[i - 1]].prefix_len <
+						    p->category_hints[k].prefix_len))
+				return BAD("hint table entry %u does not hold together", i);
+		}
+		seen += r.n;
+	}
+	if (seen != p->n_category_hints)
+		return BAD("hint table covers %u of %u hints", seen, p->n_category_hints);
+	return RS_OK;
+}
+
+static int
+check_priority_table(const struct insp_policy *p, const char *name, struct insp_err *err)
+{
+	uint32_t total = 0;
+
+	for (uint32_t ch = 0; ch < INSP_MAX_CHANNELS; ch++) {
+		const struct insp_range r = p->prio_by_channel[ch];
+		uint32_t want = 0;
+
+		if (ch >= p->n_channels) {
+			if (r.first != 0 || r.n != 0)
+				return BAD("priority table names channel %u, which does not exist",
+					   ch);
+			continue;
+		}
+		for (uint32_t i = 0; i < p->n_priorities; i++)
+			want += p->priorities[i].channel < 0 ||
+				(uint32_t)p->priorities[i].channel == ch;
+		if (r.first > p->n_prio_order || r.n > p->n_prio_order - r.first || r.n != want)
+			return BAD("priority table of channel %u does not hold together", ch);
+		for (uint32_t i = r.first; i < r.first + r.n; i++) {
+			uint32_t k = p->prio_order[i];
+
+			/* the channel's own and the "any" rules only, in policy order */
+			if (k >= p->n_priorities ||
+			    (p->priorities[k].channel >= 0 &&
+			     (uint32_t)p->priorities[k].channel != ch) ||
+			    (i > r.first && p->prio_order[i - 1] >= k))
+				return BAD("priority table entry %u does not hold together", i);
+		}
+		total += r.n;
+	}
+	if (total != p->n_prio_order)
+		return BAD("priority table holds %u entries, the channels use %u", p->n_prio_order,
+			   total);
+	return RS_OK;
+}
+
+static int
+check_channel_table(const struct insp_policy *p, const char *name, struct insp_err *err)
+{
+	for (uint32_t i = 0; i < p->n_channels; i++) {
+		const struct insp_channel_key *k = &p->channel_keys[i];
+		uint8_t want[INSP_CHANNEL_KEY_BYTES];
+
+		if (k->channel >= p->n_channels)
+			return BAD("channel key %u names channel %u", i, k->channel);
+		insp_channel_key(p->channels[k->channel].ingress.port,
+				 &p->channels[k->channel].ingress.dst,
+				 p->channels[k->channel].ingress.udp_port, want);
+		/* the channel's own key, strictly increasing: sorted, each channel once */
+		if (memcmp(want, k->key, sizeof(want)) != 0 ||
+		    (i > 0 && memcmp(p->channel_keys[i - 1].key, k->key, sizeof(want)) >= 0))
+			return BAD("channel key %u does not hold together", i);
+	}
+	return RS_OK;
+}
+
+static int
+check_tables(const struct insp_policy *p, const char *name, struct insp_err *err)
+{
+	int rc = check_hint_table(p, name, err);
+
+	if (rc == RS_OK)
+		rc = check_priority_table(p, name, err);
+	if (rc == RS_OK)
+		rc = check_channel_table(p, name, err);
+	return rc;
+}
+
 /* Every count in the core must be its section's count. */
 static int
 check_counts(const struct insp_policy *p, const struct rs_image_header *h, const char *name,
@@ -362,6 +470,9 @@ check_counts(const struct insp_policy *p, const struct rs_image_header *h, const
 		{p->n_category_hints, RS_SEC_HINTS},
 		{p->n_priorities, RS_SEC_PRIORITIES},
 		{p->n_patterns, RS_SEC_PATTERNS},
+		{p->n_category_hints, RS_SEC_HINT_ORDER},
+		{p->n_prio_order, RS_SEC_PRIO_ORDER},
+		{p->n_channels, RS_SEC_CHANNEL_KEYS},
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
@@ -512,6 +623,9 @@ rs_ruleset_open(struct rs_ruleset *rs, const uint8_t *image, size_t len,
 	p->priorities = (void *)(uintptr_t)sect(image, h, RS_SEC_PRIORITIES);
 	p->patterns = (void *)(uintptr_t)sect(image, h, RS_SEC_PATTERNS);
 	p->strings = sect(image, h, RS_SEC_STRINGS);
+	p->hint_order = (void *)(uintptr_t)sect(image, h, RS_SEC_HINT_ORDER);
+	p->prio_order = (void *)(uintptr_t)sect(image, h, RS_SEC_PRIO_ORDER);
+	p->channel_keys = (void *)(uintptr_t)sect(image, h, RS_SEC_CHANNEL_KEYS);
 	memset(&p->matcher, 0, sizeof(p->matcher));
 	rc = check_counts(p, h, name, err);
 	if (rc == RS_OK)
@@ -520,6 +634,8 @@ rs_ruleset_open(struct rs_ruleset *rs, const uint8_t *image, size_t len,
 		rc = check_topology(p, name, err);
 	if (rc == RS_OK)
 		rc = check_patterns(p, name, err);
+	if (rc == RS_OK)
+		rc = check_tables(p, name, err);
 	if (rc == RS_OK)
 		rc = open_db(rs, 0, h, RS_SEC_HS_REGEX, &p->matcher.regex_db, name, err);
 	if (rc == RS_OK)

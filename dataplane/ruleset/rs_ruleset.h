@@ -62,6 +62,9 @@ struct rs_ruleset {
 /** The default allocator: aligned_alloc() and free(). */
 extern const struct rs_alloc rs_alloc_libc;
 
+/** Name of section @p s ("patterns", "hs_regex", ...), for messages and `policy show`. */
+const char *rs_section_name(int s);
+
 /** Size of the record layout this build reads and writes (the header's layout word). */
 uint32_t rs_image_layout(void);
 

@@ -15,6 +15,7 @@
 
 #include "insp_net.h"
 #include "insp_policy.h"
+#include "pc_policy.h"
 #include "test.h"
 
 /* ---- an independent checksum: byte-wise RFC 1071, big-endian 16-bit words ---- */
@@ -156,6 +157,9 @@ setup(void)
 		rt_chans[i].ingress.udp_port = chans[i].egress.dst_udp_port;
 		rt_chans[i].max_size = 1500;
 	}
+	/* the channel lookup is a table the compiler builds */
+	if (pc_build_tables(&pol) != 0 || pc_build_tables(&rt_pol) != 0)
+		abort();
 }
 
 /* ---- frames ---- */
