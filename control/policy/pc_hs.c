@@ -138,6 +138,35 @@ compile_error(hs_compile_error_t *cerr, char *why, size_t why_len)
 		set_why(why, why_len, cerr->message);
 }
 
+/* The flags a regex is compiled with (pc_hs_build() and pc_regex_zero_width() agree). */
+static unsigned
+regex_flags(const char *re, int caseless)
+{
+	unsigned f = MATCH_BASE_FLAGS;
+
+	if (uses_word_boundary(re))
+		f &= ~(unsigned)HS_FLAG_UCP;
+	if (caseless)
+		f |= HS_FLAG_CASELESS;
+	return f;
+}
+
+int
+pc_regex_zero_width(const char *re, int caseless)
+{
+	hs_expr_info_t *info = NULL;
+	hs_compile_error_t *cerr = NULL;
+	int zero;
+
+	if (hs_expression_info(re, regex_flags(re, caseless), &info, &cerr) != HS_SUCCESS) {
+		hs_free_compile_error(cerr);
+		return 0; /* the compile reports what is wrong with it */
+	}
+	zero = info->min_width == 0;
+	free(info); /* hs_expression_info() allocates with the misc allocator: malloc */
+	return zero;
+}
+
 int
 pc_hs_build(const struct insp_pattern *pats, uint32_t n, const char *strings,
 	    const hs_platform_info_t *plat, hs_database_t **regex_db, hs_database_t **lit_db,
@@ -181,11 +210,7 @@ pc_hs_build(const struct insp_pattern *pats, uint32_t n, const char *strings,
 			lids[nl++] = i;
 			continue;
 		}
-		rflags[nr] = MATCH_BASE_FLAGS;
-		if (uses_word_boundary(e))
-			rflags[nr] &= ~(unsigned)HS_FLAG_UCP;
-		if (pt->caseless)
-			rflags[nr] |= HS_FLAG_CASELESS;
+		rflags[nr] = regex_flags(e, pt->caseless);
 		rex[nr] = e;
 		rids[nr++] = i;
 	}

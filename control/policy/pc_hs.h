@@ -39,6 +39,13 @@ int pc_hs_build(const struct insp_pattern *pats, uint32_t n, const char *strings
  */
 int pc_literal_to_regex(const char *phrase, char *out, size_t cap);
 
+/**
+ * Can regex @p re match a zero-width string (min_width 0 by hs_expression_info(), such as
+ * '^$' or '(?m)^')? Such a term would match text that holds nothing. 0 also when Hyperscan
+ * refuses the expression: compiling it then says why.
+ */
+int pc_regex_zero_width(const char *re, int caseless);
+
 /** Is @p c a byte next to which a phrase needs a word boundary (ASCII word or non-ASCII)? */
 int pc_is_word_byte(unsigned char c);
 

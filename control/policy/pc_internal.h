@@ -117,6 +117,9 @@ struct pat_src {
 	char *skel_expr; /* a literal's expression in the skeleton form, if it needs its own */
 };
 
+#define ZERO_WIDTH_HINT                                                                           \
+	"can match an empty string (like '^$', '(?m)^' or 'x*'): a term must match at least one " \
+	"character"
 #define ANCHOR_HINT                                                                              \
 	"uses \\A, \\z or \\Z: each attribute value and text node is scanned on its own, write " \
 	"^ and $ instead"

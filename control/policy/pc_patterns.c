@@ -192,7 +192,7 @@ set_literal(struct ld *c, struct insp_pattern *pat, const char *phrase)
  * src->skel_expr when its skeleton form differs), or a regex as written.
  * Returns 0, -1 out of memory, -2 a literal without words, -3 a literal with a bidi
  * control, -4 a regex with a character folding changes (@p msg set), -5 a regex with a
- * buffer anchor.
+ * buffer anchor, -6 a regex that can match a zero-width string.
  */
 int
 ld_make_expr(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const char *text,
@@ -209,6 +209,8 @@ ld_make_expr(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const 
 			return -1;
 		if (ld_has_buffer_anchor(c->pool + pat->expr_off))
 			return -5;
+		if (pc_regex_zero_width(c->pool + pat->expr_off, pat->caseless))
+			return -6;
 		pat->literal = 0;
 		pat->forms = INSP_FORM_FOLDED;
 		return 0;
@@ -382,6 +384,8 @@ load_pattern(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const 
 			return ld_fail(c, re, "%s: %s", what, msg);
 		if (rc == -5)
 			return ld_fail(c, re, "%s " ANCHOR_HINT, what);
+		if (rc == -6)
+			return ld_fail(c, re, "%s " ZERO_WIDTH_HINT, what);
 		if (rc < 0)
 			return ld_oom(c, re);
 		src_at(re, &src->expr_line, &src->expr_col);

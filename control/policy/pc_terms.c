@@ -178,6 +178,8 @@ ld_load_term_line(struct ld *c, const struct term_file *tf, const char *s, size_
 		return ld_fail_in(c, tf->path, line, 1, "%s", msg);
 	if (rc == -5)
 		return ld_fail_in(c, tf->path, line, 1, "regex " ANCHOR_HINT);
+	if (rc == -6)
+		return ld_fail_in(c, tf->path, line, 1, "regex " ZERO_WIDTH_HINT);
 	if (rc < 0)
 		return ld_fail_in(c, tf->path, line, 1, "literal has no words");
 
