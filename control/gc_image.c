@@ -80,11 +80,12 @@ gc_policy_compile(int argc, char **argv)
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"portable", no_argument, NULL, 'p'},
+		{"compile-timeout", required_argument, NULL, 't'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct pc_options o = {.portable = 0, .created = -1};
+	struct pc_options o = {.portable = 0, .created = -1, .compile_seconds = PC_COMPILE_SECONDS};
 	const char *out = NULL, *path;
 	struct pc_image img;
 	struct insp_err err;
@@ -99,6 +100,20 @@ gc_policy_compile(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
+		case 't': {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || optarg[0] < '1' || optarg[0] > '9' ||
+			    v > 86400)
+				return gc_usage_error(
+					compile_cmd, gc_policy_help,
+					"--compile-timeout '%s': want 1..86400 seconds", optarg);
+			o.compile_seconds = (unsigned)v;
+			break;
+		}
 		case 'p':
 			o.portable = 1;
 			break;

@@ -64,7 +64,11 @@ gc_policy_load(const char *cmd, const char *path, struct insp_err *err)
 		struct pc_image img;
 
 		p = NULL;
-		if (pc_compile_file(path, NULL, &img, &e) == 0) {
+		/* bounded as 'policy compile' is: a hostile regex cannot hold the command */
+		static const struct pc_options bounded = {.created = -1,
+							  .compile_seconds = PC_COMPILE_SECONDS};
+
+		if (pc_compile_file(path, &bounded, &img, &e) == 0) {
 			last.parse_seconds = img.parse_seconds;
 			last.hs_seconds = img.hs_seconds;
 			last.n_literals = img.n_literals;

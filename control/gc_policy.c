@@ -26,7 +26,8 @@
 
 const char gc_policy_help[] =
 	"usage: guardctl policy check FILE|IMAGE [--json]\n"
-	"       guardctl policy compile POLICY -o IMAGE [--portable] [--json]\n"
+	"       guardctl policy compile POLICY -o IMAGE [--portable] [--compile-timeout SEC]\n"
+	"                               [--json]\n"
 	"       guardctl policy show IMAGE [--patterns] [--json]\n"
 	"\n"
 	"check    validate a policy (compiling it) or a ruleset image offline and print a\n"
@@ -43,6 +44,8 @@ const char gc_policy_help[] =
 	"  -o, --output IMAGE  where compile writes the image (replaced atomically)\n"
 	"  --portable          build for any x86-64 CPU (no AVX2/AVX-512): for an image\n"
 	"                      compiled on one machine and run on another\n"
+	"  --compile-timeout SEC  compile: give Hyperscan at most SEC seconds (default 120;\n"
+	"                      it runs in a child process capped at 4 GiB)\n"
 	"  --patterns          show: list every pattern (rule, kind, literal or regex)\n"
 	"  --json              one JSON object instead of text\n"
 	"  -h, --help          this text\n"

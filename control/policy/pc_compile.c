@@ -142,6 +142,8 @@ compile(const char *text, size_t len, const char *file_name, const struct pc_io 
 	c.err = err;
 	c.io = (io != NULL && io->read_file != NULL) ? &rec_io : NULL;
 	c.plat = &plat;
+	c.bounds.seconds = opt->compile_seconds;
+	c.bounds.max_bytes = PC_HS_MAX_BYTES;
 	if (ld_build(&c, text, len) < 0)
 		goto out;
 	out->parse_seconds = now_seconds() - t0 - c.hs_seconds;

@@ -27,6 +27,23 @@ int pc_hs_build(const struct insp_pattern *pats, uint32_t n, const char *strings
 		const hs_platform_info_t *plat, hs_database_t **regex_db, hs_database_t **lit_db,
 		int *bad_index, char *why, size_t why_len);
 
+/** Bounds on one compile; zero seconds means in this process, unbounded. */
+struct pc_hs_bounds {
+	unsigned seconds; /**< wall time the compile may take */
+	size_t max_bytes; /**< address space of the compiling process (0: no cap) */
+};
+
+/**
+ * pc_hs_build() in a child process that is killed after @p bounds->seconds and whose
+ * address space is capped at @p bounds->max_bytes (not under AddressSanitizer), so that no
+ * policy can hold the compiler for longer or make the OOM killer act. Same results and
+ * errors as pc_hs_build(), plus "did not finish within N s".
+ */
+int pc_hs_build_bounded(const struct insp_pattern *pats, uint32_t n, const char *strings,
+			const hs_platform_info_t *plat, const struct pc_hs_bounds *bounds,
+			hs_database_t **regex_db, hs_database_t **lit_db, int *bad_index, char *why,
+			size_t why_len);
+
 /**
  * Turn a literal phrase into the regex GUARD-SPEC 4.5 defines: words joined by an ASCII
  * whitespace run [\\t-\\r ]+ (the scan text has Unicode spaces made ASCII), regex

@@ -61,6 +61,7 @@ struct ld {
 	char *pool; /* the policy's strings (insp_policy.strings) */
 	size_t pool_len, pool_cap;
 	const hs_platform_info_t *plat; /* Hyperscan target, NULL: this machine */
+	struct pc_hs_bounds bounds;	/* time and memory of the Hyperscan compile */
 	hs_database_t *regex_db, *lit_db;
 	double hs_seconds;
 };

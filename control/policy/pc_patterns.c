@@ -474,7 +474,7 @@ check_ids(struct ld *c, const struct pat_src *src, const yaml_node_t *section)
 }
 
 static int
-compile_patterns(struct ld *c, const struct pat_src *src, const yaml_node_t *section)
+compile_patterns(struct ld *c, const struct pat_src *src)
 {
 	struct insp_policy *p = c->p;
 	struct timespec t0, t1;
@@ -482,8 +482,8 @@ compile_patterns(struct ld *c, const struct pat_src *src, const yaml_node_t *sec
 	int bad = -1, have_time, rc;
 
 	have_time = clock_gettime(CLOCK_MONOTONIC, &t0) == 0;
-	rc = pc_hs_build(p->patterns, p->n_patterns, c->pool, c->plat, &c->regex_db, &c->lit_db,
-			 &bad, why, sizeof(why));
+	rc = pc_hs_build_bounded(p->patterns, p->n_patterns, c->pool, c->plat, &c->bounds,
+				 &c->regex_db, &c->lit_db, &bad, why, sizeof(why));
 	if (have_time && clock_gettime(CLOCK_MONOTONIC, &t1) == 0)
 		c->hs_seconds =
 			(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -500,8 +500,9 @@ compile_patterns(struct ld *c, const struct pat_src *src, const yaml_node_t *sec
 		return ld_fail_in(c, file, b->expr_line, b->expr_col,
 				  "regex rejected by Hyperscan: %s", why);
 	}
-	return ld_fail(c, section, "Hyperscan could not compile the %u patterns: %s", p->n_patterns,
-		       why);
+	/* the set is at fault, not a place in the file: no line to point at */
+	return ld_fail_at(c, 0, 0, "Hyperscan could not compile the %u patterns: %s", p->n_patterns,
+			  why);
 }
 
 /* Build state of ld_load_patterns(), freed in one place. */
@@ -715,7 +716,7 @@ ld_load_patterns(struct ld *c, const yaml_node_t *terms, const yaml_node_t *file
 		goto out;
 	if (add_skeleton_patterns(c, &b, section) < 0)
 		goto out;
-	rc = compile_patterns(c, b.src, section);
+	rc = compile_patterns(c, b.src);
 out:
 	pat_build_free(&b);
 	return rc;

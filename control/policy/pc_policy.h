@@ -62,7 +62,18 @@ struct pc_options {
 	int portable;	 /**< build Hyperscan databases for any x86-64 CPU (no AVX2) */
 	int64_t created; /**< compile date for the header; < 0: SOURCE_DATE_EPOCH, else the
 			      newest input's modification time */
+	/**
+	 * Seconds the Hyperscan compile may take, in a child process capped at
+	 * PC_HS_MAX_BYTES of address space; 0 compiles in this process without a bound
+	 * (tests, fuzzers). guardctl uses PC_COMPILE_SECONDS.
+	 */
+	unsigned compile_seconds;
 };
+
+/** guardctl's bound on the Hyperscan compile, seconds (docs/policy.md "Limits"). */
+#define PC_COMPILE_SECONDS 120
+/** Address space of the compiling child: the largest policy within the limits needs 1.3 GiB. */
+#define PC_HS_MAX_BYTES (4ull << 30)
 
 /** A compiled image and what the compile cost. */
 struct pc_image {

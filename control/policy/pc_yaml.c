@@ -19,7 +19,13 @@ ld_vfail_in(struct ld *c, const char *file, size_t line, size_t col, const char 
 		snprintf(text, sizeof(text), "invalid policy");
 	c->err->line = (uint32_t)line;
 	c->err->column = (uint32_t)col;
-	n = snprintf(c->err->msg, sizeof(c->err->msg), "%s:%zu:%zu: %s", file, line, col, text);
+	/* line 0: the whole file is at fault (memory, Hyperscan on the whole set), no place in it
+	 */
+	if (line == 0)
+		n = snprintf(c->err->msg, sizeof(c->err->msg), "%s: %s", file, text);
+	else
+		n = snprintf(c->err->msg, sizeof(c->err->msg), "%s:%zu:%zu: %s", file, line, col,
+			     text);
 	if (n < 0)
 		c->err->msg[0] = '\0';
 }

@@ -555,6 +555,16 @@ sys.stdout.write(''.join('term%06d\n' % i for i in range(1, 1000001)))" >t/terms
 	timed term-small 0 20000 "$gc" policy compile t/small.yaml -o small.rules
 	has "term-small: 2000 literals" term-small.out "patterns: 2000 literal, 0 regex"
 
+	# a regex that keeps Hyperscan busy for most of a minute is cut off at the time bound
+	printf '(x(ab|cd){255}|e){255}f\n' >t/terms/slow.txt
+	{ cat t/head.yaml; echo "  - {path: terms/slow.txt, first_id: 1, regex: true}"; } >t/slow.yaml
+	timed slow-regex 2 6000 "$gc" policy compile t/slow.yaml -o slow.rules --compile-timeout 2
+	has "slow-regex: names the bound" slow-regex.err \
+		"t/slow.yaml: Hyperscan could not compile the 1 patterns: Hyperscan did not finish within 2 s"
+	lacks "slow-regex: no image written" test -e slow.rules
+	run bad-timeout 2 "$gc" policy compile t/slow.yaml -o slow.rules --compile-timeout 0
+	has "bad-timeout: names the range" bad-timeout.err "want 1..86400 seconds"
+
 	# Hyperscan out of memory (address space limit): the set is named, not a term. Look
 	# for a limit high enough for the process to start and parse, too low for Hyperscan.
 	# AddressSanitizer reserves terabytes of address space at start, so under it no limit
