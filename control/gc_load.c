@@ -25,8 +25,7 @@ load_image(const char *path, struct insp_err *e)
 	rc = rs_image_read(path, NULL, &bytes, &len, e);
 	if (rc != RS_OK)
 		return NULL;
-	p = pc_policy_from_image(bytes, len, path, e, &rc);
-	free(bytes);
+	p = pc_policy_adopt_image(bytes, len, path, e, &rc); /* rs_alloc_libc: aligned_alloc */
 	last.rs_error = rc;
 	return p;
 }
@@ -74,8 +73,8 @@ gc_policy_load(const char *cmd, const char *path, struct insp_err *err)
 			last.n_literals = img.n_literals;
 			last.n_regexes = img.n_regexes;
 			last.db_bytes = img.regex_db_bytes + img.literal_db_bytes;
-			p = pc_policy_from_image(img.bytes, img.len, path, &e, &last.rs_error);
-			pc_image_free(&img);
+			/* the policy takes the image's bytes: no copy */
+			p = pc_policy_adopt_image(img.bytes, img.len, path, &e, &last.rs_error);
 		}
 	}
 	if (p != NULL) {

@@ -107,6 +107,7 @@ compile(const char *text, size_t len, const char *file_name, const struct pc_io 
 	struct pc_image_parts parts;
 	char why[256];
 	double t0 = now_seconds();
+	int64_t created;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -154,15 +155,17 @@ compile(const char *text, size_t len, const char *file_name, const struct pc_io 
 	}
 	out->regex_db_bytes = db_size(c.regex_db);
 	out->literal_db_bytes = db_size(c.lit_db);
+	/* the operator's date, else SOURCE_DATE_EPOCH (reproducible builds), else the inputs' */
+	created = opt->created >= 0 ? opt->created : source_date_epoch();
+	if (created < 0)
+		created = rec->newest;
 	parts = (struct pc_image_parts){
 		.p = c.p,
 		.regex_db = c.regex_db,
 		.lit_db = c.lit_db,
 		.inputs = rec->inputs,
 		.n_inputs = rec->n_inputs,
-		.created = opt->created >= 0	      ? opt->created
-			   : source_date_epoch() >= 0 ? source_date_epoch()
-						      : rec->newest,
+		.created = created,
 		.options = opt->portable ? RS_OPT_PORTABLE : 0,
 		.plat = &plat,
 	};
@@ -228,9 +231,9 @@ struct held_policy {
 
 _Static_assert(offsetof(struct held_policy, rs) == 0, "policy first");
 
-/* Takes @p bytes (aligned_alloc()ed) whatever happens. */
-static struct insp_policy *
-open_owned(uint8_t *bytes, size_t len, const char *name, struct insp_err *err, int *rs_error)
+struct insp_policy *
+pc_policy_adopt_image(uint8_t *bytes, size_t len, const char *name, struct insp_err *err,
+		      int *rs_error)
 {
 	struct held_policy *h = calloc(1, sizeof(*h));
 	int rc;
@@ -263,7 +266,8 @@ pc_policy_load_ex(const char *text, size_t len, const char *file_name, const str
 
 	if (pc_compile(text, len, file_name, io, NULL, &img, err) < 0)
 		return NULL;
-	return open_owned(img.bytes, img.len, file_name != NULL ? file_name : "policy", err, NULL);
+	return pc_policy_adopt_image(img.bytes, img.len, file_name != NULL ? file_name : "policy",
+				     err, NULL);
 }
 
 struct insp_policy *
@@ -279,7 +283,7 @@ pc_policy_load_file(const char *path, struct insp_err *err)
 
 	if (pc_compile_file(path, NULL, &img, err) < 0)
 		return NULL;
-	return open_owned(img.bytes, img.len, path, err, NULL);
+	return pc_policy_adopt_image(img.bytes, img.len, path, err, NULL);
 }
 
 struct insp_policy *
@@ -298,7 +302,7 @@ pc_policy_from_image(const uint8_t *bytes, size_t len, const char *name, struct 
 	}
 	if (len != 0)
 		memcpy(copy, bytes, len);
-	return open_owned(copy, len, name, err, rs_error);
+	return pc_policy_adopt_image(copy, len, name, err, rs_error);
 }
 
 void

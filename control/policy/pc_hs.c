@@ -267,8 +267,8 @@ pc_is_word_byte(unsigned char c)
 	       c == '_' || c >= 0x80;
 }
 
-static int
-is_space_byte(unsigned char c)
+int
+pc_is_space_byte(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
@@ -298,7 +298,7 @@ pc_literal_to_regex(const char *phrase, char *out, size_t cap)
 	if (phrase == NULL || out == NULL || cap == 0)
 		return -1;
 	for (; *p != '\0'; p++) {
-		if (!is_space_byte(*p)) {
+		if (!pc_is_space_byte(*p)) {
 			if (first == NULL)
 				first = p;
 			last = p;
@@ -311,7 +311,7 @@ pc_literal_to_regex(const char *phrase, char *out, size_t cap)
 	    !put(out, cap, &pos, BOUNDARY_BEFORE, strlen(BOUNDARY_BEFORE)))
 		return -1;
 	for (p = first; p <= last; p++) {
-		if (is_space_byte(*p)) {
+		if (pc_is_space_byte(*p)) {
 			/*
 			 * A run of whitespace between words becomes one ASCII whitespace run: the
 			 * scan text has Unicode spaces made ASCII (insp_norm.h), and

@@ -63,6 +63,9 @@ int pc_literal_to_regex(const char *phrase, char *out, size_t cap);
  */
 int pc_regex_zero_width(const char *re, int caseless);
 
+/** ASCII whitespace [\t-\r ]: what separates a phrase's words. */
+int pc_is_space_byte(unsigned char c);
+
 /** Is @p c a byte next to which a phrase needs a word boundary (ASCII word or non-ASCII)? */
 int pc_is_word_byte(unsigned char c);
 

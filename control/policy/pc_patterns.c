@@ -111,12 +111,6 @@ regex_fold_check(const char *re, size_t len, char *msg, size_t msg_len)
 	return 0;
 }
 
-static int
-is_space_byte(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
 /*
  * A literal phrase in one form (insp_norm_literal flags) as the matcher stores it: the
  * folded words joined by one space. malloc()ed; NULL with *oom 0 if it has no words.
@@ -141,13 +135,13 @@ literal_phrase(const char *phrase, size_t len, uint32_t form_flags, int *oom)
 	}
 	/* words joined by one ' ' (in place: the result is never longer) */
 	for (long i = 0; i < n;) {
-		while (i < n && is_space_byte((unsigned char)folded[i]))
+		while (i < n && pc_is_space_byte((unsigned char)folded[i]))
 			i++;
 		if (i == n)
 			break;
 		if (w != 0)
 			folded[w++] = ' ';
-		while (i < n && !is_space_byte((unsigned char)folded[i]))
+		while (i < n && !pc_is_space_byte((unsigned char)folded[i]))
 			folded[w++] = folded[i++];
 	}
 	folded[w] = '\0';

@@ -116,7 +116,15 @@ struct insp_policy *pc_policy_load_ex(const char *text, size_t len, const char *
 				      const struct pc_io *io, struct insp_err *err);
 struct insp_policy *pc_policy_load_file(const char *path, struct insp_err *err);
 
-/** Open an image already in memory (copied) the same way; NULL with @p err set. */
+/**
+ * Open an image the same way, taking @p bytes (aligned_alloc()ed, RS_IMAGE_ALIGN) whatever
+ * happens: pc_policy_free() frees them with the policy. NULL with @p err set and
+ * *@p rs_error (if not NULL) the rs_error.
+ */
+struct insp_policy *pc_policy_adopt_image(uint8_t *bytes, size_t len, const char *name,
+					  struct insp_err *err, int *rs_error);
+
+/** pc_policy_adopt_image() of a copy of @p bytes. */
 struct insp_policy *pc_policy_from_image(const uint8_t *bytes, size_t len, const char *name,
 					 struct insp_err *err, int *rs_error);
 
