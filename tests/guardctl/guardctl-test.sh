@@ -29,19 +29,11 @@ policy=$root/rules/sample-policy.yaml
 # The samples in tests/data/cot are valid at 2026-11-22T10:00:00Z (docs/testing.md).
 NOW=1795341600
 failures=0
+. "$(dirname "$0")/checks.sh"
 
 rm -rf "$dir"
 mkdir -p "$dir" || exit 1
 cd "$dir" || exit 1
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-ok() {
-	echo "ok: $*"
-}
 
 # run NAME WANT_STATUS CMD...: run with stdout in NAME.out and stderr in NAME.err
 run() {
@@ -57,27 +49,6 @@ run() {
 	fi
 	ok "$name: exit $got"
 	return 0
-}
-
-# has NAME FILE TEXT: FILE contains the fixed string TEXT
-has() {
-	if grep -qF -- "$3" "$2"; then
-		ok "$1"
-	else
-		fail "$1: '$3' not in $2"
-		head -20 "$2" | sed 's/^/    /' >&2
-	fi
-}
-
-# py NAME SCRIPT ARGS...: a python3 check; it prints why and exits non-zero on failure
-py() {
-	name=$1
-	shift
-	if python3 -c "$@"; then
-		ok "$name"
-	else
-		fail "$name"
-	fi
 }
 
 case_golden() {

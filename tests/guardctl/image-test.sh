@@ -4,9 +4,9 @@
 # "Limits"): one CASE per meson test.
 #   image-test.sh CASE GUARDCTL GEN_TRAFFIC REPO_ROOT SCRATCH_DIR
 # CASE is one of:
-#   compile  the sample policy compiled: the image named, its SHA-256 printed (the header's
-#            definition: the file's bytes with the hash field zeroed), the same bytes on a
-#            second compile, --json agreeing with the text
+#   compile  the sample policy compiled: the image named, its SHA-256 printed (sha256sum of
+#            the file, not the header's integrity hash), the same bytes on a second compile,
+#            --json agreeing with the text
 #   show     policy show: the three inputs with the SHA-256 of each file, --patterns lists
 #            the sample's rules, --json agrees; a policy given to show is refused
 #   check    check --policy IMAGE decides a gen-traffic pcap exactly as --policy POLICY, and
@@ -15,8 +15,9 @@
 #            directory and a FIFO (as policy, term file, image, message and pcap): exit 2
 #            at once with a message naming the file; a policy named .rules is still a policy
 #   hostile  nesting 200,000 levels deep, a policy over 4 MiB, term files over the size and
-#            pattern limits: refused fast, naming the limit; a Hyperscan allocation failure
-#            (prlimit --as) reported without blaming a term
+#            pattern limits: refused fast, naming the limit; a regex that keeps Hyperscan
+#            busy cut off at --compile-timeout; a Hyperscan allocation failure (prlimit
+#            --as) reported without blaming a term
 # Every command runs under `timeout` (a hang is a failure of its own); every check runs; the
 # test fails at the end if any failed, listing them. Peak RSS is printed where /usr/bin/time
 # is installed.
@@ -38,19 +39,11 @@ terms2=$root/rules/terms/review.txt
 # seconds before a command counts as hung
 TMO=20
 failures=0
+. "$(dirname "$0")/checks.sh"
 
 rm -rf "$dir"
 mkdir -p "$dir" || exit 1
 cd "$dir" || exit 1
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-ok() {
-	echo "ok: $*"
-}
 
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
@@ -96,59 +89,6 @@ timed() {
 		fail "$tname: took $ms ms, more than $tmax ms"
 	else
 		ok "$tname: $ms ms (at most $tmax), peak RSS ${rss} KiB"
-	fi
-}
-
-# has NAME FILE TEXT: FILE contains the fixed string TEXT
-has() {
-	if grep -qF -- "$3" "$2"; then
-		ok "$1"
-	else
-		fail "$1: '$3' not in $2"
-		head -20 "$2" | sed 's/^/    /' >&2
-	fi
-}
-
-# hasnt NAME FILE TEXT: FILE does not contain the fixed string TEXT
-hasnt() {
-	if grep -qF -- "$3" "$2"; then
-		fail "$1: '$3' in $2"
-		head -20 "$2" | sed 's/^/    /' >&2
-	else
-		ok "$1"
-	fi
-}
-
-# is NAME FILE TEXT: FILE is exactly the one line TEXT
-is() {
-	if [ "$(cat "$2")" = "$3" ]; then
-		ok "$1"
-	else
-		fail "$1: $2 is '$(cat "$2")', want '$3'"
-	fi
-}
-
-# holds NAME CMD...: CMD succeeds; lacks NAME CMD...: CMD fails
-holds() {
-	hname=$1
-	shift
-	if "$@"; then ok "$hname"; else fail "$hname"; fi
-}
-
-lacks() {
-	hname=$1
-	shift
-	if "$@"; then fail "$hname"; else ok "$hname"; fi
-}
-
-# py NAME SCRIPT ARGS...: a python3 check; it prints why and exits non-zero on failure
-py() {
-	name=$1
-	shift
-	if python3 -c "$@"; then
-		ok "$name"
-	else
-		fail "$name"
 	fi
 }
 
