@@ -31,11 +31,7 @@ rm -rf "$dir"
 mkdir -p "$dir"
 cd "$dir"
 # guardd runs compiled rulesets: compile the sample policy as an operator would
-guardctl=${GUARDCTL:-$(dirname "$guardd")/../control/guardctl}
-"$guardctl" policy compile "$policy" -o sample.rules >compile.log 2>&1 || {
-	cat compile.log >&2
-	exit 1
-}
+"$root/tools/lib/compile-ruleset.sh" "$guardd" "$policy" sample.rules || exit 1
 
 # An empty capture (global header only, Ethernet) for the low-side port's rx.
 printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' \

@@ -35,11 +35,7 @@ trap cleanup EXIT
 rm -rf "$dir"
 mkdir -p "$dir"
 cd "$dir"
-guardctl=${GUARDCTL:-$(dirname "$guardd")/../control/guardctl}
-"$guardctl" policy compile "$policy" -o sample.rules >compile.log 2>&1 || {
-	cat compile.log >&2
-	exit 1
-}
+"$(dirname "$policy")/../tools/lib/compile-ruleset.sh" "$guardd" "$policy" sample.rules || exit 1
 
 # 1. a device that does not start is named as the cause
 status=0

@@ -33,9 +33,8 @@ if ! "$gen" --out "$scratch/traffic.pcap" --expect "$scratch/traffic.expect" \
 	die "gen-traffic failed; log: $scratch/gen-traffic.log"
 fi
 
-guardctl=${GUARDCTL:-$(dirname "$guardd")/../control/guardctl}
-"$guardctl" policy compile "$root/rules/sample-policy.yaml" -o "$scratch/sample.rules" >/dev/null ||
-	{ echo "memif.sh: the sample policy did not compile" >&2; exit 1; }
+"$root/tools/lib/compile-ruleset.sh" "$guardd" "$root/rules/sample-policy.yaml" "$scratch/sample.rules" ||
+	exit 1
 exec "$root/tools/lib/memif-run.sh" --guardd "$guardd" --ruleset "$scratch/sample.rules" \
 	--pcap "$scratch/traffic.pcap" --expect "$scratch/traffic.expect" --workdir "$scratch" \
 	--idle-exit 1 --timeout 120 --label "e2e memif: $count frames, seed 7"

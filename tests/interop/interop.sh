@@ -62,11 +62,7 @@ trap 'exit 130' INT TERM
 rm -rf "$scratch"
 mkdir -p "$scratch"
 cd "$scratch"
-guardctl=${GUARDCTL:-$(dirname "$guardd")/../control/guardctl}
-"$guardctl" policy compile "$policy" -o interop.rules >compile.log 2>&1 || {
-	cat compile.log >&2
-	exit 1
-}
+"$root/tools/lib/compile-ruleset.sh" "$guardd" "$policy" interop.rules || exit 1
 
 # ---- messages (built before the clock matters: they are valid for 10 minutes) ----------
 node "$client" build --npm "$npm_dir" --out msgs.json --tak
