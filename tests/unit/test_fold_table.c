@@ -9,71 +9,8 @@
 #include <utf8proc.h>
 
 #include "insp_fold.h"
+#include "insp_fold_ref.h"
 #include "test.h"
-
-static int
-renders_as_blank(uint32_t cp)
-{
-	return cp == 0x115F || cp == 0x1160 || cp == 0x2800 || cp == 0x3164 || cp == 0xFFA0;
-}
-
-static enum insp_cp_class
-ref_class(uint32_t cp)
-{
-	const utf8proc_property_t *prop;
-
-	if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
-		return INSP_CP_BIDI;
-	if (renders_as_blank(cp) || cp == 0x85)
-		return INSP_CP_SPACE;
-	prop = utf8proc_get_property((utf8proc_int32_t)cp);
-	switch (prop->category) {
-	case UTF8PROC_CATEGORY_ZS:
-	case UTF8PROC_CATEGORY_ZL:
-	case UTF8PROC_CATEGORY_ZP:
-		return INSP_CP_SPACE;
-	case UTF8PROC_CATEGORY_CF:
-	case UTF8PROC_CATEGORY_CC:
-		return INSP_CP_DELETE;
-	default:
-		return prop->ignorable ? INSP_CP_DELETE : INSP_CP_FOLD;
-	}
-}
-
-#define STAGE1 (UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK)
-#define STAGE2 (STAGE1 | UTF8PROC_CASEFOLD)
-
-static int
-ref_fold(uint32_t cp, uint32_t *out)
-{
-	utf8proc_int32_t first[INSP_FOLD_MAX], second[INSP_FOLD_MAX];
-	int boundclass = 0, n = 0;
-	utf8proc_ssize_t n1;
-
-	n1 = utf8proc_decompose_char((utf8proc_int32_t)cp, first, INSP_FOLD_MAX, STAGE1,
-				     &boundclass);
-	if (n1 < 0 || n1 > INSP_FOLD_MAX) {
-		out[0] = cp;
-		return 1;
-	}
-	for (utf8proc_ssize_t i = 0; i < n1; i++) {
-		utf8proc_ssize_t n2;
-
-		if (first[i] < 0x80) {
-			if (n < INSP_FOLD_MAX)
-				out[n++] = (uint32_t)first[i];
-			continue;
-		}
-		n2 = utf8proc_decompose_char(first[i], second, INSP_FOLD_MAX, STAGE2, &boundclass);
-		if (n2 < 0 || n2 > INSP_FOLD_MAX) {
-			second[0] = first[i];
-			n2 = 1;
-		}
-		for (utf8proc_ssize_t k = 0; k < n2 && n < INSP_FOLD_MAX; k++)
-			out[n++] = (uint32_t)second[k];
-	}
-	return n;
-}
 
 /* Does the table agree with utf8proc on @p cp? Prints the first few differences. */
 static int
