@@ -35,8 +35,10 @@ void
 dp_args_usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"usage: %s [EAL options] -- --ruleset IMAGE [options]\n"
-		"  --ruleset IMAGE        ruleset image from 'guardctl policy compile' (required)\n"
+		"usage: %s [EAL options] -- [--ruleset IMAGE] [options]\n"
+		"  --ruleset IMAGE        ruleset image from 'guardctl policy compile'; without\n"
+		"                         one every packet is dropped (no_policy) until\n"
+		"                         guard-control loads one\n"
 		"  --stats-interval SEC   print counters every SEC seconds (default 0: never)\n"
 		"  --stats-file FILE      write the final counters to FILE at exit\n"
 		"  --idle-exit SEC        exit once packets were received and none arrived for\n"
@@ -132,10 +134,6 @@ dp_args_parse(int argc, char **argv, struct dp_config *cfg, char *why, size_t wh
 	}
 	if (optind < argc) {
 		snprintf(why, why_len, "unexpected argument '%s'", argv[optind]);
-		return -EINVAL;
-	}
-	if (cfg->ruleset_path == NULL) {
-		snprintf(why, why_len, "--ruleset IMAGE is required");
 		return -EINVAL;
 	}
 	return 0;

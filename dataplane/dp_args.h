@@ -23,7 +23,7 @@ extern "C" {
 #define DP_SECONDS_LIMIT 86400
 
 struct dp_config {
-	const char *ruleset_path; /**< --ruleset (required) */
+	const char *ruleset_path; /**< --ruleset, NULL: start without one (no_policy) */
 	const char *stats_file;	  /**< --stats-file, NULL: none */
 	uint32_t stats_interval;  /**< --stats-interval seconds, 0: never */
 	uint32_t idle_exit;	  /**< --idle-exit seconds, 0: run until signalled */

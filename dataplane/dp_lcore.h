@@ -6,7 +6,8 @@
  * Sharing contract (examples/pipeline/thread.c habit):
  * - struct dp_lcore_conf is written by the main lcore before rte_eal_remote_launch() and
  *   is afterwards owned by its worker alone (tx buffers, ip_id); the main lcore only reads
- *   it again after rte_eal_mp_wait_lcore(). The policy it points at is immutable.
+ *   it again after rte_eal_mp_wait_lcore(). The ruleset generation it runs is immutable and
+ *   replaced only by dp_reload.c, under RCU (rte_rcu_qsbr; see dp_reload.h).
  * - struct dp_lcore_stats has exactly one writer, its worker. The main lcore reads it at
  *   any time for interval prints and idle detection. Every field is a C11 atomic accessed
  *   relaxed: race-free by the language's rules, and on x86-64 the same plain loads and
@@ -44,17 +45,28 @@ extern "C" {
 /** Largest chained (multi-segment) frame still classified for its counter cell. */
 #define DP_BOUNCE_MAX 16384
 
+/**
+ * Counter rows are channel names, not channel indexes: a reload may add, remove or reorder
+ * channels, and a channel's counts must follow its name. guardd gives each name it has seen
+ * a row (dp_shared.row_name) for as long as it runs; a ruleset that would need more rows is
+ * refused (restart guardd to start the rows afresh).
+ */
+#define DP_MAX_ROWS 128
 /** Counter row for packets that matched no channel ("-" in tables and files). */
-#define DP_NO_CHANNEL INSP_MAX_CHANNELS
-#define DP_CNT_ROWS   (INSP_MAX_CHANNELS + 1)
+#define DP_NO_CHANNEL DP_MAX_ROWS
+#define DP_CNT_ROWS   (DP_MAX_ROWS + 1)
 
 /** Counters of one worker lcore; see the sharing contract above. */
 struct dp_lcore_stats {
 	/** [channel index or DP_NO_CHANNEL][reason]: packets decided so. */
 	_Atomic uint64_t cnt[DP_CNT_ROWS][INSP_R_COUNT];
-	_Atomic uint64_t rx_packets;   /**< every mbuf returned by rx_burst */
-	_Atomic uint64_t first_rx_tsc; /**< TSC of the first non-empty burst, 0 before */
-	_Atomic uint64_t last_rx_tsc;  /**< TSC of the latest non-empty burst */
+	_Atomic uint64_t rx_packets;	/**< every mbuf returned by rx_burst */
+	_Atomic uint64_t first_rx_tsc;	/**< TSC of the first non-empty burst, 0 before */
+	_Atomic uint64_t last_rx_tsc;	/**< TSC of the latest non-empty burst */
+	_Atomic uint64_t audit_records; /**< records handed to guard-control */
+	/** drops and reviews whose record could not be handed over (audit path down or full) */
+	_Atomic uint64_t audit_lost;
+	_Atomic uint64_t generation; /**< ruleset generation this worker last ran (0: none) */
 } __rte_cache_aligned;
 
 /** Single-writer increment: the owner is the only writer, so no locked instruction. */
@@ -81,15 +93,23 @@ struct dp_tx_buf {
 	struct rte_mbuf *m[DP_MAX_PKT_BURST];
 };
 
+struct dp_gen;
+struct dp_shared;
+struct rte_rcu_qsbr;
+
 /** Everything one worker needs; built by the main lcore before launch. */
 struct dp_lcore_conf {
 	/* read-only after launch */
 	unsigned int lcore_id;
+	uint16_t worker; /**< index: its scratch in a dp_gen, its RCU thread id */
 	uint16_t n_rxq;
-	uint16_t txq;			  /**< this worker's tx queue id, the same on every port */
-	uint32_t max_msg;		  /**< largest payload inspected (the scratch's size) */
-	uint64_t drain_tsc;		  /**< DP_DRAIN_US in TSC cycles */
-	const struct insp_policy *policy; /**< NULL: fail closed (count no_policy) */
+	uint16_t txq;	    /**< this worker's tx queue id, the same on every port */
+	uint32_t max_msg;   /**< largest payload inspected (the scratch's size) */
+	uint64_t drain_tsc; /**< DP_DRAIN_US in TSC cycles */
+	/** the running generation, swapped by dp_reload.c; NULL: fail closed (no_policy) */
+	struct dp_gen *_Atomic const *active;
+	struct rte_rcu_qsbr *qsbr; /**< quiescence is reported after every loop iteration */
+	struct dp_shared *shared;  /**< link state, audit ring and pool, control heartbeat */
 	struct dp_lcore_stats *stats;
 	const atomic_bool *quit;
 	const struct dp_clock *clock;
@@ -97,9 +117,11 @@ struct dp_lcore_conf {
 	struct rte_ether_addr port_mac[RTE_MAX_ETHPORTS]; /**< source MAC of egress frames */
 
 	/* owned and written by the worker */
-	struct insp_scratch *scratch;
-	uint16_t ip_id;	     /**< IPv4 identification of the next egress packet */
-	uint32_t tx_pending; /**< bit p: tx[p] holds packets */
+	const struct dp_gen *gen;     /**< generation of the current loop iteration */
+	struct insp_scratch *scratch; /**< gen's scratch for this worker */
+	int audit_up;		      /**< guard-control's heartbeat is fresh (per burst) */
+	uint16_t ip_id;		      /**< IPv4 identification of the next egress packet */
+	uint32_t tx_pending;	      /**< bit p: tx[p] holds packets */
 	struct dp_tx_buf tx[RTE_MAX_ETHPORTS];
 	/** Cold: linear copy of a chained frame, only to learn its reason and channel. */
 	uint8_t bounce[DP_BOUNCE_MAX];

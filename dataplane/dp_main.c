@@ -2,11 +2,14 @@
 /*
  * guardd: the DPDK primary process of the guard.
  *
- * Start-up: EAL, options, policy (fail to start on any error: a guard that runs with a
- * policy other than the operator's is worse than one that does not run), ports, one
- * context and one inspection scratch per worker, launch. The main lcore then only
- * sleeps, re-anchors the fast-path clock, prints interval counters and watches for a
- * signal or --idle-exit. Shutdown: stop the workers, report, close ports, free.
+ * Start-up: EAL, options, the shared state guard-control attaches to (dp_shared.h), the
+ * ruleset if one is given (fail to start on any error: a guard that runs with a policy other
+ * than the operator's is worse than one that does not run; without one it starts and drops
+ * everything as no_policy until guard-control loads one), ports, one context per worker,
+ * launch. The main lcore then only sleeps, re-anchors the fast-path clock, follows the links
+ * and guard-control's heartbeat, prints interval counters and watches for a signal or
+ * --idle-exit. Reloads arrive on EAL's multi-process thread (dp_reload.h). Shutdown: stop
+ * the workers, report, close ports, free.
  * This is the only file that may call rte_exit() (DPDK's rule for lib/ and drivers/).
  */
 #include <errno.h>
@@ -17,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_cycles.h>
@@ -27,16 +31,23 @@
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
+#include <rte_memzone.h>
+#include <rte_mempool.h>
 #include <rte_random.h>
-
-#include <hs/hs.h>
+#include <rte_ring.h>
 
 #include "dp_args.h"
+#include "dp_audit.h"
 #include "dp_clock.h"
 #include "dp_lcore.h"
+#include "dp_gen.h"
 #include "dp_leftovers.h"
+#include "dp_link.h"
 #include "dp_log.h"
+#include "dp_observe.h"
 #include "dp_port.h"
+#include "dp_reload.h"
+#include "dp_shared.h"
 #include "dp_stats.h"
 #include "dp_worker.h"
 #include "insp_inspect.h"
@@ -54,9 +65,9 @@ static atomic_bool quit_signal;
 /* Everything the main lcore owns, released in one place (dp_main_teardown). */
 struct dp_main {
 	struct dp_config cfg;
-	struct insp_policy *policy; /**< &ruleset.policy once loaded */
-	struct rs_ruleset ruleset;
-	uint8_t *image; /**< the ruleset image, in hugepage memory */
+	struct dp_reloader reload;
+	struct dp_shared *shared;
+	const struct rte_memzone *shared_mz;
 	struct dp_ports ports;
 	struct dp_clock clock;
 	uint32_t max_msg;
@@ -64,6 +75,7 @@ struct dp_main {
 	unsigned int workers[RTE_MAX_LCORE];
 	struct dp_lcore_conf *lconf[RTE_MAX_LCORE];
 	struct dp_lcore_stats *stats[RTE_MAX_LCORE];
+	bool control_seen; /**< guard-control's heartbeat was fresh at the last tick */
 };
 
 static void
@@ -73,56 +85,38 @@ dp_on_signal(int sig)
 	atomic_store_explicit(&quit_signal, true, memory_order_relaxed);
 }
 
-/*
- * Hugepage memory for the image, the Hyperscan databases and (hs_set_scratch_allocator) the
- * workers' scratch. Scratch is allocated on the socket of the lcore it is for:
- * dp_setup_workers() sets dp_alloc_socket before each one. Main lcore, set-up only.
- */
-static int dp_alloc_socket = SOCKET_ID_ANY;
-
-static void *
-dp_rte_alloc(size_t size, size_t align, void *ctx)
-{
-	RTE_SET_USED(ctx);
-	return rte_malloc_socket("guard_ruleset", size, (unsigned int)align, dp_alloc_socket);
-}
-
-static void
-dp_rte_free(void *ptr, void *ctx)
-{
-	RTE_SET_USED(ctx);
-	rte_free(ptr);
-}
-
-static void *
-dp_hs_alloc(size_t size)
-{
-	return rte_malloc_socket("guard_hs_scratch", size, RTE_CACHE_LINE_SIZE, dp_alloc_socket);
-}
-
-static const struct rs_alloc dp_rs_alloc = {dp_rte_alloc, dp_rte_free, NULL};
-
 /* Exit status of a ruleset guardd refuses (docs/man/guardd.8). */
 #define DP_EXIT_RULESET 2
 
-static void
-dp_load_ruleset(struct dp_main *m)
+/*
+ * The largest channel max_size of the start-up ruleset, read before the ports exist (their
+ * mbufs and the scratches are sized from it). The image is opened again, for good, by
+ * dp_reload_load(); a refused image stops guardd here with the loader's message.
+ */
+static uint32_t
+dp_peek_max_size(const char *path)
 {
+	struct rs_ruleset rs;
 	struct insp_err err;
+	uint8_t *image = NULL;
 	size_t len = 0;
+	uint32_t i, largest = 0;
 	int rc;
 
 	memset(&err, 0, sizeof(err));
-	rc = rs_image_read(m->cfg.ruleset_path, &dp_rs_alloc, &m->image, &len, &err);
+	rc = rs_image_read(path, &rs_alloc_libc, &image, &len, &err);
 	if (rc == RS_OK)
-		rc = rs_ruleset_open(&m->ruleset, m->image, len, &dp_rs_alloc, m->cfg.ruleset_path,
-				     &err);
-	if (rc != RS_OK)
+		rc = rs_ruleset_open(&rs, image, len, &rs_alloc_libc, path, &err);
+	if (rc != RS_OK) {
+		free(image);
 		rte_exit(DP_EXIT_RULESET, "%s\n",
 			 err.msg[0] != '\0' ? err.msg : "ruleset refused (no reason given)");
-	m->policy = &m->ruleset.policy;
-	if (hs_set_scratch_allocator(dp_hs_alloc, rte_free) != HS_SUCCESS)
-		rte_exit(EXIT_FAILURE, "cannot point Hyperscan's scratch at hugepage memory\n");
+	}
+	for (i = 0; i < rs.policy.n_channels; i++)
+		largest = RTE_MAX(largest, rs.policy.channels[i].max_size);
+	rs_ruleset_close(&rs);
+	free(image);
+	return largest;
 }
 
 /*
@@ -163,43 +157,19 @@ dp_check_vdevs(int argc, char **argv)
 	}
 }
 
-/* Every port a channel names must exist: a channel without its port would silently drop. */
-static void
-dp_check_channel_ports(const struct dp_main *m)
-{
-	uint16_t n_ports = rte_eth_dev_count_avail();
-	uint32_t i;
-
-	if (n_ports == 0)
-		rte_exit(EXIT_FAILURE, "no ports: add --vdev arguments (e.g. --vdev "
-				       "net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap) or NIC "
-				       "addresses\n");
-	for (i = 0; i < m->policy->n_channels; i++) {
-		const struct insp_channel *ch = &m->policy->channels[i];
-
-		if (!rte_eth_dev_is_valid_port(ch->ingress.port))
-			rte_exit(EXIT_FAILURE,
-				 "%s: channel '%s': ingress port %u does not exist (this guardd "
-				 "has %u ports, ids in EAL order from 0)\n",
-				 m->cfg.ruleset_path, ch->name, ch->ingress.port, n_ports);
-		if (!rte_eth_dev_is_valid_port(ch->egress.port))
-			rte_exit(EXIT_FAILURE,
-				 "%s: channel '%s': egress port %u does not exist (this guardd has "
-				 "%u ports, ids in EAL order from 0)\n",
-				 m->cfg.ruleset_path, ch->name, ch->egress.port, n_ports);
-	}
-}
-
-/* --max-msg, or the largest channel max_size: the scratch and the mbufs are sized by it. */
+/*
+ * --max-msg, or the largest channel max_size of the start-up ruleset (or the largest
+ * possible without one): the scratches and the mbufs are sized by it for guardd's lifetime.
+ */
 static void
 dp_choose_max_msg(struct dp_main *m)
 {
-	uint32_t i, largest = 0;
+	uint32_t largest = m->cfg.ruleset_path != NULL ? dp_peek_max_size(m->cfg.ruleset_path) : 0;
 
-	for (i = 0; i < m->policy->n_channels; i++)
-		largest = RTE_MAX(largest, m->policy->channels[i].max_size);
 	if (m->cfg.max_msg != 0) {
 		m->max_msg = m->cfg.max_msg;
+	} else if (m->cfg.ruleset_path == NULL) {
+		m->max_msg = DP_MAX_MSG_LIMIT;
 	} else {
 		m->max_msg = largest != 0 ? largest : RTE_ETHER_MTU;
 		m->max_msg = RTE_MAX(m->max_msg, (uint32_t)DP_MAX_MSG_MIN);
@@ -210,6 +180,55 @@ dp_choose_max_msg(struct dp_main *m)
 		       "a channel allows %u-byte messages but guardd inspects at most %u "
 		       "(--max-msg); larger ones are dropped as l2l4_oversize",
 		       largest, m->max_msg);
+}
+
+/*
+ * The shared state guard-control attaches to: the memzone, the audit ring and the pool of
+ * records. Created once, before the ports, by the primary only.
+ */
+static void
+dp_shared_create(struct dp_main *m)
+{
+	struct dp_shared *sh;
+	unsigned int n_rec = 2 * DP_AUDIT_RING_SIZE - 1;
+	uint16_t port;
+
+	m->shared_mz = rte_memzone_reserve(DP_SHARED_MZ, sizeof(*sh), SOCKET_ID_ANY,
+					   RTE_MEMZONE_SIZE_HINT_ONLY);
+	if (m->shared_mz == NULL)
+		rte_exit(EXIT_FAILURE,
+			 "cannot create the shared state '%s': %s (another guardd with this "
+			 "--file-prefix?)\n",
+			 DP_SHARED_MZ, rte_strerror(rte_errno));
+	sh = m->shared_mz->addr;
+	memset(sh, 0, sizeof(*sh));
+	sh->magic = DP_SHARED_MAGIC;
+	sh->version = DP_SHARED_VERSION;
+	sh->size = (uint32_t)sizeof(*sh);
+	sh->guardd_pid = (int32_t)getpid();
+	sh->start_ms = dp_clock_ms(&m->clock, rte_rdtsc());
+	sh->tsc_hz = rte_get_tsc_hz();
+	sh->max_msg = m->max_msg;
+	/* a layer 2-4 drop records its frame: room for the largest frame a port takes */
+	sh->audit_payload_max = m->max_msg + 64;
+	sh->n_workers = m->n_workers;
+	sh->n_ports = rte_eth_dev_count_avail();
+	RTE_ETH_FOREACH_DEV (port)
+		if (rte_eth_dev_get_name_by_port(port, sh->port_name[port]) != 0)
+			snprintf(sh->port_name[port], sizeof(sh->port_name[port]), "port%u", port);
+	sh->audit_ring =
+		rte_ring_create(DP_AUDIT_RING, DP_AUDIT_RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	/* no per-lcore cache: guard-control returns records from another process */
+	sh->audit_pool = rte_mempool_create(DP_AUDIT_POOL, n_rec,
+					    sizeof(struct dp_audit_rec) + sh->audit_payload_max, 0,
+					    0, NULL, NULL, NULL, NULL, SOCKET_ID_ANY, 0);
+	if (sh->audit_ring == NULL || sh->audit_pool == NULL)
+		rte_exit(EXIT_FAILURE,
+			 "cannot create the audit ring and pool (%u records of %u bytes): %s; "
+			 "give EAL more memory (-m)\n",
+			 n_rec, (unsigned int)(sizeof(struct dp_audit_rec) + sh->audit_payload_max),
+			 rte_strerror(rte_errno));
+	m->shared = sh;
 }
 
 static void *
@@ -241,15 +260,8 @@ dp_setup_workers(struct dp_main *m)
 				 "out of DPDK memory for lcore %u's context; give "
 				 "EAL more memory (-m)\n",
 				 lcore);
-		dp_alloc_socket = (int)rte_lcore_to_socket_id(lcore);
-		lc->scratch = insp_scratch_create(m->policy, m->max_msg);
-		dp_alloc_socket = SOCKET_ID_ANY;
-		if (lc->scratch == NULL)
-			rte_exit(EXIT_FAILURE,
-				 "cannot create the inspection scratch for lcore %u (max-msg %u): "
-				 "out of memory\n",
-				 lcore, m->max_msg);
 		lc->lcore_id = lcore;
+		lc->worker = w;
 		lc->txq = w;
 		RTE_ETH_FOREACH_DEV (port) {
 			/* Rx queue w of each port belongs to worker w (dp_port.h). */
@@ -265,12 +277,33 @@ dp_setup_workers(struct dp_main *m)
 			       lcore);
 		lc->max_msg = m->max_msg;
 		lc->drain_tsc = (rte_get_tsc_hz() + US_PER_S - 1) / US_PER_S * DP_DRAIN_US;
-		lc->policy = m->policy;
+		lc->active = &m->reload.active;
+		lc->qsbr = m->reload.qsbr;
+		lc->shared = m->shared;
+		m->shared->stats[w] = m->stats[w];
+		m->shared->worker_lcore[w] = lcore;
 		lc->stats = m->stats[w];
 		lc->quit = &quit_signal;
 		lc->clock = &m->clock;
 		lc->ip_id = (uint16_t)rte_rand();
 	}
+}
+
+/* Say when guard-control comes and goes: the audit path depends on it (dp_audit.h). */
+static void
+dp_watch_control(struct dp_main *m)
+{
+	bool up = dp_audit_path_up(m->shared, dp_clock_ms(&m->clock, rte_rdtsc()));
+
+	if (up && !m->control_seen)
+		DP_LOG(INFO, main, "guard-control (pid %d) attached: audit path up",
+		       (int)atomic_load_explicit(&m->shared->control_pid, memory_order_relaxed));
+	else if (!up && m->control_seen)
+		DP_LOG(WARNING, main,
+		       "guard-control's heartbeat stopped: audit path down; drops are still "
+		       "dropped (audit_lost), releases that need a record are dropped "
+		       "(audit_unavailable), the ruleset stays as it is");
+	m->control_seen = up;
 }
 
 /* Idle detection: reads only what it needs, relaxed (a stale view delays exit a tick). */
@@ -312,10 +345,12 @@ dp_main_loop(struct dp_main *m)
 				       "previous clock anchor");
 			next_anchor = now + hz;
 		}
+		dp_link_poll(m->shared);
+		dp_watch_control(m);
 		if (sum != NULL && now >= next_stats) {
 			dp_stats_collect(m->stats, m->n_workers, sum);
 			printf("--- guardd counters ---\n");
-			dp_stats_print(stdout, sum, m->policy, hz);
+			dp_stats_print(stdout, sum, m->shared, hz);
 			fflush(stdout);
 			next_stats = now + (uint64_t)m->cfg.stats_interval * hz;
 		}
@@ -341,11 +376,11 @@ dp_report(const struct dp_main *m)
 	}
 	dp_stats_collect(m->stats, m->n_workers, sum);
 	printf("=== guardd final counters ===\n");
-	dp_stats_print(stdout, sum, m->policy, rte_get_tsc_hz());
+	dp_stats_print(stdout, sum, m->shared, rte_get_tsc_hz());
 	dp_stats_print_ports(stdout);
 	fflush(stdout);
 	if (m->cfg.stats_file != NULL) {
-		ret = dp_stats_write(m->cfg.stats_file, sum, m->policy, rte_get_tsc_hz());
+		ret = dp_stats_write(m->cfg.stats_file, sum, m->shared, rte_get_tsc_hz());
 		if (ret != 0) {
 			fprintf(stderr, "guardd: cannot write stats file '%s': %s\n",
 				m->cfg.stats_file, strerror(-ret));
@@ -363,13 +398,34 @@ dp_main_teardown(struct dp_main *m)
 
 	dp_port_close_all(&m->ports);
 	for (w = 0; w < m->n_workers; w++) {
-		if (m->lconf[w] != NULL)
-			insp_scratch_free(m->lconf[w]->scratch);
+		/* a worker's scratch belongs to the generation: dp_reload_fini() frees it */
 		rte_free(m->lconf[w]);
 		rte_free(m->stats[w]);
 	}
-	rs_ruleset_close(&m->ruleset);
-	rte_free(m->image);
+	dp_reload_fini(&m->reload);
+	if (m->shared != NULL) {
+		rte_ring_free(m->shared->audit_ring);
+		rte_mempool_free(m->shared->audit_pool);
+	}
+	rte_memzone_free(m->shared_mz);
+}
+
+/* The start-up ruleset, if any, becomes generation 1 before the workers start. */
+static void
+dp_load_first_ruleset(struct dp_main *m)
+{
+	struct dp_reload_reply rep;
+
+	if (m->cfg.ruleset_path == NULL) {
+		DP_LOG(WARNING, main,
+		       "no --ruleset: every packet is dropped as no_policy until guard-control "
+		       "loads one ('guardctl policy load')");
+		return;
+	}
+	if (dp_reload_load(&m->reload, m->cfg.ruleset_path, &rep) != 0)
+		rte_exit(DP_EXIT_RULESET, "%s\n", rep.msg);
+	if (rep.msg[0] != '\0')
+		DP_LOG(WARNING, main, "%s", rep.msg);
 }
 
 int
@@ -395,6 +451,10 @@ main(int argc, char **argv)
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		rte_exit(EXIT_FAILURE,
+			 "guardd must be the primary process (do not give "
+			 "--proc-type=secondary: guard-control attaches to guardd)\n");
 	if (dp_leftovers_at_exit(cmd_argc, cmdline, rte_eal_get_runtime_dir()) != 0)
 		DP_LOG(WARNING, main, "cannot arrange to remove the hugepage files at exit");
 	dp_check_vdevs(cmd_argc, cmdline);
@@ -417,19 +477,40 @@ main(int argc, char **argv)
 	if (m.n_workers == 0)
 		rte_exit(EXIT_FAILURE, "no worker lcore: give EAL at least two lcores, e.g. "
 				       "-l 0,1 (the main lcore does not poll)\n");
+	if (m.n_workers > DP_MAX_WORKERS)
+		rte_exit(EXIT_FAILURE, "%u worker lcores: guardd runs at most %d\n", m.n_workers,
+			 DP_MAX_WORKERS);
+	if (rte_eth_dev_count_avail() == 0)
+		rte_exit(EXIT_FAILURE, "no ports: add --vdev arguments (e.g. --vdev "
+				       "net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap) or NIC "
+				       "addresses\n");
 
-	dp_load_ruleset(&m);
-	dp_check_channel_ports(&m);
-	dp_choose_max_msg(&m);
 	ret = dp_clock_anchor(&m.clock);
 	if (ret != 0)
 		rte_exit(EXIT_FAILURE, "cannot anchor the clock: %s\n", strerror(-ret));
+	dp_choose_max_msg(&m);
+	dp_shared_create(&m);
+	if (dp_gen_init_allocator() != 0)
+		rte_exit(EXIT_FAILURE, "cannot point Hyperscan's scratch at hugepage memory\n");
+	ret = dp_reload_init(&m.reload, m.shared, m.workers, m.n_workers, m.max_msg, why,
+			     sizeof(why));
+	if (ret != 0)
+		rte_exit(EXIT_FAILURE, "%s\n", why);
+	dp_load_first_ruleset(&m);
 
 	ret = dp_port_setup(&m.ports, m.workers, m.n_workers, m.max_msg);
 	if (ret != 0)
 		rte_exit(EXIT_FAILURE, "port set-up failed (see the messages above): %s\n",
 			 strerror(-ret));
+	dp_link_init(m.shared);
 	dp_setup_workers(&m);
+	dp_observe_init(m.shared, &m.reload);
+	ret = dp_reload_listen(&m.reload);
+	if (ret != 0)
+		DP_LOG(WARNING, main,
+		       "no multi-process support (%s): guard-control cannot attach, no hot "
+		       "reload, no audit path (--in-memory or --no-shconf given?)",
+		       rte_strerror(-ret));
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = dp_on_signal;
@@ -437,9 +518,9 @@ main(int argc, char **argv)
 	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
 		rte_exit(EXIT_FAILURE, "cannot install signal handlers: %s\n", strerror(errno));
 
-	DP_LOG(INFO, main, "ruleset %s: %u channels, %u patterns; %u workers, %u ports, max-msg %u",
-	       m.cfg.ruleset_path, m.policy->n_channels, m.policy->n_patterns, m.n_workers,
-	       rte_eth_dev_count_avail(), m.max_msg);
+	DP_LOG(INFO, main, "%u workers, %u ports, max-msg %u, ruleset %s", m.n_workers,
+	       rte_eth_dev_count_avail(), m.max_msg,
+	       m.cfg.ruleset_path != NULL ? m.cfg.ruleset_path : "none (no_policy)");
 	for (w = 0; w < m.n_workers; w++) {
 		ret = rte_eal_remote_launch(dp_worker_main, m.lconf[w], m.workers[w]);
 		if (ret != 0) {

@@ -26,6 +26,9 @@ dp_stats_collect(struct dp_lcore_stats *const *st, unsigned int n, struct dp_sta
 				out->cnt[row][r] += atomic_load_explicit(&st[i]->cnt[row][r],
 									 memory_order_relaxed);
 		out->rx += atomic_load_explicit(&st[i]->rx_packets, memory_order_relaxed);
+		out->audit_records +=
+			atomic_load_explicit(&st[i]->audit_records, memory_order_relaxed);
+		out->audit_lost += atomic_load_explicit(&st[i]->audit_lost, memory_order_relaxed);
 		v = atomic_load_explicit(&st[i]->first_rx_tsc, memory_order_relaxed);
 		if (v != 0 && (out->first_tsc == 0 || v < out->first_tsc))
 			out->first_tsc = v;
@@ -53,18 +56,18 @@ dp_stats_seconds(const struct dp_stats_sum *s, uint64_t tsc_hz)
 	return (double)(s->last_tsc - s->first_tsc) / (double)tsc_hz;
 }
 
-static const char *
-dp_row_name(const struct insp_policy *p, unsigned int row)
+const char *
+dp_stats_row_name(const struct dp_shared *sh, unsigned int row)
 {
 	if (row == DP_NO_CHANNEL)
 		return "-";
-	if (p != NULL && row < p->n_channels)
-		return p->channels[row].name;
+	if (sh != NULL && row < atomic_load_explicit(&sh->n_rows, memory_order_acquire))
+		return sh->row_name[row];
 	return "?";
 }
 
 void
-dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct insp_policy *p, uint64_t tsc_hz)
+dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct dp_shared *sh, uint64_t tsc_hz)
 {
 	double secs = dp_stats_seconds(s, tsc_hz);
 	unsigned int row, r;
@@ -73,7 +76,8 @@ dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct insp_policy *
 	for (row = 0; row < DP_CNT_ROWS; row++)
 		for (r = 0; r < INSP_R_COUNT; r++)
 			if (s->cnt[row][r] != 0)
-				fprintf(f, "%-24s %-24s %16" PRIu64 "\n", dp_row_name(p, row),
+				fprintf(f, "%-24s %-24s %16" PRIu64 "\n",
+					dp_stats_row_name(sh, row),
 					insp_reason_name((enum insp_reason)r), s->cnt[row][r]);
 	fprintf(f,
 		"received %" PRIu64 "  released %" PRIu64 "  dropped %" PRIu64
@@ -84,6 +88,9 @@ dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct insp_policy *
 		fprintf(f, "  rate %.3f Mpps over %.6f s\n", (double)s->rx / secs / 1e6, secs);
 	else
 		fprintf(f, "  rate n/a\n");
+	if (s->audit_records != 0 || s->audit_lost != 0)
+		fprintf(f, "audit records %" PRIu64 "  lost %" PRIu64 "\n", s->audit_records,
+			s->audit_lost);
 }
 
 void
@@ -106,7 +113,7 @@ dp_stats_print_ports(FILE *f)
 }
 
 int
-dp_stats_write(const char *path, const struct dp_stats_sum *s, const struct insp_policy *p,
+dp_stats_write(const char *path, const struct dp_stats_sum *s, const struct dp_shared *sh,
 	       uint64_t tsc_hz)
 {
 	char tmp[4096];
@@ -123,11 +130,13 @@ dp_stats_write(const char *path, const struct dp_stats_sum *s, const struct insp
 	for (row = 0; row < DP_CNT_ROWS; row++)
 		for (r = 0; r < INSP_R_COUNT; r++)
 			if (s->cnt[row][r] != 0)
-				fprintf(f, "%s %s %" PRIu64 "\n", dp_row_name(p, row),
+				fprintf(f, "%s %s %" PRIu64 "\n", dp_stats_row_name(sh, row),
 					insp_reason_name((enum insp_reason)r), s->cnt[row][r]);
 	fprintf(f, "total rx %" PRIu64 "\n", s->rx);
 	fprintf(f, "total tx %" PRIu64 "\n", s->released);
 	fprintf(f, "total seconds %.6f\n", dp_stats_seconds(s, tsc_hz));
+	fprintf(f, "total audit_records %" PRIu64 "\n", s->audit_records);
+	fprintf(f, "total audit_lost %" PRIu64 "\n", s->audit_lost);
 	if (ferror(f))
 		err = -EIO;
 	if (fclose(f) != 0 && err == 0)

@@ -11,6 +11,8 @@
  *   total rx <packets received>
  *   total tx <packets released and accepted by the driver>
  *   total seconds <first to last received burst, seconds>
+ *   total audit_records <records handed to guard-control>
+ *   total audit_lost <drop/review records that could not be handed over>
  */
 #ifndef DP_STATS_H
 #define DP_STATS_H
@@ -19,7 +21,7 @@
 #include <stdio.h>
 
 #include "dp_lcore.h"
-#include "insp_policy.h"
+#include "dp_shared.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,12 +29,14 @@ extern "C" {
 
 struct dp_stats_sum {
 	uint64_t cnt[DP_CNT_ROWS][INSP_R_COUNT];
-	uint64_t rx;	    /**< packets received */
-	uint64_t released;  /**< RELEASE counts (sent) */
-	uint64_t held;	    /**< REVIEW counts: held for a reviewer, not forwarded */
-	uint64_t dropped;   /**< every other reason */
-	uint64_t first_tsc; /**< earliest first_rx_tsc, 0 if nothing received */
-	uint64_t last_tsc;  /**< latest last_rx_tsc */
+	uint64_t rx;		/**< packets received */
+	uint64_t released;	/**< RELEASE counts (sent) */
+	uint64_t held;		/**< REVIEW counts: held for a reviewer, not forwarded */
+	uint64_t dropped;	/**< every other reason */
+	uint64_t audit_records; /**< records handed to guard-control */
+	uint64_t audit_lost;	/**< drop/review records that could not be handed over */
+	uint64_t first_tsc;	/**< earliest first_rx_tsc, 0 if nothing received */
+	uint64_t last_tsc;	/**< latest last_rx_tsc */
 };
 
 /** Sum @p n workers' counters into @p out. */
@@ -41,8 +45,11 @@ void dp_stats_collect(struct dp_lcore_stats *const *st, unsigned int n, struct d
 /** Seconds between the first and the last received burst (0 if fewer than two). */
 double dp_stats_seconds(const struct dp_stats_sum *s, uint64_t tsc_hz);
 
-/** Print the counters table, totals and rate to @p f; @p p names the channel rows. */
-void dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct insp_policy *p,
+/** Name of counter row @p row ("-" for no channel); @p sh holds the names. */
+const char *dp_stats_row_name(const struct dp_shared *sh, unsigned int row);
+
+/** Print the counters table, totals and rate to @p f; @p sh names the channel rows. */
+void dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct dp_shared *sh,
 		    uint64_t tsc_hz);
 
 /** Print every port's ethdev statistics (what the devices themselves dropped). */
@@ -52,7 +59,7 @@ void dp_stats_print_ports(FILE *f);
  * Write the --stats-file (to PATH.tmp, then renamed, so a reader never sees half a file).
  * @return 0 or -errno.
  */
-int dp_stats_write(const char *path, const struct dp_stats_sum *s, const struct insp_policy *p,
+int dp_stats_write(const char *path, const struct dp_stats_sum *s, const struct dp_shared *sh,
 		   uint64_t tsc_hz);
 
 #ifdef __cplusplus

@@ -16,8 +16,11 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
+#include "dp_audit.h"
 #include "dp_clock.h"
+#include "dp_gen.h"
 #include "dp_lcore.h"
+#include "dp_reload.h"
 #include "dp_tx.h"
 #include "dp_worker.h"
 #include "insp_inspect.h"
@@ -44,14 +47,29 @@ dp_count(struct dp_lcore_stats *st, uint16_t row, enum insp_reason r)
 	dp_cnt_add(&st->cnt[row][r], 1);
 }
 
+/* Counter row of the flow's channel in generation @p g (rows follow channel names). */
 static inline uint16_t
-dp_row(const struct insp_policy *p, const struct insp_flow *flow)
+dp_row(const struct dp_gen *g, const struct insp_flow *flow)
 {
-	if (flow->channel >= 0 && (uint32_t)flow->channel < p->n_channels)
-		return (uint16_t)flow->channel;
+	if (flow->channel >= 0 && (uint32_t)flow->channel < g->policy->n_channels)
+		return g->row[flow->channel];
 	return DP_NO_CHANNEL;
 }
 
+/*
+ * Count a drop or review and hand its record to guard-control. Packets of no channel (ARP,
+ * TCP, strangers) are not messages: they are counted only. A record that cannot be handed
+ * over leaves the decision as it is (the packet is not forwarded either way) and is counted
+ * in audit_lost.
+ */
+static inline void
+dp_drop(struct dp_lcore_conf *lc, uint16_t row, enum insp_reason r, const struct insp_result *res,
+	const uint8_t *data, uint32_t len, int64_t now_ms)
+{
+	dp_count(lc->stats, row, r);
+	if (row != DP_NO_CHANNEL && dp_audit_emit(lc, row, r, res, data, len, now_ms) != 0)
+		dp_cnt_add(&lc->stats->audit_lost, 1);
+}
 /*
  * Protocol break: keep only the validated payload and put fresh headers from the
  * channel's egress settings in front of it. Nothing of the ingress frame before or after
@@ -94,7 +112,8 @@ dp_reoriginate(struct dp_lcore_conf *lc, const struct insp_channel *ch,
  * Cold path: real NICs drop such frames themselves (no scatter rx is configured).
  */
 static __rte_noinline void
-dp_chained(struct dp_lcore_conf *lc, const struct insp_policy *p, uint16_t port, struct rte_mbuf *m)
+dp_chained(struct dp_lcore_conf *lc, const struct dp_gen *g, uint16_t port, struct rte_mbuf *m,
+	   int64_t now_ms)
 {
 	struct dp_lcore_stats *st = lc->stats;
 	const uint8_t *frame;
@@ -111,19 +130,20 @@ dp_chained(struct dp_lcore_conf *lc, const struct insp_policy *p, uint16_t port,
 		return;
 	}
 	flow.channel = -1;
-	r = insp_net_classify(p, port, frame, m->pkt_len, dp_cksum_flags(m), &flow);
-	dp_count(st, dp_row(p, &flow), r == INSP_R_RELEASE ? INSP_R_L2L4_OVERSIZE : r);
+	r = insp_net_classify(g->policy, port, frame, m->pkt_len, dp_cksum_flags(m), &flow);
+	dp_drop(lc, dp_row(g, &flow), r == INSP_R_RELEASE ? INSP_R_L2L4_OVERSIZE : r, NULL, frame,
+		m->pkt_len, now_ms);
 }
 
 /*
- * Decide one packet. Returns 1 if it was buffered for tx (counted when sent), 0 if the
- * caller must free it (already counted).
+ * Decide one packet with generation @p g. Returns 1 if it was buffered for tx (counted
+ * when sent), 0 if the caller must free it (already counted).
  */
 static inline int
-dp_handle(struct dp_lcore_conf *lc, const struct insp_policy *p, uint16_t port, struct rte_mbuf *m,
+dp_handle(struct dp_lcore_conf *lc, const struct dp_gen *g, uint16_t port, struct rte_mbuf *m,
 	  int64_t now_ms)
 {
-	struct dp_lcore_stats *st = lc->stats;
+	const struct insp_policy *p;
 	const struct insp_channel *ch;
 	const uint8_t *frame, *payload;
 	struct insp_result res;
@@ -131,43 +151,51 @@ dp_handle(struct dp_lcore_conf *lc, const struct insp_policy *p, uint16_t port, 
 	enum insp_reason r;
 	uint16_t row;
 
-	if (unlikely(p == NULL)) {
-		dp_count(st, DP_NO_CHANNEL, INSP_R_NO_POLICY);
+	if (unlikely(g == NULL)) {
+		dp_count(lc->stats, DP_NO_CHANNEL, INSP_R_NO_POLICY);
 		return 0;
 	}
+	p = g->policy;
 	if (unlikely(m->nb_segs > 1)) {
-		dp_chained(lc, p, port, m);
+		dp_chained(lc, g, port, m, now_ms);
 		return 0;
 	}
 	frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	flow.channel = -1;
 	r = insp_net_classify(p, port, frame, m->data_len, dp_cksum_flags(m), &flow);
-	row = dp_row(p, &flow);
+	row = dp_row(g, &flow);
 	if (r != INSP_R_RELEASE) {
-		dp_count(st, row, r);
+		dp_drop(lc, row, r, NULL, frame, m->data_len, now_ms);
 		return 0;
 	}
 	/* A release without a channel would be a library bug: fail closed, never index. */
 	if (unlikely(row == DP_NO_CHANNEL)) {
-		dp_count(st, row, INSP_R_L2L4_NO_CHANNEL);
+		dp_count(lc->stats, row, INSP_R_L2L4_NO_CHANNEL);
 		return 0;
 	}
 	if (unlikely(flow.payload_len > lc->max_msg)) {
-		dp_count(st, row, INSP_R_L2L4_OVERSIZE);
+		dp_drop(lc, row, INSP_R_L2L4_OVERSIZE, NULL, frame, m->data_len, now_ms);
 		return 0;
 	}
-	ch = &p->channels[row];
+	ch = &p->channels[flow.channel];
 	payload = frame + flow.payload_offset;
-	r = insp_inspect(p, lc->scratch, row, payload, flow.payload_len, now_ms, &res);
+	r = insp_inspect(p, lc->scratch, (uint32_t)flow.channel, payload, flow.payload_len, now_ms,
+			 &res);
 	if (r != INSP_R_RELEASE) {
-		dp_count(st, row, r);
+		dp_drop(lc, row, r, &res, payload, flow.payload_len, now_ms);
+		return 0;
+	}
+	/* Fail closed: a release the policy wants recorded leaves only with its record. */
+	if (p->audit_releases == INSP_AUDIT_RECORD &&
+	    unlikely(dp_audit_emit(lc, row, r, &res, payload, flow.payload_len, now_ms) != 0)) {
+		dp_count(lc->stats, row, INSP_R_AUDIT_UNAVAILABLE);
 		return 0;
 	}
 	if (unlikely(dp_reoriginate(lc, ch, &flow, m,
 				    flow.has_payload_sum
 					    ? flow.payload_sum
 					    : insp_net_sum(payload, flow.payload_len)) != 0)) {
-		dp_count(st, row, INSP_R_TX_FAILED);
+		dp_count(lc->stats, row, INSP_R_TX_FAILED);
 		return 0;
 	}
 	dp_tx_enqueue(lc, ch->egress.port, m, row);
@@ -179,7 +207,7 @@ dp_burst(struct dp_lcore_conf *lc, uint16_t port, struct rte_mbuf **pkts, uint16
 {
 	struct dp_lcore_stats *st = lc->stats;
 	struct rte_mbuf *drops[DP_MAX_PKT_BURST];
-	const struct insp_policy *p = lc->policy;
+	const struct dp_gen *g = lc->gen;
 	uint64_t tsc = rte_rdtsc();
 	int64_t now_ms = dp_clock_ms(lc->clock, tsc);
 	uint16_t n_drop = 0, j;
@@ -188,17 +216,32 @@ dp_burst(struct dp_lcore_conf *lc, uint16_t port, struct rte_mbuf **pkts, uint16
 	if (unlikely(atomic_load_explicit(&st->first_rx_tsc, memory_order_relaxed) == 0))
 		atomic_store_explicit(&st->first_rx_tsc, tsc, memory_order_relaxed);
 	atomic_store_explicit(&st->last_rx_tsc, tsc, memory_order_relaxed);
+	lc->audit_up = dp_audit_path_up(lc->shared, now_ms);
 
 	for (j = 0; j < DP_PREFETCH_OFFSET && j < nb_rx; j++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[j], void *));
 	for (j = 0; j < nb_rx; j++) {
 		if (j + DP_PREFETCH_OFFSET < nb_rx)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[j + DP_PREFETCH_OFFSET], void *));
-		if (dp_handle(lc, p, port, pkts[j], now_ms) == 0)
+		if (dp_handle(lc, g, port, pkts[j], now_ms) == 0)
 			drops[n_drop++] = pkts[j];
 	}
 	if (n_drop != 0)
 		rte_pktmbuf_free_bulk(drops, n_drop);
+}
+
+/* Top of the loop: take the generation published last (held until the next quiescence). */
+static inline void
+dp_take_generation(struct dp_lcore_conf *lc)
+{
+	const struct dp_gen *g = atomic_load_explicit(lc->active, memory_order_acquire);
+
+	if (unlikely(g != lc->gen)) {
+		lc->gen = g;
+		lc->scratch = g != NULL ? g->scratch[lc->worker] : NULL;
+		atomic_store_explicit(&lc->stats->generation, g != NULL ? g->id : 0,
+				      memory_order_relaxed);
+	}
 }
 
 int
@@ -209,21 +252,32 @@ dp_worker_main(void *arg)
 	uint64_t prev_tsc = 0, cur_tsc;
 	uint16_t i, nb_rx;
 
+	rte_rcu_qsbr_thread_online(lc->qsbr, lc->worker);
 	while (!atomic_load_explicit(lc->quit, memory_order_relaxed)) {
+		dp_take_generation(lc);
 		cur_tsc = rte_rdtsc();
 		if (unlikely(cur_tsc - prev_tsc > lc->drain_tsc)) {
 			dp_tx_flush_all(lc);
 			prev_tsc = cur_tsc;
 		}
 		for (i = 0; i < lc->n_rxq; i++) {
-			nb_rx = rte_eth_rx_burst(lc->rxq[i].port, lc->rxq[i].queue, pkts,
-						 DP_MAX_PKT_BURST);
+			uint16_t port = lc->rxq[i].port;
+
+			/* a port whose link is down is not polled (its driver may be tearing down)
+			 */
+			if (unlikely(!atomic_load_explicit(&lc->shared->link[port].up,
+							   memory_order_relaxed)))
+				continue;
+			nb_rx = rte_eth_rx_burst(port, lc->rxq[i].queue, pkts, DP_MAX_PKT_BURST);
 			if (nb_rx == 0)
 				continue;
-			dp_burst(lc, lc->rxq[i].port, pkts, nb_rx);
+			dp_burst(lc, port, pkts, nb_rx);
 			dp_tx_flush_all(lc);
 		}
+		/* nothing of this iteration's generation is held past here (tx is flushed) */
+		dp_reload_quiescent(lc->qsbr, lc->worker);
 	}
 	dp_tx_flush_all(lc);
+	rte_rcu_qsbr_thread_offline(lc->qsbr, lc->worker);
 	return 0;
 }

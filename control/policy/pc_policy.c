@@ -22,6 +22,7 @@ enum {
 	T_TERM_FILES,
 	T_PRIORITIES,
 	T_TCLASSES,
+	T_AUDIT,
 	T_COUNT
 };
 /* The original ten first, so messages listing them read as before, then the newer ones. */
@@ -44,6 +45,7 @@ static const char *const top_keys[T_COUNT] = {
 	"prohibited_term_files",
 	"priorities",
 	"traffic_classes",
+	"audit",
 };
 
 enum { L_STRICTNESS, L_SKEW, L_COUNT };
@@ -77,6 +79,29 @@ load_labels(struct ld *c, const yaml_node_t *map)
 				86400, &v) < 0)
 			return -1;
 		p->stale_skew_ms = (int64_t)v * 1000;
+	}
+	return 0;
+}
+
+enum { A_RELEASES, A_COUNT };
+static const char *const audit_keys[A_COUNT] = {"releases"};
+static const char *const audit_release_names[] = {"record", "summary"};
+
+static int
+load_audit(struct ld *c, const yaml_node_t *map)
+{
+	yaml_node_t *f[A_COUNT];
+	char fwhat[LD_WHAT_MAX];
+	int e = 0;
+
+	if (ld_get_fields(c, map, "'audit'", audit_keys, A_COUNT, f) < 0)
+		return -1;
+	if (f[A_RELEASES] != NULL) {
+		if (ld_get_enum(c, f[A_RELEASES],
+				ld_field(fwhat, sizeof(fwhat), "releases", "'audit'"),
+				audit_release_names, 2, &e) < 0)
+			return -1;
+		c->p->audit_releases = (uint8_t)e;
 	}
 	return 0;
 }
@@ -151,6 +176,9 @@ load_root(struct ld *c, const yaml_node_t *root)
 	if (f[T_LABELS] != NULL && load_labels(c, f[T_LABELS]) < 0)
 		return -1;
 	if (f[T_COT] != NULL && load_cot(c, f[T_COT]) < 0)
+		return -1;
+	p->audit_releases = INSP_AUDIT_RECORD;
+	if (f[T_AUDIT] != NULL && load_audit(c, f[T_AUDIT]) < 0)
 		return -1;
 
 	for (i = 0; i < INSP_MAX_NATIONS; i++)

@@ -43,6 +43,12 @@ enum insp_level {
 	INSP_LEVEL_NONE = 0xff, /**< "no level" (e.g. a caveat-only marking) */
 };
 
+/** What the audit log holds for releases (GUARD-SPEC 8); drops and reviews always get one. */
+enum insp_audit_releases {
+	INSP_AUDIT_RECORD = 0, /**< one record per released message (default) */
+	INSP_AUDIT_SUMMARY,    /**< a per-second count of releases per channel */
+};
+
 enum insp_direction {
 	INSP_DIR_HIGH_TO_LOW = 0, /**< release */
 	INSP_DIR_LOW_TO_HIGH,	  /**< import */
@@ -199,6 +205,7 @@ struct insp_channel_key {
 struct insp_policy {
 	/* label handling */
 	uint8_t strict_labels;	/**< 1 strict (default), 0 lenient (GUARD-SPEC 4.1) */
+	uint8_t audit_releases; /**< enum insp_audit_releases: a record per release or a summary */
 	int64_t stale_skew_ms;	/**< tolerated clock skew for 'stale' */
 	uint32_t cot_max_depth; /**< max element depth below <detail> */
 	uint32_t cot_max_elems; /**< max elements below <detail> */

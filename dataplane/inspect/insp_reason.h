@@ -36,6 +36,8 @@ extern "C" {
 	X(PROHIBITED_CONTENT, "prohibited_content", "a prohibited term matched")                 \
 	X(REVIEW, "review", "a review term matched: held for a human, not forwarded")            \
 	X(STALE, "stale", "message validity expired")                                            \
+	X(AUDIT_UNAVAILABLE, "audit_unavailable",                                                \
+	  "a release that needs an audit record when none can be made: dropped (fail closed)")   \
 	X(TX_FAILED, "tx_failed", "released but the egress queue refused it")
 
 enum insp_reason {

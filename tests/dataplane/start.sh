@@ -35,6 +35,9 @@ trap cleanup EXIT
 rm -rf "$dir"
 mkdir -p "$dir"
 cd "$dir"
+# a pcap with no packet (the global header only), for a port that must receive nothing
+printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' \
+	>empty50.pcap
 "$(dirname "$policy")/../tools/lib/compile-ruleset.sh" "$guardd" "$policy" sample.rules || exit 1
 
 # 1. a device that does not start is named as the cause
@@ -101,7 +104,27 @@ refused truncated 2 "trunc.rules: truncated: $((size / 2)) bytes, the header say
 	--ruleset trunc.rules
 refused missing 2 "no-such.rules: cannot read the ruleset image: No such file or directory" \
 	--ruleset no-such.rules
-refused no-ruleset nonzero "--ruleset IMAGE is required"
+
+# 4. without a ruleset guardd runs and fails closed: every packet is counted '- no_policy'
+# (received = dropped), nothing is sent
+"$gen" --out few50.pcap --expect few50.expect --count 50 >/dev/null
+status=0
+timeout 60 "$guardd" --no-pci --no-huge -m 512 --file-prefix "$prefix" -l 0,1 \
+	--vdev net_pcap0,rx_pcap=few50.pcap,tx_pcap=none-out0.pcap \
+	--vdev net_pcap1,rx_pcap=empty50.pcap,tx_pcap=none-out1.pcap \
+	-- --idle-exit 1 --stats-file none.stats >none.log 2>&1 || status=$?
+if [ "$status" -ne 0 ]; then
+	echo "FAIL: no-ruleset: guardd exited with $status:" >&2
+	cat none.log >&2
+	fail=1
+elif ! grep -qx -- "- no_policy 50" none.stats || ! grep -qx "total tx 0" none.stats ||
+	! grep -q "no --ruleset: every packet is dropped as no_policy" none.log; then
+	echo "FAIL: no-ruleset: want '- no_policy 50', 'total tx 0' and a warning:" >&2
+	cat none.stats none.log >&2
+	fail=1
+else
+	echo "ok: no-ruleset: guardd starts, warns and drops all 50 packets as no_policy"
+fi
 
 # 2. no hugepage files or runtime directory after a clean exit or an error exit
 free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Telemetry commands and pdump. The telemetry callbacks take no user data: the shared
+ * state they read is found through the one file-scope pointer set at start-up.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_pdump.h>
+#include <rte_telemetry.h>
+
+#include "dp_audit.h"
+#include "dp_log.h"
+#include "dp_observe.h"
+#include "dp_stats.h"
+#include "insp_reason.h"
+
+static struct dp_shared *obs_shared;
+
+static struct dp_stats_sum *
+obs_collect(void)
+{
+	struct dp_stats_sum *sum = malloc(sizeof(*sum));
+
+	if (sum != NULL)
+		dp_stats_collect(obs_shared->stats, obs_shared->n_workers, sum);
+	return sum;
+}
+
+static int
+obs_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_stats_sum *sum = obs_collect();
+	uint64_t by_reason[INSP_R_COUNT] = {0};
+	unsigned int row, r;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (sum == NULL)
+		return -ENOMEM;
+	for (row = 0; row < DP_CNT_ROWS; row++)
+		for (r = 0; r < INSP_R_COUNT; r++)
+			by_reason[r] += sum->cnt[row][r];
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "received", sum->rx);
+	rte_tel_data_add_dict_u64(d, "released", sum->released);
+	rte_tel_data_add_dict_u64(d, "dropped", sum->dropped);
+	rte_tel_data_add_dict_u64(d, "held_for_review", sum->held);
+	rte_tel_data_add_dict_u64(d, "audit_records", sum->audit_records);
+	rte_tel_data_add_dict_u64(d, "audit_lost", sum->audit_lost);
+	for (r = 0; r < INSP_R_COUNT; r++)
+		rte_tel_data_add_dict_u64(d, insp_reason_name((enum insp_reason)r), by_reason[r]);
+	free(sum);
+	return 0;
+}
+
+static int
+obs_channels(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_stats_sum *sum = obs_collect();
+	unsigned int row, r;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (sum == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(d);
+	for (row = 0; row < DP_CNT_ROWS; row++) {
+		struct rte_tel_data *c = NULL;
+
+		for (r = 0; r < INSP_R_COUNT; r++) {
+			if (sum->cnt[row][r] == 0)
+				continue;
+			if (c == NULL) {
+				c = rte_tel_data_alloc();
+				if (c == NULL)
+					break;
+				rte_tel_data_start_dict(c);
+			}
+			rte_tel_data_add_dict_u64(c, insp_reason_name((enum insp_reason)r),
+						  sum->cnt[row][r]);
+		}
+		if (c != NULL && rte_tel_data_add_dict_container(
+					 d, dp_stats_row_name(obs_shared, row), c, 0) != 0)
+			rte_tel_data_free(c);
+	}
+	free(sum);
+	return 0;
+}
+
+static int
+obs_ruleset(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct dp_shared *sh = obs_shared;
+	char path[DP_RULESET_PATH_MAX], hex[65];
+	uint64_t gen;
+	uint32_t seq, n_ch, n_pat, swap_us;
+	uint8_t sha[32], rel;
+	unsigned int i;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	do {
+		dp_shared_info_begin(sh, &seq);
+		gen = sh->generation;
+		memcpy(path, sh->ruleset_path, sizeof(path));
+		memcpy(sha, sh->ruleset_sha256, sizeof(sha));
+		n_ch = sh->n_channels;
+		n_pat = sh->n_patterns;
+		swap_us = sh->last_swap_us;
+		rel = sh->audit_releases;
+	} while (dp_shared_info_retry(sh, seq));
+	path[sizeof(path) - 1] = '\0';
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "generation", gen);
+	rte_tel_data_add_dict_string(d, "path", gen != 0 ? path : "");
+	rte_tel_data_add_dict_string(d, "sha256", gen != 0 ? hex : "");
+	rte_tel_data_add_dict_u64(d, "channels", n_ch);
+	rte_tel_data_add_dict_u64(d, "patterns", n_pat);
+	rte_tel_data_add_dict_string(d, "audit_releases",
+				     rel == INSP_AUDIT_SUMMARY ? "summary" : "record");
+	rte_tel_data_add_dict_u64(d, "reloads",
+				  atomic_load_explicit(&sh->reloads, memory_order_relaxed));
+	rte_tel_data_add_dict_u64(d, "reloads_refused",
+				  atomic_load_explicit(&sh->reloads_refused, memory_order_relaxed));
+	rte_tel_data_add_dict_u64(d, "last_swap_us", swap_us);
+	rte_tel_data_add_dict_int(d, "control_pid",
+				  atomic_load_explicit(&sh->control_pid, memory_order_relaxed));
+	return 0;
+}
+
+void
+dp_observe_init(struct dp_shared *sh, struct dp_reloader *r)
+{
+	int ret;
+
+	RTE_SET_USED(r);
+	obs_shared = sh;
+	if (rte_telemetry_register_cmd("/guard/stats", obs_stats,
+				       "guardd totals and counts per reason. No parameters") != 0 ||
+	    rte_telemetry_register_cmd("/guard/channels", obs_channels,
+				       "guardd counts per channel and reason. No parameters") !=
+		    0 ||
+	    rte_telemetry_register_cmd("/guard/ruleset", obs_ruleset,
+				       "the running ruleset generation. No parameters") != 0)
+		DP_LOG(WARNING, main, "cannot register the /guard telemetry commands");
+	ret = rte_pdump_init();
+	if (ret != 0)
+		DP_LOG(WARNING, main, "pdump unavailable (dpdk-dumpcap cannot capture): %s",
+		       rte_strerror(rte_errno));
+}
