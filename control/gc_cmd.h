@@ -25,6 +25,18 @@ extern const char gc_check_help[];
 int gc_cmd_policy(int argc, char **argv);
 extern const char gc_policy_help[];
 
+/* gc_audit.c: `audit verify` and `audit tail` */
+int gc_cmd_audit(int argc, char **argv);
+extern const char gc_audit_help[];
+
+/* gc_online.c: commands answered by guard-control over its socket */
+int gc_cmd_status(int argc, char **argv);
+int gc_cmd_stats(int argc, char **argv);
+/* `policy load FILE` and `policy show` without an IMAGE; argv[0] is the subcommand. */
+int gc_policy_load_online(int argc, char **argv);
+int gc_policy_show_online(int argc, char **argv);
+extern const char gc_online_help[];
+
 /* `policy compile` and `policy show` (gc_image.c); argv[0] is the subcommand. */
 int gc_policy_compile(int argc, char **argv);
 int gc_policy_show(int argc, char **argv);

@@ -29,6 +29,8 @@ const char gc_policy_help[] =
 	"       guardctl policy compile POLICY -o IMAGE [--portable] [--compile-timeout SEC]\n"
 	"                               [--json]\n"
 	"       guardctl policy show IMAGE [--patterns] [--json]\n"
+	"       guardctl policy load FILE|IMAGE [--socket PATH]   (online: guardctl help status)\n"
+	"       guardctl policy show [--json] [--socket PATH]     (online: the running one)\n"
 	"\n"
 	"check    validate a policy (compiling it) or a ruleset image offline and print a\n"
 	"         summary: nations, release ceilings, groups, classification tables,\n"
@@ -557,19 +559,32 @@ gc_cmd_policy(int argc, char **argv)
 {
 	if (argc < 2)
 		return gc_usage_error("policy", gc_policy_help,
-				      "a subcommand is required (check, compile, show)");
+				      "a subcommand is required (check, compile, show, load)");
 	if (strcmp(argv[1], "check") == 0)
 		return policy_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "compile") == 0)
 		return gc_policy_compile(argc - 1, argv + 1);
-	if (strcmp(argv[1], "show") == 0)
-		return gc_policy_show(argc - 1, argv + 1);
+	if (strcmp(argv[1], "load") == 0)
+		return gc_policy_load_online(argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0) {
+		/* with an IMAGE: offline; without: the running guard's generation */
+		for (int i = 2; i < argc; i++) {
+			if (strcmp(argv[i], "--socket") == 0) {
+				i++;
+				continue;
+			}
+			if (argv[i][0] != '-')
+				return gc_policy_show(argc - 1, argv + 1);
+		}
+		return gc_policy_show_online(argc - 1, argv + 1);
+	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(gc_policy_help, stdout);
 		return gc_out_flush("policy") == 0 ? GC_EXIT_OK : GC_EXIT_ERROR;
 	}
 	return gc_usage_error("policy", gc_policy_help,
-			      "unknown subcommand '%s' (known: check, compile, show)", argv[1]);
+			      "unknown subcommand '%s' (known: check, compile, show, load)",
+			      argv[1]);
 }
 
 void

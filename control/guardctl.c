@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * guardctl: the operator's command line (GUARD-SPEC 8). main() and the command table;
- * each command lives in a file of its own (gc_*.c). The commands here are the offline
- * ones, which need no daemon: `policy check` and `check`. The daemon commands (status,
- * stats, policy load/show, audit verify) will be rows of the same table.
+ * each command lives in a file of its own (gc_*.c). The offline commands (`check`, `policy
+ * check|compile|show IMAGE`, `audit verify|tail`) need no daemon; the online ones (`status`,
+ * `stats`, `policy load`, `policy show` without IMAGE) ask guard-control (gc_online.c).
  *
  * Conventions every command follows (docs/guardctl.md): tables for people on stdout,
  * --json for scripts, errors on stderr as "guardctl: COMMAND: what (where, why)", exit
@@ -33,6 +33,12 @@ static const struct gc_cmd commands[] = {
 	 gc_check_help},
 	{"policy", gc_cmd_policy, "policy check FILE: validate a policy and summarise it",
 	 gc_policy_help},
+	{"audit", gc_cmd_audit, "audit verify|tail FILE: check the audit log's chain, or its end",
+	 gc_audit_help},
+	{"status", gc_cmd_status, "status: the running guard (generation, audit, ports, rates)",
+	 gc_online_help},
+	{"stats", gc_cmd_stats, "stats [--watch SEC]: the running guard's counters",
+	 gc_online_help},
 	{"help", cmd_help, "help [COMMAND]: this list, or a command's full help", help_help},
 };
 

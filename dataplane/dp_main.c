@@ -391,6 +391,32 @@ dp_report(const struct dp_main *m)
 	return ret;
 }
 
+/*
+ * Freeing DPDK memory unmaps it in every attached process too: guard-control must be done
+ * with the ring, the pool and the counters first. It sees guardd_stopping, drains the ring
+ * (the last records are written), clears control_pid and exits; a guard-control that does
+ * not answer in time is not waited for any longer.
+ */
+static void
+dp_let_control_go(struct dp_main *m)
+{
+	struct dp_shared *sh = m->shared;
+	int32_t pid = atomic_load_explicit(&sh->control_pid, memory_order_relaxed);
+	int i;
+
+	atomic_store_explicit(&sh->guardd_stopping, 1, memory_order_release);
+	if (pid <= 0 || kill(pid, 0) != 0)
+		return;
+	for (i = 0; i < 50; i++) {
+		if (atomic_load_explicit(&sh->control_pid, memory_order_acquire) != pid ||
+		    kill(pid, 0) != 0)
+			return;
+		rte_delay_us_sleep(DP_MAIN_TICK_US);
+	}
+	DP_LOG(WARNING, main, "guard-control (pid %d) did not let go within 5 s; stopping anyway",
+	       (int)pid);
+}
+
 static void
 dp_main_teardown(struct dp_main *m)
 {
@@ -535,6 +561,7 @@ main(int argc, char **argv)
 
 	atomic_store_explicit(&quit_signal, true, memory_order_relaxed);
 	rte_eal_mp_wait_lcore();
+	dp_let_control_go(&m);
 	if (dp_report(&m) != 0)
 		rc = EXIT_FAILURE;
 	dp_main_teardown(&m);

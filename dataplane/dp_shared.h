@@ -126,6 +126,12 @@ struct dp_shared {
 	_Atomic uint32_t n_rows;
 	char row_name[DP_MAX_ROWS][INSP_NAME_MAX];
 
+	/**
+	 * guardd is about to free the memory this state points into: guard-control finishes
+	 * (drains the ring, writes its last records) and lets go before guardd goes on.
+	 */
+	_Atomic uint32_t guardd_stopping;
+
 	/* guard-control's side */
 	_Atomic uint64_t control_heartbeat_ms; /**< 0: no control process (or stopped) */
 	_Atomic int32_t control_pid;
@@ -133,7 +139,8 @@ struct dp_shared {
 	_Atomic uint64_t audit_flushed; /**< records written and fdatasync'ed so far */
 	/** release counts already summarised, per row (guard-control's baseline) */
 	uint64_t summary_base[DP_CNT_ROWS];
-	uint64_t summary_base_nochan;
+	uint64_t summary_base_nochan; /**< packets of no channel (all reasons) */
+	uint64_t summary_base_lost;   /**< audit_lost of all workers */
 } __rte_cache_aligned;
 
 /** Read the ruleset info consistently (seqlock reader). */
