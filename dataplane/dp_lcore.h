@@ -66,7 +66,8 @@ struct dp_lcore_stats {
 	_Atomic uint64_t audit_records; /**< records handed to guard-control */
 	/** drops and reviews whose record could not be handed over (audit path down or full) */
 	_Atomic uint64_t audit_lost;
-	_Atomic uint64_t generation; /**< ruleset generation this worker last ran (0: none) */
+	_Atomic uint64_t generation;	 /**< ruleset generation this worker last ran (0: none) */
+	_Atomic uint64_t generation_tsc; /**< TSC when it took that generation */
 } __rte_cache_aligned;
 
 /** Single-writer increment: the owner is the only writer, so no locked instruction. */

@@ -103,8 +103,27 @@ grace_period(struct dp_reloader *r)
 	return 0;
 }
 
+/* Publish -> the last worker took generation @p id, from the workers' stamps (us). */
+static uint32_t
+swap_time(const struct dp_reloader *r, uint64_t id, uint64_t published_tsc)
+{
+	uint64_t last = published_tsc;
+	uint16_t w;
+
+	for (w = 0; w < r->n_workers; w++) {
+		const struct dp_lcore_stats *st = r->shared->stats[w];
+
+		/* before the workers exist (the start-up ruleset) there is nothing to swap */
+		if (st == NULL || atomic_load_explicit(&st->generation, memory_order_acquire) != id)
+			continue;
+		last = RTE_MAX(last,
+			       atomic_load_explicit(&st->generation_tsc, memory_order_relaxed));
+	}
+	return (uint32_t)((last - published_tsc) * US_PER_S / rte_get_tsc_hz());
+}
+
 static void
-publish_info(struct dp_reloader *r, const struct dp_gen *g, uint32_t swap_us)
+publish_info(struct dp_reloader *r, const struct dp_gen *g, uint32_t swap_us, uint32_t grace_us)
 {
 	struct dp_shared *sh = r->shared;
 	uint32_t seq = atomic_load_explicit(&sh->info_seq, memory_order_relaxed);
@@ -118,6 +137,7 @@ publish_info(struct dp_reloader *r, const struct dp_gen *g, uint32_t swap_us)
 	sh->n_channels = g->policy->n_channels;
 	sh->n_patterns = g->policy->n_patterns;
 	sh->last_swap_us = swap_us;
+	sh->last_grace_us = grace_us;
 	snprintf(sh->ruleset_path, sizeof(sh->ruleset_path), "%s", g->path);
 	atomic_store_explicit(&sh->info_seq, seq + 2, memory_order_release);
 }
@@ -146,9 +166,10 @@ dp_reload_load(struct dp_reloader *r, const char *path, struct dp_reload_reply *
 	t0 = rte_rdtsc();
 	atomic_store_explicit(&r->active, g, memory_order_release);
 	rc = grace_period(r);
-	out->swap_us = (uint32_t)us_since(t0);
+	out->grace_us = (uint32_t)us_since(t0);
+	out->swap_us = rc == 0 ? swap_time(r, g->id, t0) : out->grace_us;
 	out->generation = g->id;
-	publish_info(r, g, out->swap_us);
+	publish_info(r, g, out->swap_us, out->grace_us);
 	atomic_fetch_add_explicit(&r->shared->reloads, 1, memory_order_relaxed);
 	if (rc != 0) {
 		/* a worker is stuck (or gone): keep the old generation rather than free it under it
@@ -180,9 +201,9 @@ dp_reload_load(struct dp_reloader *r, const char *path, struct dp_reload_reply *
 	pthread_mutex_unlock(&r->lock);
 	DP_LOG(INFO, main,
 	       "ruleset %s is generation %" PRIu64 ": %u channels, %u patterns; load %u us, swap "
-	       "%u us",
+	       "%u us, grace period %u us",
 	       path, g->id, g->policy->n_channels, g->policy->n_patterns, out->load_us,
-	       out->swap_us);
+	       out->swap_us, out->grace_us);
 	return 0;
 }
 

@@ -83,11 +83,16 @@ struct dp_reload_req {
 
 /** Reply to DP_MP_RELOAD. */
 struct dp_reload_reply {
-	int32_t status; /**< 0 loaded, else -errno */
-	uint32_t pad;
-	uint64_t generation; /**< the new generation (0 when refused) */
+	int32_t status;	     /**< 0 loaded, else -errno */
 	uint32_t load_us;    /**< reading, checking and deserialising the image, scratch */
-	uint32_t swap_us;    /**< publish until every worker runs the new generation */
+	uint64_t generation; /**< the new generation (0 when refused) */
+	/**
+	 * Publish until the last worker took the new generation, from the workers' own TSC
+	 * stamps: how long old and new decided side by side (never within one burst). The
+	 * workers do not stop for a swap: taking a generation is one pointer load.
+	 */
+	uint32_t swap_us;
+	uint32_t grace_us; /**< publish until the reloader saw the grace period end */
 	char msg[RTE_MP_MAX_PARAM_LEN - 24];
 };
 
@@ -118,6 +123,7 @@ struct dp_shared {
 	uint32_t n_channels;
 	uint32_t n_patterns;
 	uint32_t last_swap_us;
+	uint32_t last_grace_us;
 	char ruleset_path[DP_RULESET_PATH_MAX];
 	_Atomic uint64_t reloads;	  /**< rulesets published */
 	_Atomic uint64_t reloads_refused; /**< rulesets refused */

@@ -239,8 +239,10 @@ dp_take_generation(struct dp_lcore_conf *lc)
 	if (unlikely(g != lc->gen)) {
 		lc->gen = g;
 		lc->scratch = g != NULL ? g->scratch[lc->worker] : NULL;
-		atomic_store_explicit(&lc->stats->generation, g != NULL ? g->id : 0,
+		atomic_store_explicit(&lc->stats->generation_tsc, rte_rdtsc(),
 				      memory_order_relaxed);
+		atomic_store_explicit(&lc->stats->generation, g != NULL ? g->id : 0,
+				      memory_order_release);
 	}
 }
 

@@ -345,15 +345,16 @@ cmd_policy_load(struct gd_ctx *c, const struct gd_peer *peer, const char *path, 
 	}
 	fprintf(out,
 		"generation %" PRIu64 " runs on every worker: compiled in %.3f s, loaded in "
-		"%.3f ms, swapped in %u us\nimage %s\nsha256 %s\n",
-		res.generation, res.compile_s, res.load_us / 1000.0, res.swap_us, res.image,
-		res.sha256);
+		"%.3f ms, swapped in %u us (old one freed after %u us)\nimage %s\nsha256 %s\n",
+		res.generation, res.compile_s, res.load_us / 1000.0, res.swap_us, res.grace_us,
+		res.image, res.sha256);
 	if (res.msg[0] != '\0')
 		fprintf(out, "warning: %s\n", res.msg);
 	snprintf(detail, detail_len,
 		 "generation %" PRIu64
-		 " image %.900s sha256 %s compile_s %.3f load_us %u swap_us %u",
-		 res.generation, res.image, res.sha256, res.compile_s, res.load_us, res.swap_us);
+		 " image %.900s sha256 %s compile_s %.3f load_us %u swap_us %u grace_us %u",
+		 res.generation, res.image, res.sha256, res.compile_s, res.load_us, res.swap_us,
+		 res.grace_us);
 	gd_audit_note_control(&c->audit, "reload", detail);
 	return 0;
 }

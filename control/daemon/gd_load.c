@@ -235,6 +235,7 @@ ask_guardd(const char *image, uint32_t uid, struct gd_load_result *res)
 	res->generation = rep.generation;
 	res->load_us = rep.load_us;
 	res->swap_us = rep.swap_us;
+	res->grace_us = rep.grace_us;
 	return rep.status == 0 ? 0 : 1;
 }
 

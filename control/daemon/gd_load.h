@@ -23,12 +23,13 @@
 
 struct gd_load_result {
 	uint64_t generation;
-	double compile_s; /**< child: read, parse and compile (0 for an image) */
-	uint32_t load_us; /**< guardd: read, check and deserialise the image, scratch */
-	uint32_t swap_us; /**< guardd: publish until every worker runs it */
-	char image[4096]; /**< the image kept in the state directory */
-	char sha256[65];  /**< of the image */
-	char msg[1024];	  /**< refusal or warning */
+	double compile_s;  /**< child: read, parse and compile (0 for an image) */
+	uint32_t load_us;  /**< guardd: read, check and deserialise the image, scratch */
+	uint32_t swap_us;  /**< guardd: publish until the last worker took it (their stamps) */
+	uint32_t grace_us; /**< guardd: publish until the old one could be freed */
+	char image[4096];  /**< the image kept in the state directory */
+	char sha256[65];   /**< of the image */
+	char msg[1024];	   /**< refusal or warning */
 };
 
 /**
