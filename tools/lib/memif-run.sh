@@ -20,6 +20,10 @@
 #
 # Usage: memif-run.sh --guardd BIN --ruleset IMAGE --pcap FILE --expect FILE --workdir DIR
 #          [--idle-exit SEC] [--timeout SEC] [--released-pcap FILE] [--label TEXT]
+#          [--control GUARD_CONTROL --guardctl GUARDCTL [--reload POLICY]]
+#          (guard-control attached to guardd, audit log DIR/audit.jsonl; --reload loads POLICY
+#          once while the traffic flows: it must decide as the ruleset does, so that the
+#          counts still equal the sidecar; the audit chain is verified at the end)
 #        memif-run.sh --standin --pcap FILE --workdir DIR [...]
 #          (a second dpdk-testpmd forwarding A to B stands in for guardd: checks the
 #          testpmd side of the topology alone; every frame must come back)
@@ -38,6 +42,7 @@ usage() {
 }
 
 guardd='' ruleset='' pcap='' expect='' workdir='' idle_exit=2 timeout=600 released='' standin=0
+control='' guardctl='' reload=''
 label="memif replay"
 while (($#)); do
 	case $1 in
@@ -51,6 +56,9 @@ while (($#)); do
 	--released-pcap) released=${2:?}; shift 2 ;;
 	--label) label=${2:?}; shift 2 ;;
 	--standin) standin=1; shift ;;
+	--control) control=${2:?}; shift 2 ;;
+	--guardctl) guardctl=${2:?}; shift 2 ;;
+	--reload) reload=${2:?}; shift 2 ;;
 	-h | --help) usage ;;
 	*) printf '%s: unknown argument %s\n' "$prog" "$1" >&2; usage ;;
 	esac
@@ -62,6 +70,11 @@ if ((!standin)); then
 	[[ -x $guardd ]] || die "guardd $guardd is not an executable (build it first)"
 	[[ -r $ruleset ]] || die "ruleset image $ruleset not readable (guardctl policy compile)"
 	[[ -r $expect ]] || die "sidecar $expect not readable"
+fi
+if [[ -n $control ]]; then
+	[[ -x $control && -x $guardctl ]] || die "--control and --guardctl want the built guard-control and guardctl"
+	[[ -z $reload || -r $reload ]] || die "--reload $reload: not readable"
+	[[ -z $reload ]] || reload=$(realpath "$reload")
 fi
 command -v dpdk-testpmd >/dev/null || die "dpdk-testpmd not found (apt-get install dpdk)"
 command -v stdbuf >/dev/null || die "stdbuf not found (coreutils)"
@@ -89,15 +102,18 @@ sock_a=$rundir/a.sock
 sock_b=$rundir/b.sock
 mkfifo "$fifo"
 
-tp_pid='' gd_pid='' tp_fd=''
+tp_pid='' gd_pid='' tp_fd='' gc_pid=''
+gc_log=$workdir/guard-control.log
+audit=$workdir/audit.jsonl
+rm -f "$gc_log" "$audit" "$workdir/reload.txt"
 cleanup() {
 	local pid
-	for pid in $gd_pid $tp_pid; do
+	for pid in $gd_pid $tp_pid $gc_pid; do
 		if kill -0 "$pid" 2>/dev/null; then
 			kill -INT "$pid" 2>/dev/null || true
 		fi
 	done
-	for pid in $gd_pid $tp_pid; do
+	for pid in $gd_pid $tp_pid $gc_pid; do
 		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
@@ -205,9 +221,28 @@ while :; do
 	sleep 0.1
 done
 
+# ---- guard-control, if asked for ---------------------------------------------------------------
+if [[ -n $control ]]; then
+	"$control" --proc-type=secondary --file-prefix "$gd_prefix" -l 0 --no-pci \
+		--log-level=lib.eal:warning -- --audit-log "$audit" --socket "$rundir/control.sock" \
+		--state-dir "$rundir" </dev/null >"$gc_log" 2>&1 &
+	gc_pid=$!
+	t=0
+	until "$guardctl" status --socket "$rundir/control.sock" >/dev/null 2>&1; do
+		kill -0 "$gc_pid" 2>/dev/null || fail "guard-control did not start" "$gc_log"
+		((t++ < 300)) || fail "guard-control did not answer within 30 s" "$gc_log"
+		sleep 0.1
+	done
+fi
+
 # ---- replay --------------------------------------------------------------------------------
 start_ns=$(date +%s%N)
 tp_cmd 'start'
+if [[ -n $reload ]]; then
+	# while the traffic flows: compile and swap in a policy that decides as the running one
+	"$guardctl" policy load "$reload" --socket "$rundir/control.sock" >"$workdir/reload.txt" 2>&1 ||
+		fail "guardctl policy load $reload failed: $(cat "$workdir/reload.txt")" "$gc_log"
+fi
 deadline=$((SECONDS + timeout))
 if ((standin)); then
 	# The stand-in never exits by itself: wait until testpmd's counters stop moving.
@@ -241,6 +276,13 @@ else
 	wait "$gd_pid" || gd_rc=$?
 	gd_pid=
 	((gd_rc == 0)) || fail "guardd exited with status $gd_rc" "$gd_log"
+	if [[ -n $gc_pid ]]; then
+		# guard-control writes the last records and leaves with guardd (status 3)
+		gc_rc=0
+		wait "$gc_pid" || gc_rc=$?
+		gc_pid=
+		((gc_rc == 3)) || fail "guard-control exited with $gc_rc, want 3 (guardd stopped)" "$gc_log"
+	fi
 fi
 wall_ms=$((($(date +%s%N) - start_ns) / 1000000))
 tp_cmd 'stop'
@@ -341,6 +383,17 @@ problems=()
 		((sent_in == e_total)) || problems+=("testpmd replayed $sent_in frames, the sidecar lists $e_total")
 		((g_tx == g_rel)) || problems+=("guardd sent $g_tx frames but counted $g_rel released")
 		((back == g_rel)) || problems+=("guardd released $g_rel frames but testpmd received $back back")
+	fi
+	if [[ -n $control ]]; then
+		if [[ -s $workdir/reload.txt ]]; then
+			printf '  reload during the replay (guardctl policy load %s):\n' "${reload##*/}"
+			sed 's/^/    /' "$workdir/reload.txt"
+		fi
+		if verify=$("$guardctl" audit verify "$audit" 2>&1); then
+			printf '  audit log: %s\n' "${verify#"$workdir/"}"
+		else
+			problems+=("the audit log does not verify: $verify")
+		fi
 	fi
 	printf '  %-36s %12s\n' "wall time of the replay, s" \
 		"$(awk -v ms="$wall_ms" 'BEGIN { printf "%.2f", ms / 1000 }')"
