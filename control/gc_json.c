@@ -33,7 +33,18 @@ gc_json_write_string(FILE *f, const char *str, size_t len)
 	fputc('"', f);
 	while (i < len) {
 		uint32_t cp;
-		size_t n = gc_utf8_seq(s + i, len - i, &cp);
+		size_t n, run = 0;
+
+		/* the common case, printable ASCII that needs no escape, in one write */
+		while (i + run < len && s[i + run] >= 0x20 && s[i + run] < 0x7F &&
+		       s[i + run] != '"' && s[i + run] != '\\')
+			run++;
+		if (run != 0) {
+			fwrite(s + i, 1, run, f);
+			i += run;
+			continue;
+		}
+		n = gc_utf8_seq(s + i, len - i, &cp);
 
 		if (n == 0) {
 			put_u_escape(f, 0xFFFD);

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include "au_chain.h"
@@ -95,12 +96,25 @@ au_line_prefix(const struct au_chain *c, char *buf, size_t cap)
 }
 
 void
+au_sha256(const void *data, size_t len, uint8_t out[AU_HASH_LEN])
+{
+	unsigned int n = 0;
+
+	/*
+	 * OpenSSL's SHA-256 uses the CPU's SHA extensions where there are some (4x libsodium's
+	 * portable C on 1 KB, measured on the EPYC of docs/performance.md): the audit writer
+	 * hashes every payload and every line. libsodium's (plain C, cannot fail) stands in
+	 * should OpenSSL ever refuse.
+	 */
+	if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) != 1 || n != AU_HASH_LEN)
+		(void)crypto_hash_sha256(out, data, len);
+}
+
+void
 au_chain_advance(struct au_chain *c, const char *line, size_t len)
 {
 	c->seq++;
-	/* libsodium's SHA-256 is plain C (no CPU dispatch, no state): it needs no sodium_init
-	 * and cannot fail (it always returns 0) */
-	(void)crypto_hash_sha256(c->head, (const unsigned char *)line, len);
+	au_sha256(line, len, c->head);
 }
 
 int

@@ -47,6 +47,9 @@ struct au_chain {
 	uint8_t head[AU_HASH_LEN]; /**< SHA-256 of the last line (zeros: none) */
 };
 
+/** SHA-256 of @p len bytes at @p data (the chain's hash, also used for payloads). */
+void au_sha256(const void *data, size_t len, uint8_t out[AU_HASH_LEN]);
+
 /** Lower-case hex of @p hash into @p hex (AU_HEX_LEN + 1 bytes, NUL-terminated). */
 void au_hex(const uint8_t hash[AU_HASH_LEN], char hex[AU_HEX_LEN + 1]);
 

@@ -103,7 +103,7 @@ format_decision(struct gd_audit *a, const struct dp_audit_rec *r)
 	struct gc_json j;
 	long start = line_begin(a, &j, "decision", r->time_ms);
 
-	crypto_hash_sha256(sha, r->payload, len);
+	au_sha256(r->payload, len, sha);
 	au_hex(sha, hex);
 	gc_json_uint(&j, "gen", r->generation);
 	gc_json_uint(&j, "lcore", r->lcore);

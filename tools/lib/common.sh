@@ -12,8 +12,8 @@
 # provides npm itself and conflicts with Debian's npm package, so ensure_node_cot installs
 # Debian's npm only when there is no npm command.
 GUARD_PACKAGES=(dpdk dpdk-dev libdpdk-dev libhyperscan-dev libyaml-dev libpcap-dev
-	libutf8proc-dev libicu-dev libsodium-dev meson ninja-build pkg-config gcc g++ clang clang-format python3
-	libbenchmark-dev nodejs iproute2 ethtool)
+	libutf8proc-dev libicu-dev libsodium-dev libssl-dev meson ninja-build pkg-config gcc g++
+	clang clang-format python3 libbenchmark-dev nodejs iproute2 ethtool)
 
 # 2 MiB hugepages the demo and tests want reserved (testpmd and guardd take 256 MiB each).
 GUARD_HUGEPAGES=${GUARD_HUGEPAGES:-1024}
