@@ -31,6 +31,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_clock.h"
+#include "dp_peerio.h"
 #include "insp_inspect.h"
 #include "insp_policy.h"
 #include "insp_reason.h"
@@ -68,6 +69,7 @@ struct dp_lcore_stats {
 	_Atomic uint64_t audit_lost;
 	_Atomic uint64_t generation;	 /**< ruleset generation this worker last ran (0: none) */
 	_Atomic uint64_t generation_tsc; /**< TSC when it took that generation */
+	_Atomic uint64_t peer_faults;	 /**< faults contained in a shared-memory port */
 } __rte_cache_aligned;
 
 /** Single-writer increment: the owner is the only writer, so no locked instruction. */
@@ -82,6 +84,7 @@ dp_cnt_add(_Atomic uint64_t *c, uint64_t n)
 struct dp_rxq {
 	uint16_t port;
 	uint16_t queue;
+	uint8_t shared_mem; /**< its packet memory is another process's (dp_peerio.h) */
 };
 
 /**
@@ -116,6 +119,7 @@ struct dp_lcore_conf {
 	const struct dp_clock *clock;
 	struct dp_rxq rxq[RTE_MAX_ETHPORTS]; /**< at most one queue per port per worker */
 	struct rte_ether_addr port_mac[RTE_MAX_ETHPORTS]; /**< source MAC of egress frames */
+	uint8_t port_shared_mem[RTE_MAX_ETHPORTS];	  /**< tx through dp_peerio.h */
 
 	/* owned and written by the worker */
 	const struct dp_gen *gen;     /**< generation of the current loop iteration */
@@ -124,6 +128,7 @@ struct dp_lcore_conf {
 	uint16_t ip_id;		      /**< IPv4 identification of the next egress packet */
 	uint32_t tx_pending;	      /**< bit p: tx[p] holds packets */
 	struct dp_tx_buf tx[RTE_MAX_ETHPORTS];
+	struct dp_peerio peerio; /**< recovery point for shared-memory ports */
 	/** Cold: linear copy of a chained frame, only to learn its reason and channel. */
 	uint8_t bounce[DP_BOUNCE_MAX];
 } __rte_cache_aligned;

@@ -45,6 +45,7 @@
 #include "dp_link.h"
 #include "dp_log.h"
 #include "dp_observe.h"
+#include "dp_peerio.h"
 #include "dp_port.h"
 #include "dp_reload.h"
 #include "dp_shared.h"
@@ -268,9 +269,12 @@ dp_setup_workers(struct dp_main *m)
 			if (m->ports.nb_rxq[port] > w) {
 				lc->rxq[lc->n_rxq].port = port;
 				lc->rxq[lc->n_rxq].queue = w;
+				lc->rxq[lc->n_rxq].shared_mem =
+					(uint8_t)dp_peerio_port_shared(port);
 				lc->n_rxq++;
 			}
 			lc->port_mac[port] = m->ports.mac[port];
+			lc->port_shared_mem[port] = (uint8_t)dp_peerio_port_shared(port);
 		}
 		if (lc->n_rxq == 0)
 			DP_LOG(WARNING, main, "lcore %u polls no rx queue (too few device queues)",
@@ -345,7 +349,7 @@ dp_main_loop(struct dp_main *m)
 				       "previous clock anchor");
 			next_anchor = now + hz;
 		}
-		dp_link_poll(m->shared);
+		dp_link_poll(m->shared, m->reload.qsbr);
 		dp_watch_control(m);
 		if (sum != NULL && now >= next_stats) {
 			dp_stats_collect(m->stats, m->n_workers, sum);
@@ -538,6 +542,9 @@ main(int argc, char **argv)
 		       "reload, no audit path (--in-memory or --no-shconf given?)",
 		       rte_strerror(-ret));
 
+	ret = dp_peerio_install();
+	if (ret != 0)
+		rte_exit(EXIT_FAILURE, "cannot install the fault handler: %s\n", strerror(-ret));
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = dp_on_signal;
 	sigemptyset(&sa.sa_mask);

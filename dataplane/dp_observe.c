@@ -3,6 +3,8 @@
  * Telemetry commands and pdump. The telemetry callbacks take no user data: the shared
  * state they read is found through the one file-scope pointer set at start-up.
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,10 +51,32 @@ obs_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "held_for_review", sum->held);
 	rte_tel_data_add_dict_u64(d, "audit_records", sum->audit_records);
 	rte_tel_data_add_dict_u64(d, "audit_lost", sum->audit_lost);
+	rte_tel_data_add_dict_u64(d, "peer_faults", sum->peer_faults);
 	for (r = 0; r < INSP_R_COUNT; r++)
 		rte_tel_data_add_dict_u64(d, insp_reason_name((enum insp_reason)r), by_reason[r]);
 	free(sum);
 	return 0;
+}
+
+/*
+ * Telemetry names are [A-Za-z0-9_/] only (DPDK 22.11 refuses anything else), channel names
+ * may hold '-': '-' and anything else outside the set become '_' ("cot-mn" is "cot_mn";
+ * the no-channel row "-" is "no_channel").
+ */
+static void
+obs_key(const char *name, char *key, size_t len)
+{
+	size_t i;
+
+	if (strcmp(name, "-") == 0) {
+		snprintf(key, len, "no_channel");
+		return;
+	}
+	for (i = 0; name[i] != '\0' && i + 1 < len; i++)
+		key[i] = (isalnum((unsigned char)name[i]) || name[i] == '_' || name[i] == '/')
+				 ? name[i]
+				 : '_';
+	key[i] = '\0';
 }
 
 static int
@@ -81,11 +105,46 @@ obs_channels(const char *cmd, const char *params, struct rte_tel_data *d)
 			rte_tel_data_add_dict_u64(c, insp_reason_name((enum insp_reason)r),
 						  sum->cnt[row][r]);
 		}
-		if (c != NULL && rte_tel_data_add_dict_container(
-					 d, dp_stats_row_name(obs_shared, row), c, 0) != 0)
-			rte_tel_data_free(c);
+		if (c != NULL) {
+			char key[INSP_NAME_MAX];
+
+			obs_key(dp_stats_row_name(obs_shared, row), key, sizeof(key));
+			if (rte_tel_data_add_dict_container(d, key, c, 0) != 0)
+				rte_tel_data_free(c);
+		}
 	}
 	free(sum);
+	return 0;
+}
+
+static int
+obs_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct dp_shared *sh = obs_shared;
+	uint16_t port;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	RTE_ETH_FOREACH_DEV (port) {
+		struct rte_tel_data *c = rte_tel_data_alloc();
+		char key[RTE_ETH_NAME_MAX_LEN];
+
+		if (c == NULL)
+			break;
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_u64(c, "port", port);
+		rte_tel_data_add_dict_string(
+			c, "link",
+			atomic_load_explicit(&sh->link[port].up, memory_order_relaxed) ? "up"
+										       : "down");
+		rte_tel_data_add_dict_u64(
+			c, "link_changes",
+			atomic_load_explicit(&sh->link[port].changes, memory_order_relaxed));
+		obs_key(sh->port_name[port], key, sizeof(key));
+		if (rte_tel_data_add_dict_container(d, key, c, 0) != 0)
+			rte_tel_data_free(c);
+	}
 	return 0;
 }
 
@@ -143,6 +202,9 @@ dp_observe_init(struct dp_shared *sh, struct dp_reloader *r)
 				       "guardd totals and counts per reason. No parameters") != 0 ||
 	    rte_telemetry_register_cmd("/guard/channels", obs_channels,
 				       "guardd counts per channel and reason. No parameters") !=
+		    0 ||
+	    rte_telemetry_register_cmd("/guard/ports", obs_ports,
+				       "guardd's ports: link state and changes. No parameters") !=
 		    0 ||
 	    rte_telemetry_register_cmd("/guard/ruleset", obs_ruleset,
 				       "the running ruleset generation. No parameters") != 0)

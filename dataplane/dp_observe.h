@@ -6,7 +6,10 @@
  * guardd's ports.
  *
  *   /guard/stats     totals (received, released, dropped, held, audit) and counts per reason
- *   /guard/channels  per channel name: counts per reason (non-zero only)
+ *   /guard/channels  per channel name: counts per reason (non-zero only); telemetry takes
+ *                    names of [A-Za-z0-9_/] only, so '-' is written '_' and the row of
+ *                    packets of no channel is "no_channel"
+ *   /guard/ports     per port (by device name): link up or down, link changes
  *   /guard/ruleset   the running generation: number, image path and SHA-256, channels,
  *                    patterns, reloads, last swap time, guard-control attached or not
  *

@@ -29,6 +29,7 @@ dp_stats_collect(struct dp_lcore_stats *const *st, unsigned int n, struct dp_sta
 		out->audit_records +=
 			atomic_load_explicit(&st[i]->audit_records, memory_order_relaxed);
 		out->audit_lost += atomic_load_explicit(&st[i]->audit_lost, memory_order_relaxed);
+		out->peer_faults += atomic_load_explicit(&st[i]->peer_faults, memory_order_relaxed);
 		v = atomic_load_explicit(&st[i]->first_rx_tsc, memory_order_relaxed);
 		if (v != 0 && (out->first_tsc == 0 || v < out->first_tsc))
 			out->first_tsc = v;
@@ -88,6 +89,10 @@ dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct dp_shared *sh
 		fprintf(f, "  rate %.3f Mpps over %.6f s\n", (double)s->rx / secs / 1e6, secs);
 	else
 		fprintf(f, "  rate n/a\n");
+	if (s->peer_faults != 0)
+		fprintf(f,
+			"faults contained in shared-memory ports (a peer went away) %" PRIu64 "\n",
+			s->peer_faults);
 	if (s->audit_records != 0 || s->audit_lost != 0)
 		fprintf(f, "audit records %" PRIu64 "  lost %" PRIu64 "\n", s->audit_records,
 			s->audit_lost);
@@ -137,6 +142,7 @@ dp_stats_write(const char *path, const struct dp_stats_sum *s, const struct dp_s
 	fprintf(f, "total seconds %.6f\n", dp_stats_seconds(s, tsc_hz));
 	fprintf(f, "total audit_records %" PRIu64 "\n", s->audit_records);
 	fprintf(f, "total audit_lost %" PRIu64 "\n", s->audit_lost);
+	fprintf(f, "total peer_faults %" PRIu64 "\n", s->peer_faults);
 	if (ferror(f))
 		err = -EIO;
 	if (fclose(f) != 0 && err == 0)

@@ -13,6 +13,7 @@
  *   total seconds <first to last received burst, seconds>
  *   total audit_records <records handed to guard-control>
  *   total audit_lost <drop/review records that could not be handed over>
+ *   total peer_faults <faults contained in shared-memory ports (dp_peerio.h)>
  */
 #ifndef DP_STATS_H
 #define DP_STATS_H
@@ -35,6 +36,7 @@ struct dp_stats_sum {
 	uint64_t dropped;	/**< every other reason */
 	uint64_t audit_records; /**< records handed to guard-control */
 	uint64_t audit_lost;	/**< drop/review records that could not be handed over */
+	uint64_t peer_faults;	/**< faults contained in shared-memory ports */
 	uint64_t first_tsc;	/**< earliest first_rx_tsc, 0 if nothing received */
 	uint64_t last_tsc;	/**< latest last_rx_tsc */
 };

@@ -15,10 +15,22 @@
 #include <rte_mbuf.h>
 
 #include "dp_lcore.h"
+#include "dp_shared.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/**
+ * A shared-memory port faulted under this worker (dp_peerio.h): count it and stop using the
+ * port until the main lcore has seen it down and restarted it (dp_link.h).
+ */
+static inline void
+dp_peerio_fault(struct dp_lcore_conf *lc, uint16_t port)
+{
+	dp_cnt_add(&lc->stats->peer_faults, 1);
+	atomic_store_explicit(&lc->shared->link[port].up, 0, memory_order_release);
+}
 
 /** Send what is buffered for @p port; count each packet as sent or failed. */
 static inline void
@@ -26,9 +38,28 @@ dp_tx_flush(struct dp_lcore_conf *lc, uint16_t port)
 {
 	struct dp_tx_buf *b = &lc->tx[port];
 	struct dp_lcore_stats *st = lc->stats;
-	uint16_t sent, i;
+	uint16_t sent = 0, i;
 
-	sent = rte_eth_tx_burst(port, lc->txq, b->m, b->n);
+	/* a port whose link is down is not touched at all (dp_link.h): what waits is tx_failed */
+	if (likely(atomic_load_explicit(&lc->shared->link[port].up, memory_order_acquire))) {
+		if (likely(!lc->port_shared_mem[port])) {
+			sent = rte_eth_tx_burst(port, lc->txq, b->m, b->n);
+		} else {
+			int faulted = 0;
+
+			sent = dp_peerio_tx(&lc->peerio, port, lc->txq, b->m, b->n, &faulted);
+			if (unlikely(faulted)) {
+				/* the driver may have freed some: leave the burst to the dead peer
+				 */
+				dp_peerio_fault(lc, port);
+				for (i = 0; i < b->n; i++)
+					dp_cnt_add(&st->cnt[b->row[i]][INSP_R_TX_FAILED], 1);
+				b->n = 0;
+				lc->tx_pending &= ~(UINT32_C(1) << port);
+				return;
+			}
+		}
+	}
 	for (i = 0; i < sent; i++)
 		dp_cnt_add(&st->cnt[b->row[i]][INSP_R_RELEASE], 1);
 	if (unlikely(sent < b->n)) {

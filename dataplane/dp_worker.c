@@ -254,6 +254,7 @@ dp_worker_main(void *arg)
 	uint64_t prev_tsc = 0, cur_tsc;
 	uint16_t i, nb_rx;
 
+	dp_peerio_thread_init(&lc->peerio);
 	rte_rcu_qsbr_thread_online(lc->qsbr, lc->worker);
 	while (!atomic_load_explicit(lc->quit, memory_order_relaxed)) {
 		dp_take_generation(lc);
@@ -270,7 +271,17 @@ dp_worker_main(void *arg)
 			if (unlikely(!atomic_load_explicit(&lc->shared->link[port].up,
 							   memory_order_relaxed)))
 				continue;
-			nb_rx = rte_eth_rx_burst(port, lc->rxq[i].queue, pkts, DP_MAX_PKT_BURST);
+			if (likely(!lc->rxq[i].shared_mem)) {
+				nb_rx = rte_eth_rx_burst(port, lc->rxq[i].queue, pkts,
+							 DP_MAX_PKT_BURST);
+			} else {
+				int faulted = 0;
+
+				nb_rx = dp_peerio_rx(&lc->peerio, port, lc->rxq[i].queue, pkts,
+						     DP_MAX_PKT_BURST, &faulted);
+				if (unlikely(faulted))
+					dp_peerio_fault(lc, port);
+			}
 			if (nb_rx == 0)
 				continue;
 			dp_burst(lc, port, pkts, nb_rx);

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -182,6 +183,16 @@ open_log(struct gd_audit *a, char *err, size_t errlen)
 	if (a->fd < 0) {
 		snprintf(err, errlen, "%s: cannot open the audit log: %s", a->path,
 			 strerror(errno));
+		return -1;
+	}
+	/* one writer per log: a second guard-control would interleave two chains */
+	if (flock(a->fd, LOCK_EX | LOCK_NB) != 0) {
+		snprintf(err, errlen,
+			 "%s: another process holds the audit log (a second guard-control for this "
+			 "guardd?): %s",
+			 a->path, strerror(errno));
+		close(a->fd);
+		a->fd = -1;
 		return -1;
 	}
 	if (fstat(a->fd, &st) != 0 || !S_ISREG(st.st_mode)) {

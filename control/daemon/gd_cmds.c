@@ -207,9 +207,10 @@ cmd_status(struct gd_ctx *c, bool json, FILE *out)
 			atomic_load(&sh->reloads), atomic_load(&sh->reloads_refused), ri.swap_us);
 		fprintf(out,
 			"audit      %s: head seq %" PRIu64 " %s\n           %" PRIu64
-			" records flushed, %" PRIu64 " lost (path down or full)\n",
+			" records flushed, %" PRIu64 " lost (path down or full), %" PRIu64
+			" write errors\n",
 			c->audit.path, head_seq, head, atomic_load(&sh->audit_flushed),
-			sum->audit_lost);
+			sum->audit_lost, atomic_load(&c->audit.write_errors));
 		fprintf(out, "control    pid %d, attached %" PRIu64 " times\n",
 			atomic_load(&sh->control_pid), atomic_load(&sh->control_attaches));
 		for (w = 0; w < sh->n_workers; w++)
@@ -418,6 +419,6 @@ gd_cmds_refused(void *ctx, const struct gd_peer *peer, const char *why)
 	struct gd_ctx *c = ctx;
 
 	GD_LOG("refused uid %u (pid %d): %s", peer->uid, peer->pid, why);
-	gd_audit_note_command(&c->audit, peer->uid, peer->pid, "(refused before reading)",
-			      "refused", why);
+	gd_audit_note_command(&c->audit, peer->uid, peer->pid, "(request not read)", "refused",
+			      why);
 }

@@ -236,7 +236,8 @@ ask_guardd(const char *image, uint32_t uid, struct gd_load_result *res)
 	res->load_us = rep.load_us;
 	res->swap_us = rep.swap_us;
 	res->grace_us = rep.grace_us;
-	return rep.status == 0 ? 0 : 1;
+	/* published but the grace period timed out: it runs, so it is kept (msg says why) */
+	return rep.status == 0 || rep.generation != 0 ? 0 : 1;
 }
 
 int

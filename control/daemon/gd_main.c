@@ -38,6 +38,12 @@
 
 #define GD_EXIT_GUARDD_GONE 3
 
+/*
+ * guard-control never calls rte_eal_cleanup(): in a secondary process it closes the devices
+ * it attached, and net_pcap's close stops the port in the state it shares with guardd (link
+ * down, queues stopped) - guardd's traffic would stop with guard-control. The process exit
+ * releases what guard-control holds; guardd owns the devices.
+ */
 static atomic_bool quit;
 static char prog_name[] = "guard-control"; /* argv[0] for getopt after EAL's arguments */
 
@@ -224,31 +230,27 @@ main(int argc, char **argv)
 	if (ret != 0) {
 		if (ret < 0)
 			usage(stderr, "guard-control");
-		rte_eal_cleanup();
 		return ret > 0 ? EXIT_SUCCESS : 2;
 	}
 	if (rte_eal_process_type() != RTE_PROC_SECONDARY) {
 		GD_LOG("guard-control attaches to guardd: give EAL --proc-type=secondary and "
 		       "guardd's --file-prefix");
-		rte_eal_cleanup();
+		rte_eal_cleanup(); /* a primary of its own: it owns nothing of guardd's */
 		return EXIT_FAILURE;
 	}
 	c.sh = attach();
 	if (c.sh == NULL || make_dirs(&cfg) != 0) {
-		rte_eal_cleanup();
 		return EXIT_FAILURE;
 	}
 	c.state_dir = cfg.state_dir;
 	c.compile_seconds = cfg.compile_seconds;
 	if (gd_audit_open(&c.audit, c.sh, cfg.audit_log, cfg.rotate_bytes, err, sizeof(err)) != 0) {
 		GD_LOG("%s", err);
-		rte_eal_cleanup();
 		return EXIT_FAILURE;
 	}
 	if (gd_server_open(&c.server, cfg.socket_path, cfg.group, err, sizeof(err)) != 0) {
 		GD_LOG("%s", err);
 		gd_audit_close(&c.audit);
-		rte_eal_cleanup();
 		return EXIT_FAILURE;
 	}
 	atomic_store(&c.sh->control_pid, (int32_t)getpid());
@@ -261,7 +263,6 @@ main(int argc, char **argv)
 		GD_LOG("cannot start the audit thread: %s", strerror(-ret));
 		gd_server_close(&c.server);
 		gd_audit_close(&c.audit);
-		rte_eal_cleanup();
 		return EXIT_FAILURE;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -298,7 +299,6 @@ main(int argc, char **argv)
 	gd_audit_close(&c.audit);
 	/* the last touch of guardd's memory: a stopping guardd waits for it */
 	atomic_store(&c.sh->control_pid, 0);
-	if (rc != GD_EXIT_GUARDD_GONE)
-		rte_eal_cleanup();
+	/* no rte_eal_cleanup(): see the comment above quit */
 	return rc;
 }

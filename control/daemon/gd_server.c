@@ -236,6 +236,7 @@ gd_server_serve(struct gd_server *s, int timeout_ms, gd_handler fn, gd_refused r
 		int n = snprintf(msg, sizeof(msg), "guard-control: %s\n", why);
 
 		answer(fd, 2, msg, (size_t)n);
+		refused(ctx, &peer, why);
 		close(fd);
 		return 1;
 	}

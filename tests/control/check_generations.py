@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check that every audit record was decided wholly by the generation it names.
 
-Usage: check_generations.py PCAP DECISIONS_A DECISIONS_B AUDIT_LOG
+Usage: check_generations.py PCAP DECISIONS_A DECISIONS_B AUDIT_LOG...
 
 DECISIONS_A/B are `guardctl check --pcap PCAP --json` outputs for the two policies the
 reload test alternates (A: odd generations, B: even ones). Frames whose payload the two
@@ -55,6 +55,14 @@ def udp_payload(fr):
     return fr[u + 8:u + max(ulen, 8)]
 
 
+def audit_lines(paths):
+    """(file, line number, line) of every line of the audit files, in chain order."""
+    for path in paths:
+        with open(path) as f:
+            for n, line in enumerate(f, 1):
+                yield path, n, line
+
+
 def decisions(path):
     out = {}
     with open(path) as f:
@@ -66,9 +74,10 @@ def decisions(path):
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) < 5:
         sys.exit(__doc__)
-    pcap, da, db, audit = sys.argv[1:]
+    pcap, da, db = sys.argv[1:4]
+    audit_logs = sys.argv[4:]  # oldest first (rotated files, then the current one)
     dec_a, dec_b = decisions(da), decisions(db)
     want = {}  # payload sha256 -> (decision under A, under B), markers only
     ambiguous = set()
@@ -87,30 +96,29 @@ def main():
     problems = []
     last_gen = {}
     records = 0
-    with open(audit) as f:
-        for n, line in enumerate(f, 1):
-            o = json.loads(line)
-            if o.get('type') != 'decision':
-                continue
-            records += 1
-            lc, gen = o['lcore'], o['gen']
-            if gen < last_gen.get(lc, 0):
-                problems.append(f'line {n}: lcore {lc} went back from generation '
-                                f'{last_gen[lc]} to {gen}')
-            last_gen[lc] = gen
-            m = markers.get(o['sha256'])
-            if m is None or gen == 0:
-                continue
-            side = 'A' if gen % 2 == 1 else 'B'
-            exp_reason, exp_rule = m[0] if side == 'A' else m[1]
-            got = (o['reason'], o.get('rule'))
-            if got[0] == 'audit_unavailable':
-                continue
-            checked[side] += 1
-            if got[0] != exp_reason or (exp_rule is not None and got[1] != exp_rule):
-                problems.append(f'line {n}: generation {gen} ({side}) decided a marker '
-                                f'{got[0]} rule {got[1]}, its policy says {exp_reason} '
-                                f'rule {exp_rule}')
+    for name, n, line in audit_lines(audit_logs):
+        o = json.loads(line)
+        if o.get('type') != 'decision':
+            continue
+        records += 1
+        lc, gen = o['lcore'], o['gen']
+        if gen < last_gen.get(lc, 0):
+            problems.append(f'{name}:{n}: lcore {lc} went back from generation '
+                            f'{last_gen[lc]} to {gen}')
+        last_gen[lc] = gen
+        m = markers.get(o['sha256'])
+        if m is None or gen == 0:
+            continue
+        side = 'A' if gen % 2 == 1 else 'B'
+        exp_reason, exp_rule = m[0] if side == 'A' else m[1]
+        got = (o['reason'], o.get('rule'))
+        if got[0] == 'audit_unavailable':
+            continue
+        checked[side] += 1
+        if got[0] != exp_reason or (exp_rule is not None and got[1] != exp_rule):
+            problems.append(f'{name}:{n}: generation {gen} ({side}) decided a marker '
+                            f'{got[0]} rule {got[1]}, its policy says {exp_reason} '
+                            f'rule {exp_rule}')
     print(f'{len(markers)} marker payloads; {records} decision records; markers checked: '
           f'{checked["A"]} under policy A, {checked["B"]} under policy B; generations '
           f'seen: {sorted(set(last_gen.values()))[-1:] or "none"} (last per lcore)')

@@ -154,8 +154,11 @@ printf 'testpmd -> guardd %s (TX-errors %s); guardd ethdev rx %s, counted rx %s,
 ((back == tx)) || fail "guardd released $tx frames, testpmd received $back back"
 ok "no packet lost: $rx received = $tx released + $((cells - tx)) dropped or held; all $tx came back"
 
-"$GUARDCTL" audit verify "$AUDIT" || fail "the audit chain does not verify"
-python3 "$ROOT/tests/control/check_generations.py" traffic.pcap A.decisions B.decisions "$AUDIT" ||
+# the log may have rotated (256 MiB): the chain runs through the files, oldest first
+mapfile -t logs < <(ls -1 "$AUDIT".* 2>/dev/null | sort)
+logs+=("$AUDIT")
+"$GUARDCTL" audit verify "${logs[@]}" || fail "the audit chain does not verify"
+python3 "$ROOT/tests/control/check_generations.py" traffic.pcap A.decisions B.decisions "${logs[@]}" ||
 	fail "decisions do not follow their generations"
 ok "every marker decision matches its generation's policy"
 

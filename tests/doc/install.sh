@@ -25,16 +25,20 @@ check "guardctl installed and runs" "$bin/guardctl" --version
 check "gen-traffic installed and runs" sh -c "'$bin/gen-traffic' --help >/dev/null"
 check "guardctl(8) installed" grep -q '^\.SH NAME' "$man/guardctl.8"
 check "guardd(8) installed" grep -q '^\.SH NAME' "$man/guardd.8"
+check "guard-control(8) installed" grep -q '^\.SH NAME' "$man/guard-control.8"
 if [ -e "$build/dataplane/guardd" ]; then
 	check "guardd installed" test -x "$bin/guardd"
+	check "guard-control installed" test -x "$bin/guard-control"
 else
 	echo "skip: guardd not built here (-Ddataplane=disabled)"
 fi
 
 # every option of the programs' help in the man page (as the roff writes it: \-\-name)
 opts_guardctl=$("$bin/guardctl" help check; "$bin/guardctl" help policy; "$bin/guardctl" --help)
+opts_guardctl=$opts_guardctl$("$bin/guardctl" help audit; "$bin/guardctl" help status)
 opts_guardd=$(sed -n '/^dp_args_usage/,/^}/p' "$root/dataplane/dp_args.c")
-for pair in "guardctl:$opts_guardctl" "guardd:$opts_guardd"; do
+opts_control=$(sed -n '/^usage(FILE/,/^}/p' "$root/control/daemon/gd_main.c")
+for pair in "guardctl:$opts_guardctl" "guardd:$opts_guardd" "guard-control:$opts_control"; do
 	prog=${pair%%:*}
 	text=${pair#*:}
 	for opt in $(printf '%s\n' "$text" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
