@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Policy load (gd_load.h): compile in a child as the operator, keep the image, ask guardd. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -154,6 +155,13 @@ keep_image(const char *state_dir, const uint8_t *bytes, size_t len, const char *
 	strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(name, sizeof(name), "gen-%s-%.12s.rules", when, hex);
 	snprintf(res->image, sizeof(res->image), "%s/%s", state_dir, name);
+	if (strlen(res->image) >= DP_RULESET_PATH_MAX) {
+		snprintf(res->msg, sizeof(res->msg),
+			 "%s: guardd takes ruleset paths of at most %d bytes: use a shorter "
+			 "--state-dir",
+			 res->image, DP_RULESET_PATH_MAX - 1);
+		return -1;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", res->image);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0 || write_full(fd, bytes, len) != 0 || fsync(fd) != 0) {
@@ -171,13 +179,6 @@ keep_image(const char *state_dir, const uint8_t *bytes, size_t len, const char *
 		unlink(tmp);
 		return -1;
 	}
-	if (strlen(res->image) >= DP_RULESET_PATH_MAX) {
-		snprintf(res->msg, sizeof(res->msg),
-			 "%s: guardd takes ruleset paths of at most %d bytes: use a shorter "
-			 "--state-dir",
-			 res->image, DP_RULESET_PATH_MAX - 1);
-		return -1;
-	}
 	return 0;
 }
 
@@ -193,6 +194,36 @@ point_current(const char *state_dir, const struct gd_load_result *res)
 	unlink(tmp);
 	if (symlink(base != NULL ? base + 1 : res->image, tmp) != 0 || rename(tmp, cur) != 0)
 		unlink(tmp);
+}
+
+static int
+is_kept_image(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return strncmp(d->d_name, "gen-", 4) == 0 && n > 6 &&
+	       strcmp(d->d_name + n - 6, ".rules") == 0;
+}
+
+/*
+ * Keep the GD_KEEP_IMAGES newest images (their names sort by time) for going back; older
+ * ones go. The one running is the newest, so it is never among them.
+ */
+static void
+prune_images(const char *state_dir)
+{
+	struct dirent **names = NULL;
+	char path[4400];
+	int n = scandir(state_dir, &names, is_kept_image, alphasort), i;
+
+	for (i = 0; i < n; i++) {
+		if (i < n - GD_KEEP_IMAGES) {
+			snprintf(path, sizeof(path), "%s/%s", state_dir, names[i]->d_name);
+			(void)unlink(path);
+		}
+		free(names[i]);
+	}
+	free(names);
 }
 
 static int
@@ -308,9 +339,10 @@ gd_load(const char *state_dir, const char *path, const struct gd_peer *peer,
 	}
 	free(bytes);
 	rc = ask_guardd(res->image, peer->uid, res);
-	if (rc == 0)
+	if (rc == 0) {
 		point_current(state_dir, res);
-	else
+		prune_images(state_dir);
+	} else
 		unlink(res->image); /* refused: keep only what ran */
 	return rc;
 }

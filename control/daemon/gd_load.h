@@ -7,7 +7,8 @@
  *      reads only what that operator may read), compiles the policy with the compiler
  *      library (or reads an image as it is) and sends the image bytes back on a pipe;
  *   2. guard-control keeps the image in its state directory (gen-<time>-<sha>.rules, written
- *      atomically) and points `current.rules` at it, for guardd's next start;
+ *      atomically) and points `current.rules` at it, for guardd's next start; the
+ *      GD_KEEP_IMAGES newest images are kept (to go back to one), older ones removed;
  *   3. it asks guardd (rte_mp DP_MP_RELOAD) to load it; guardd answers once every worker
  *      runs the new generation (dp_reload.h), or with the loader's refusal.
  * A policy that does not compile changes nothing; the compiler's file:line:column message
@@ -20,6 +21,8 @@
 #include <stdint.h>
 
 #include "gd_server.h"
+
+#define GD_KEEP_IMAGES 8
 
 struct gd_load_result {
 	uint64_t generation;

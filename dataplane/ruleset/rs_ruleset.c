@@ -243,7 +243,8 @@ valid_ip(const struct insp_ipaddr *a)
 static int
 check_labels(const struct insp_policy *p, const char *name, struct insp_err *err)
 {
-	if (p->strict_labels > 1 || p->audit_releases > INSP_AUDIT_SUMMARY || p->n_nations > INSP_MAX_NATIONS || p->n_categories == 0 ||
+	if (p->strict_labels > 1 || p->audit_releases > INSP_AUDIT_SUMMARY ||
+	    p->n_nations > INSP_MAX_NATIONS || p->n_categories == 0 ||
 	    p->n_categories > INSP_MAX_CATEGORIES || p->n_channels > INSP_MAX_CHANNELS ||
 	    p->stale_skew_ms < 0 || p->stale_skew_ms > INT64_C(86400) * 1000)
 		return BAD("policy limits out of range (nations %u, categories %u, channels %u)",
