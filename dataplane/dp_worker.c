@@ -70,6 +70,7 @@ dp_drop(struct dp_lcore_conf *lc, uint16_t row, enum insp_reason r, const struct
 	if (row != DP_NO_CHANNEL && dp_audit_emit(lc, row, r, res, data, len, now_ms) != 0)
 		dp_cnt_add(&lc->stats->audit_lost, 1);
 }
+
 /*
  * Protocol break: keep only the validated payload and put fresh headers from the
  * channel's egress settings in front of it. Nothing of the ingress frame before or after

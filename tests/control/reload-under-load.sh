@@ -155,7 +155,9 @@ printf 'testpmd -> guardd %s (TX-errors %s); guardd ethdev rx %s, counted rx %s,
 ok "no packet lost: $rx received = $tx released + $((cells - tx)) dropped or held; all $tx came back"
 
 # the log may have rotated (256 MiB): the chain runs through the files, oldest first
-mapfile -t logs < <(ls -1 "$AUDIT".* 2>/dev/null | sort)
+shopt -s nullglob
+logs=("$AUDIT".*) # rotated files, named by their UTC time: the glob's order is the chain's
+shopt -u nullglob
 logs+=("$AUDIT")
 "$GUARDCTL" audit verify "${logs[@]}" || fail "the audit chain does not verify"
 python3 "$ROOT/tests/control/check_generations.py" traffic.pcap A.decisions B.decisions "${logs[@]}" ||

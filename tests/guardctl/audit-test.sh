@@ -294,7 +294,11 @@ assert j["intact"] is False and j["exit_status"] == 2 and "No such file" in j["e
 	run small 0 "$gc" audit verify chain.log
 	timed big 0 10000 "$gc" audit verify --head "$(gen_head gen3.out)" big.log
 	has "big: 40000 records" big.out "big.log: 40000 records, seq 1..40000"
-	if [ -s big.rss ] && [ -s small.rss ]; then
+	# (not under AddressSanitizer: its quarantine keeps freed blocks, so RSS follows the
+	# number of allocations, not what is live; the plain build checks streaming)
+	if ldd "$gc" 2>/dev/null | grep -q libasan; then
+		echo "skip: big: peak RSS not compared (AddressSanitizer build)"
+	elif [ -s big.rss ] && [ -s small.rss ]; then
 		grow=$(($(cat big.rss) - $(cat small.rss)))
 		half=$(($(wc -c <big.log) / 2048))
 		holds "big: peak RSS grows by $grow KiB over a 200-line log, less than half the log ($half KiB)" \
