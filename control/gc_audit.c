@@ -930,27 +930,6 @@ tail_raw(int fd, const char *path, off_t start, off_t end)
 	return 0;
 }
 
-/* Read exactly @p len bytes at @p off; 0, or -1 with errno (0: the file ended first). */
-static int
-pread_full(int fd, char *buf, size_t len, off_t off)
-{
-	while (len > 0) {
-		ssize_t n = pread(fd, buf, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = 0;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-		off += n;
-	}
-	return 0;
-}
-
 /*
  * The last @p n complete lines of a @p size-byte file: they are [*start, *end); the bytes
  * after *end are an incomplete line. Reads backwards from the end, one chunk at a time.
@@ -973,7 +952,7 @@ tail_range(int fd, const char *path, off_t size, uint64_t n, off_t *start, off_t
 		off_t lo = hi - (off_t)len;
 		size_t k = len;
 
-		if (pread_full(fd, buf, len, lo) != 0) {
+		if (au_pread_all(fd, buf, len, lo) != 0) {
 			gc_err(tail_cmd, "%s: cannot read it: %s", path,
 			       errno != 0 ? strerror(errno) : "it shrank while being read");
 			free(buf);

@@ -191,7 +191,12 @@ static void
 dp_shared_create(struct dp_main *m)
 {
 	struct dp_shared *sh;
-	unsigned int n_rec = 2 * DP_AUDIT_RING_SIZE - 1;
+	/*
+	 * Every record is on the ring (at most its size - 1), in a worker's hands (one each) or
+	 * in the writer's burst (64): a few more than the ring, no more. At --max-msg 8192 that
+	 * is about 150 MiB of hugepage memory (docs/operations.md).
+	 */
+	unsigned int n_rec = DP_AUDIT_RING_SIZE + DP_MAX_WORKERS + 255;
 	uint16_t port;
 
 	m->shared_mz = rte_memzone_reserve(DP_SHARED_MZ, sizeof(*sh), SOCKET_ID_ANY,

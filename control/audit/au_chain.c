@@ -162,9 +162,8 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-/* Read exactly @p len bytes at @p off; 0, or -1 with errno (0: the file ended first). */
-static int
-pread_all(int fd, char *buf, size_t len, off_t off)
+int
+au_pread_all(int fd, char *buf, size_t len, off_t off)
 {
 	while (len > 0) {
 		ssize_t n = pread(fd, buf, len, off);
@@ -254,7 +253,7 @@ au_chain_resume(int fd, struct au_chain *c, off_t *cut, char *err, size_t errlen
 	w = malloc(wn);
 	if (w == NULL)
 		return fail(err, errlen, "out of memory reading the end of the log");
-	if (pread_all(fd, w, wn, base) != 0) {
+	if (au_pread_all(fd, w, wn, base) != 0) {
 		fail(err, errlen, "cannot read the end of the log: %s",
 		     errno != 0 ? strerror(errno) : "it shrank while being read");
 		goto out;

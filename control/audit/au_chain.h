@@ -87,6 +87,12 @@ int au_line_parse_prefix(const char *line, size_t len, uint64_t *seq, uint8_t pr
  */
 int au_chain_resume(int fd, struct au_chain *c, off_t *cut, char *err, size_t errlen);
 
+/**
+ * Read exactly @p len bytes at offset @p off of @p fd (retrying short reads and EINTR).
+ * @return 0, or -1 with errno set (errno 0: the file ended first).
+ */
+int au_pread_all(int fd, char *buf, size_t len, off_t off);
+
 /** Result of au_verify_files(). */
 struct au_verify_result {
 	uint64_t lines; /**< lines checked (all files) */

@@ -388,6 +388,17 @@ gd_audit_start(struct gd_audit *a)
 	return -rc;
 }
 
+/* End a command or control record, written and synced at once (they are rare), and release
+ * the lock its caller took. */
+static void
+note_end(struct gd_audit *a, long start)
+{
+	line_end(a, start);
+	flush_batch(a, 1, true);
+	atomic_fetch_add(&a->records, 1);
+	pthread_mutex_unlock(&a->lock);
+}
+
 void
 gd_audit_note_command(struct gd_audit *a, uint32_t uid, int32_t pid, const char *command,
 		      const char *result, const char *detail)
@@ -402,10 +413,7 @@ gd_audit_note_command(struct gd_audit *a, uint32_t uid, int32_t pid, const char 
 	gc_json_str(&j, "command", command);
 	gc_json_str(&j, "result", result);
 	gc_json_str(&j, "detail", detail != NULL ? detail : "");
-	line_end(a, start);
-	flush_batch(a, 1, true);
-	atomic_fetch_add(&a->records, 1);
-	pthread_mutex_unlock(&a->lock);
+	note_end(a, start);
 }
 
 void
@@ -418,10 +426,7 @@ gd_audit_note_control(struct gd_audit *a, const char *event, const char *detail)
 	start = line_begin(a, &j, "control", now_ms());
 	gc_json_str(&j, "event", event);
 	gc_json_str(&j, "detail", detail != NULL ? detail : "");
-	line_end(a, start);
-	flush_batch(a, 1, true);
-	atomic_fetch_add(&a->records, 1);
-	pthread_mutex_unlock(&a->lock);
+	note_end(a, start);
 }
 
 void
