@@ -28,7 +28,7 @@ while (($#)); do
 	case $1 in
 	--runs) runs=${2:?}; shift 2 ;;
 	--count) count=${2:?}; shift 2 ;;
-	-h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "side-by-side: unknown option '$1'" >&2; exit 2 ;;
 	*) build=$(realpath "$1"); shift ;;
 	esac
