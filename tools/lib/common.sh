@@ -140,7 +140,9 @@ build_dir() {
 ensure_node_cot() {
 	local dir=${1:-${GUARD_NPM_DIR:-$(guard_repo_root)/build-npm}} have=''
 	local pkg=$dir/node_modules/@tak-ps/node-cot/package.json
-	if [[ -f $pkg ]]; then
+	# written only after a whole install: an install cut short (a killed run) is done again
+	local done_mark=$dir/.installed-$GUARD_NODE_COT_VERSION
+	if [[ -f $pkg && -f $done_mark ]]; then
 		have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pkg" | head -n 1)
 		[[ $have == "$GUARD_NODE_COT_VERSION" ]] && return 0
 	fi
@@ -161,4 +163,5 @@ ensure_node_cot() {
 		log "npm installed @tak-ps/node-cot '${have:-nothing}', wanted $GUARD_NODE_COT_VERSION"
 		return 1
 	}
+	touch "$done_mark"
 }
