@@ -51,6 +51,17 @@ dp_clock_anchor(struct dp_clock *c)
 	return 0;
 }
 
+/** CLOCK_REALTIME now, ms since the Unix epoch (0 if it cannot be read); off the fast path. */
+static inline int64_t
+dp_clock_wall_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /** Wall-clock ms since the Unix epoch for TSC value @p tsc. */
 static inline int64_t
 dp_clock_ms(const struct dp_clock *c, uint64_t tsc)

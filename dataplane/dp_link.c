@@ -7,18 +7,10 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 
+#include "dp_clock.h"
 #include "dp_link.h"
 #include "dp_log.h"
-
-static int64_t
-link_now_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-		return 0;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "dp_peerio.h"
 
 static uint8_t
 link_read(uint16_t port)
@@ -45,16 +37,6 @@ dp_link_init(struct dp_shared *sh)
 			       "comes up",
 			       port, sh->port_name[port]);
 	}
-}
-
-/* Only memif needs to be told to connect again; other drivers follow the link by themselves. */
-static int
-link_needs_restart(uint16_t port)
-{
-	struct rte_eth_dev_info info;
-
-	return rte_eth_dev_info_get(port, &info) == 0 && info.driver_name != NULL &&
-	       strcmp(info.driver_name, "net_memif") == 0;
 }
 
 /* Wait until no worker can be inside this port's functions (its link flag is already down). */
@@ -98,7 +80,7 @@ link_restart(struct dp_shared *sh, struct rte_rcu_qsbr *qsbr, uint16_t port)
 void
 dp_link_poll(struct dp_shared *sh, struct rte_rcu_qsbr *qsbr)
 {
-	int64_t now = link_now_ms();
+	int64_t now = dp_clock_wall_ms();
 	uint16_t port;
 
 	RTE_ETH_FOREACH_DEV (port) {
@@ -123,7 +105,8 @@ dp_link_poll(struct dp_shared *sh, struct rte_rcu_qsbr *qsbr)
 		    now - (int64_t)atomic_load_explicit(&ls->last_change_ms,
 							memory_order_relaxed) >=
 			    DP_LINK_RETRY_MS &&
-		    link_needs_restart(port)) {
+		    /* memif, the shared-memory ports, must be told to connect again */
+		    dp_peerio_port_shared(port)) {
 			link_restart(sh, qsbr, port);
 			/* the next attempt one retry period from now */
 			atomic_store_explicit(&ls->last_change_ms, (uint64_t)now,

@@ -17,6 +17,7 @@
 #include "dp_observe.h"
 #include "dp_stats.h"
 #include "insp_reason.h"
+#include "rs_ruleset.h"
 
 static struct dp_shared *obs_shared;
 
@@ -156,7 +157,6 @@ obs_ruleset(const char *cmd, const char *params, struct rte_tel_data *d)
 	uint64_t gen;
 	uint32_t seq, n_ch, n_pat, swap_us;
 	uint8_t sha[32], rel;
-	unsigned int i;
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
@@ -171,8 +171,7 @@ obs_ruleset(const char *cmd, const char *params, struct rte_tel_data *d)
 		rel = sh->audit_releases;
 	} while (dp_shared_info_retry(sh, seq));
 	path[sizeof(path) - 1] = '\0';
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+	rs_hex(sha, hex);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "generation", gen);
 	rte_tel_data_add_dict_string(d, "path", gen != 0 ? path : "");

@@ -20,6 +20,7 @@
 
 #include <sodium.h>
 
+#include "dp_clock.h"
 #include "dp_log.h"
 #include "dp_reload.h"
 
@@ -29,16 +30,6 @@ static uint64_t
 us_since(uint64_t tsc0)
 {
 	return (rte_rdtsc() - tsc0) * US_PER_S / rte_get_tsc_hz();
-}
-
-static int64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-		return 0;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int
@@ -131,7 +122,7 @@ publish_info(struct dp_reloader *r, const struct dp_gen *g, uint32_t swap_us, ui
 	atomic_store_explicit(&sh->info_seq, seq + 1, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
 	sh->generation = g->id;
-	sh->loaded_ms = wall_ms();
+	sh->loaded_ms = dp_clock_wall_ms();
 	crypto_hash_sha256(sh->ruleset_sha256, g->image, g->image_len);
 	sh->audit_releases = g->policy->audit_releases;
 	sh->n_channels = g->policy->n_channels;

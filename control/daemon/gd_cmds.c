@@ -17,6 +17,7 @@
 #include "gd_load.h"
 #include "gd_log.h"
 #include "insp_reason.h"
+#include "rs_ruleset.h"
 
 struct ruleset_info {
 	uint64_t generation;
@@ -45,8 +46,7 @@ read_info(const struct dp_shared *sh, struct ruleset_info *ri)
 		ri->audit_releases = sh->audit_releases;
 	} while (dp_shared_info_retry(sh, seq));
 	ri->path[sizeof(ri->path) - 1] = '\0';
-	for (int i = 0; i < 32; i++)
-		snprintf(ri->sha + 2 * i, 3, "%02x", sha[i]);
+	rs_hex(sha, ri->sha);
 }
 
 static void

@@ -16,8 +16,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
-#include <sodium.h>
-
+#include "au_chain.h"
 #include "dp_shared.h"
 #include "gd_load.h"
 #include "pc_policy.h"
@@ -276,7 +275,7 @@ gd_load(const char *state_dir, const char *path, const struct gd_peer *peer,
 	unsigned int compile_seconds, struct gd_load_result *res)
 {
 	struct child_head h;
-	uint8_t *bytes = NULL;
+	uint8_t *bytes = NULL, sha[AU_HASH_LEN];
 	int pfd[2], status = 0, rc;
 	pid_t pid;
 
@@ -326,13 +325,8 @@ gd_load(const char *state_dir, const char *path, const struct gd_peer *peer,
 		snprintf(res->msg, sizeof(res->msg), "%s", h.msg);
 		return h.status > 0 ? 1 : -1;
 	}
-	{
-		uint8_t sha[32];
-
-		crypto_hash_sha256(sha, bytes, h.len);
-		for (int i = 0; i < 32; i++)
-			snprintf(res->sha256 + 2 * i, 3, "%02x", sha[i]);
-	}
+	au_sha256(bytes, h.len, sha);
+	rs_hex(sha, res->sha256);
 	if (keep_image(state_dir, bytes, h.len, res->sha256, res) != 0) {
 		free(bytes);
 		return -1;

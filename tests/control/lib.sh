@@ -7,6 +7,7 @@
 # Provides: start_guardd ARGS... (EAL vdevs and guardd options after '--'),
 #           start_control [OPTIONS...], stop_control, kill_control, stop_guardd,
 #           guardctl ARGS..., telemetry CMD, wait_for DESC SECONDS COMMAND...,
+#           sample_traffic SEED [COUNT],
 #           fail MSG, ok MSG, GD_PID, GC_PID, PREFIX, SOCK, AUDIT, STATE.
 set -euo pipefail
 
@@ -112,6 +113,21 @@ stop_guardd() {
 }
 
 guardctl() { "$GUARDCTL" "$@"; }
+
+# sample_traffic SEED: COUNT (default 200) generated frames in $PCAP, an endless-replay
+# net_pcap argument in $PCAP_ARGS, and the sample ruleset in $SCRATCH/sample.rules. The
+# capture lives in the short private directory: DPDK 22.11 hands a vdev's arguments to
+# secondary processes (guard-control, dpdk-dumpcap) in 63 bytes, cutting longer ones short.
+sample_traffic() {
+	PCAP=$RUN/traffic.pcap
+	PCAP_ARGS="rx_pcap=$PCAP,infinite_rx=1"
+	((${#PCAP_ARGS} <= 63)) || fail "net_pcap0's arguments '$PCAP_ARGS' are longer than 63 bytes"
+	"$BUILD/tools/gen-traffic/gen-traffic" --out "$PCAP" --expect "$SCRATCH/traffic.expect" \
+		--count "${2:-200}" --seed "$1" --formats all >"$SCRATCH/gen.log" 2>&1 ||
+		{ cat "$SCRATCH/gen.log" >&2; fail "gen-traffic"; }
+	"$ROOT/tools/lib/compile-ruleset.sh" "$GUARDD" "$ROOT/rules/sample-policy.yaml" \
+		"$SCRATCH/sample.rules" || fail "the sample policy does not compile"
+}
 
 # telemetry CMD: guardd's answer to a telemetry command, as dpdk-telemetry.py prints it.
 telemetry() {

@@ -49,15 +49,7 @@ generation() {
 	guardctl policy show --json --socket "$SOCK" | python3 -c 'import json,sys; print(json.load(sys.stdin)["generation"])'
 }
 
-# the capture lives in the short private directory: DPDK 22.11 hands a vdev's arguments to
-# secondary processes (guard-control, dpdk-dumpcap) in 63 bytes, cutting longer ones short
-PCAP=$RUN/traffic.pcap
-PCAP_ARGS="rx_pcap=$PCAP,infinite_rx=1"
-((${#PCAP_ARGS} <= 63)) || fail "net_pcap0's arguments '$PCAP_ARGS' are longer than 63 bytes"
-"$BUILD/tools/gen-traffic/gen-traffic" --out "$PCAP" --expect traffic.expect \
-	--count 200 --seed 3 --formats all >gen.log 2>&1 || { cat gen.log >&2; fail "gen-traffic"; }
-"$ROOT/tools/lib/compile-ruleset.sh" "$GUARDD" "$ROOT/rules/sample-policy.yaml" \
-	"$SCRATCH/sample.rules" || fail "the sample policy does not compile"
+sample_traffic 3
 
 start_guardd --vdev "net_pcap0,$PCAP_ARGS" \
 	--vdev "net_null1,no-rx=1" -- --ruleset "$SCRATCH/sample.rules"

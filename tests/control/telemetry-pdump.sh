@@ -36,15 +36,7 @@ need python3 python3
 need dpdk-telemetry.py dpdk
 need dpdk-dumpcap dpdk
 
-# the capture lives in the short private directory: DPDK 22.11 hands a vdev's arguments to
-# secondary processes (guard-control, dpdk-dumpcap) in 63 bytes, cutting longer ones short
-PCAP=$RUN/traffic.pcap
-PCAP_ARGS="rx_pcap=$PCAP,infinite_rx=1"
-((${#PCAP_ARGS} <= 63)) || fail "net_pcap0's arguments '$PCAP_ARGS' are longer than 63 bytes"
-"$BUILD/tools/gen-traffic/gen-traffic" --out "$PCAP" --expect traffic.expect \
-	--count 200 --seed 1 --formats all >gen.log 2>&1 || { cat gen.log >&2; fail "gen-traffic"; }
-"$ROOT/tools/lib/compile-ruleset.sh" "$GUARDD" "$ROOT/rules/sample-policy.yaml" \
-	"$SCRATCH/sample.rules" || fail "the sample policy does not compile"
+sample_traffic 1
 # the channel names of the sample policy (the list under 'channels:')
 mapfile -t CHANNELS < <(awk '/^[a-z_]+:/ { on = ($1 == "channels:") } on && /^  - name: / { print $3 }' \
 	"$ROOT/rules/sample-policy.yaml")
