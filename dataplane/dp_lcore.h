@@ -31,6 +31,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_clock.h"
+#include "dp_latency.h"
 #include "dp_peerio.h"
 #include "insp_inspect.h"
 #include "insp_policy.h"
@@ -70,6 +71,10 @@ struct dp_lcore_stats {
 	_Atomic uint64_t generation;	 /**< ruleset generation this worker last ran (0: none) */
 	_Atomic uint64_t generation_tsc; /**< TSC when it took that generation */
 	_Atomic uint64_t peer_faults;	 /**< faults contained in a shared-memory port */
+	/** rx burst to tx of released packets the driver accepted (dp_latency.h) */
+	struct dp_latency lat_release __rte_cache_aligned;
+	/** rx burst to the end of its handling, for the burst's dropped packets */
+	struct dp_latency lat_drop;
 } __rte_cache_aligned;
 
 /** Single-writer increment: the owner is the only writer, so no locked instruction. */
@@ -127,6 +132,7 @@ struct dp_lcore_conf {
 	int audit_up;		      /**< guard-control's heartbeat is fresh (per burst) */
 	uint16_t ip_id;		      /**< IPv4 identification of the next egress packet */
 	uint32_t tx_pending;	      /**< bit p: tx[p] holds packets */
+	uint32_t tx_sent;	      /**< sent since the last latency record */
 	struct dp_tx_buf tx[RTE_MAX_ETHPORTS];
 	struct dp_peerio peerio; /**< recovery point for shared-memory ports */
 	/** Cold: linear copy of a chained frame, only to learn its reason and channel. */

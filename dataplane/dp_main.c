@@ -41,6 +41,7 @@
 #include "dp_clock.h"
 #include "dp_lcore.h"
 #include "dp_gen.h"
+#include "dp_latency.h"
 #include "dp_leftovers.h"
 #include "dp_link.h"
 #include "dp_log.h"
@@ -377,25 +378,31 @@ static int
 dp_report(const struct dp_main *m)
 {
 	struct dp_stats_sum *sum = malloc(sizeof(*sum));
+	struct dp_lat_report *lat = malloc(sizeof(*lat));
 	int ret = 0;
 
-	if (sum == NULL) {
+	if (sum == NULL || lat == NULL) {
 		fprintf(stderr, "guardd: no memory for the final counters\n");
+		free(sum);
+		free(lat);
 		return -1;
 	}
 	dp_stats_collect(m->stats, m->n_workers, sum);
+	dp_lat_report(&sum->lat_release, &sum->lat_drop, rte_get_tsc_hz(), lat);
 	printf("=== guardd final counters ===\n");
 	dp_stats_print(stdout, sum, m->shared, rte_get_tsc_hz());
+	dp_lat_print(stdout, lat);
 	dp_stats_print_ports(stdout);
 	fflush(stdout);
 	if (m->cfg.stats_file != NULL) {
-		ret = dp_stats_write(m->cfg.stats_file, sum, m->shared, rte_get_tsc_hz());
+		ret = dp_stats_write(m->cfg.stats_file, sum, m->shared, rte_get_tsc_hz(), lat);
 		if (ret != 0) {
 			fprintf(stderr, "guardd: cannot write stats file '%s': %s\n",
 				m->cfg.stats_file, strerror(-ret));
 			ret = -1;
 		}
 	}
+	free(lat);
 	free(sum);
 	return ret;
 }

@@ -13,6 +13,7 @@
 #include <rte_telemetry.h>
 
 #include "dp_audit.h"
+#include "dp_latency.h"
 #include "dp_log.h"
 #include "dp_observe.h"
 #include "dp_stats.h"
@@ -149,6 +150,45 @@ obs_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* The latency lines of the stats file as a dict: release first, then drop_* (dp_latency.h). */
+static int
+obs_latency(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_stats_sum *sum = obs_collect();
+	struct dp_lat_report *lat = malloc(sizeof(*lat));
+	const struct dp_lat_summary *ss[2];
+	const char *pre[2] = {"", "drop_"};
+	char key[32];
+	unsigned int i;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (sum == NULL || lat == NULL) {
+		free(sum);
+		free(lat);
+		return -ENOMEM;
+	}
+	dp_lat_report(&sum->lat_release, &sum->lat_drop, obs_shared->tsc_hz, lat);
+	ss[0] = &lat->release;
+	ss[1] = &lat->drop;
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < 2; i++) {
+		snprintf(key, sizeof(key), "%scount", pre[i]);
+		rte_tel_data_add_dict_u64(d, key, ss[i]->count);
+		snprintf(key, sizeof(key), "%sp50_ns", pre[i]);
+		rte_tel_data_add_dict_u64(d, key, ss[i]->p50_ns);
+		snprintf(key, sizeof(key), "%sp99_ns", pre[i]);
+		rte_tel_data_add_dict_u64(d, key, ss[i]->p99_ns);
+		snprintf(key, sizeof(key), "%sp999_ns", pre[i]);
+		rte_tel_data_add_dict_u64(d, key, ss[i]->p999_ns);
+		snprintf(key, sizeof(key), "%smax_ns", pre[i]);
+		rte_tel_data_add_dict_u64(d, key, ss[i]->max_ns);
+	}
+	free(lat);
+	free(sum);
+	return 0;
+}
+
 static int
 obs_ruleset(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -206,7 +246,10 @@ dp_observe_init(struct dp_shared *sh, struct dp_reloader *r)
 				       "guardd's ports: link state and changes. No parameters") !=
 		    0 ||
 	    rte_telemetry_register_cmd("/guard/ruleset", obs_ruleset,
-				       "the running ruleset generation. No parameters") != 0)
+				       "the running ruleset generation. No parameters") != 0 ||
+	    rte_telemetry_register_cmd("/guard/latency", obs_latency,
+				       "guardd's rx-to-tx latency since start: count, p50_ns, "
+				       "p99_ns, p999_ns, max_ns, drop_*. No parameters") != 0)
 		DP_LOG(WARNING, main, "cannot register the /guard telemetry commands");
 	ret = rte_pdump_init();
 	if (ret != 0)

@@ -37,7 +37,7 @@ extern "C" {
 
 #define DP_SHARED_MZ	  "guard_shared"
 #define DP_SHARED_MAGIC	  0x47524431u /* "GRD1" */
-#define DP_SHARED_VERSION 2u
+#define DP_SHARED_VERSION 3u	      /* 3: latency histograms in struct dp_lcore_stats */
 #define DP_AUDIT_RING	  "guard_audit"
 #define DP_AUDIT_POOL	  "guard_audit_rec"
 /** rte_mp action guard-control sends to ask for a reload (struct dp_reload_req). */

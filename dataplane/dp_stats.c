@@ -36,6 +36,8 @@ dp_stats_collect(struct dp_lcore_stats *const *st, unsigned int n, struct dp_sta
 		v = atomic_load_explicit(&st[i]->last_rx_tsc, memory_order_relaxed);
 		if (v > out->last_tsc)
 			out->last_tsc = v;
+		dp_lat_hist_add(&out->lat_release, &st[i]->lat_release);
+		dp_lat_hist_add(&out->lat_drop, &st[i]->lat_drop);
 	}
 	for (row = 0; row < DP_CNT_ROWS; row++)
 		for (r = 0; r < INSP_R_COUNT; r++) {
@@ -117,9 +119,29 @@ dp_stats_print_ports(FILE *f)
 	}
 }
 
+/* The latency lines of the --stats-file (dp_stats.h); the numbers come from dp_latency.c. */
+static void
+stats_write_latency(FILE *f, const struct dp_lat_report *lat)
+{
+	const struct dp_lat_summary *ss[2] = {&lat->release, &lat->drop};
+	const char *pre[2] = {"", "drop_"};
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		fprintf(f, "total latency_%scount %" PRIu64 "\n", pre[i], ss[i]->count);
+		fprintf(f, "total latency_%sp50_ns %" PRIu64 "\n", pre[i], ss[i]->p50_ns);
+		fprintf(f, "total latency_%sp99_ns %" PRIu64 "\n", pre[i], ss[i]->p99_ns);
+		fprintf(f, "total latency_%sp999_ns %" PRIu64 "\n", pre[i], ss[i]->p999_ns);
+		fprintf(f, "total latency_%smax_ns %" PRIu64 "\n", pre[i], ss[i]->max_ns);
+	}
+	for (i = 0; i < lat->n_buckets; i++)
+		fprintf(f, "total latency_bucket %.1f %.1f %" PRIu64 "\n", lat->bucket[i].low_ns,
+			lat->bucket[i].high_ns, lat->bucket[i].count);
+}
+
 int
 dp_stats_write(const char *path, const struct dp_stats_sum *s, const struct dp_shared *sh,
-	       uint64_t tsc_hz)
+	       uint64_t tsc_hz, const struct dp_lat_report *lat)
 {
 	char tmp[4096];
 	unsigned int row, r;
@@ -143,6 +165,8 @@ dp_stats_write(const char *path, const struct dp_stats_sum *s, const struct dp_s
 	fprintf(f, "total audit_records %" PRIu64 "\n", s->audit_records);
 	fprintf(f, "total audit_lost %" PRIu64 "\n", s->audit_lost);
 	fprintf(f, "total peer_faults %" PRIu64 "\n", s->peer_faults);
+	if (lat != NULL)
+		stats_write_latency(f, lat);
 	if (ferror(f))
 		err = -EIO;
 	if (fclose(f) != 0 && err == 0)

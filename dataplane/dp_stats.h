@@ -14,6 +14,18 @@
  *   total audit_records <records handed to guard-control>
  *   total audit_lost <drop/review records that could not be handed over>
  *   total peer_faults <faults contained in shared-memory ports (dp_peerio.h)>
+ *   total latency_count <released packets sent, each with its rx-to-tx time (dp_latency.h)>
+ *   total latency_p50_ns <median rx-to-tx time, ns>           (0 when count is 0)
+ *   total latency_p99_ns <99th percentile, ns>
+ *   total latency_p999_ns <99.9th percentile, ns>
+ *   total latency_max_ns <largest, ns>
+ *   total latency_drop_count <dropped packets>, then latency_drop_p50_ns, _p99_ns,
+ *     _p999_ns, _max_ns: rx burst to the end of its handling, for drops
+ *   total latency_bucket <low ns> <high ns> <packets>   per non-empty bucket of the
+ *     released packets' histogram, lowest first: <packets> took from <low> up to (not
+ *     including) <high> ns; the counts add up to latency_count
+ * Lines of the first word "total" are not counter cells (readers that sum the cells skip
+ * them, so new totals never change a sum).
  */
 #ifndef DP_STATS_H
 #define DP_STATS_H
@@ -21,6 +33,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dp_latency.h"
 #include "dp_lcore.h"
 #include "dp_shared.h"
 
@@ -39,6 +52,10 @@ struct dp_stats_sum {
 	uint64_t peer_faults;	/**< faults contained in shared-memory ports */
 	uint64_t first_tsc;	/**< earliest first_rx_tsc, 0 if nothing received */
 	uint64_t last_tsc;	/**< latest last_rx_tsc */
+	/** latency of the released packets sent, all workers (dp_latency.h) */
+	struct dp_lat_hist lat_release;
+	/** latency of the dropped packets, all workers */
+	struct dp_lat_hist lat_drop;
 };
 
 /** Sum @p n workers' counters into @p out. */
@@ -59,10 +76,11 @@ void dp_stats_print_ports(FILE *f);
 
 /**
  * Write the --stats-file (to PATH.tmp, then renamed, so a reader never sees half a file).
+ * @p lat: the latency lines (dp_lat_report() of @p s's histograms); NULL writes none.
  * @return 0 or -errno.
  */
 int dp_stats_write(const char *path, const struct dp_stats_sum *s, const struct dp_shared *sh,
-		   uint64_t tsc_hz);
+		   uint64_t tsc_hz, const struct dp_lat_report *lat);
 
 #ifdef __cplusplus
 }

@@ -62,6 +62,7 @@ dp_tx_flush(struct dp_lcore_conf *lc, uint16_t port)
 	}
 	for (i = 0; i < sent; i++)
 		dp_cnt_add(&st->cnt[b->row[i]][INSP_R_RELEASE], 1);
+	lc->tx_sent += sent; /* for the latency histogram (dp_worker.c) */
 	if (unlikely(sent < b->n)) {
 		for (i = sent; i < b->n; i++)
 			dp_cnt_add(&st->cnt[b->row[i]][INSP_R_TX_FAILED], 1);

@@ -4,7 +4,8 @@
  * packets of a burst are decided one by one (classification and inspection are both
  * per message, so there is nothing to gain from sorting a burst into classes yet), drops
  * are freed in bulk at the end of the burst and tx buffers are flushed after each burst
- * and on a ~100 us timer, so a released packet never waits behind an idle queue.
+ * and on a ~100 us timer, so a released packet never waits behind an idle queue. Each burst's
+ * rx-to-tx time goes into the worker's latency histograms (dp_latency.h).
  */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -19,6 +20,7 @@
 #include "dp_audit.h"
 #include "dp_clock.h"
 #include "dp_gen.h"
+#include "dp_latency.h"
 #include "dp_lcore.h"
 #include "dp_reload.h"
 #include "dp_tx.h"
@@ -203,13 +205,17 @@ dp_handle(struct dp_lcore_conf *lc, const struct dp_gen *g, uint16_t port, struc
 	return 1;
 }
 
-static inline void
-dp_burst(struct dp_lcore_conf *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb_rx)
+/*
+ * Decide the @p nb_rx packets of one rx burst, taken at TSC @p tsc. Returns how many were
+ * dropped (freed); the rest are in the tx buffers.
+ */
+static inline uint16_t
+dp_burst(struct dp_lcore_conf *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t nb_rx,
+	 uint64_t tsc)
 {
 	struct dp_lcore_stats *st = lc->stats;
 	struct rte_mbuf *drops[DP_MAX_PKT_BURST];
 	const struct dp_gen *g = lc->gen;
-	uint64_t tsc = rte_rdtsc();
 	int64_t now_ms = dp_clock_ms(lc->clock, tsc);
 	uint16_t n_drop = 0, j;
 
@@ -229,6 +235,26 @@ dp_burst(struct dp_lcore_conf *lc, uint16_t port, struct rte_mbuf **pkts, uint16
 	}
 	if (n_drop != 0)
 		rte_pktmbuf_free_bulk(drops, n_drop);
+	return n_drop;
+}
+
+/*
+ * Latency of one burst (dp_latency.h): its tx buffers have just been flushed, so every packet
+ * of it that the driver accepted (lc->tx_sent) left now, received at @p rx_tsc; its @p n_drop
+ * dropped packets were done with by now. Per burst, not per packet: one rdtsc and at most
+ * two bucket updates.
+ */
+static inline void
+dp_latency_burst(struct dp_lcore_conf *lc, uint64_t rx_tsc, uint16_t n_drop)
+{
+	uint64_t cycles = rte_rdtsc() - rx_tsc;
+
+	if (likely(lc->tx_sent != 0)) {
+		dp_lat_record(&lc->stats->lat_release, cycles, lc->tx_sent);
+		lc->tx_sent = 0;
+	}
+	if (n_drop != 0)
+		dp_lat_record(&lc->stats->lat_drop, cycles, n_drop);
 }
 
 /* Top of the loop: take the generation published last (held until the next quiescence). */
@@ -252,10 +278,11 @@ dp_worker_main(void *arg)
 {
 	struct dp_lcore_conf *lc = arg;
 	struct rte_mbuf *pkts[DP_MAX_PKT_BURST];
-	uint64_t prev_tsc = 0, cur_tsc;
-	uint16_t i, nb_rx;
+	uint64_t prev_tsc = 0, cur_tsc, rx_tsc;
+	uint16_t i, nb_rx, n_drop;
 
 	dp_peerio_thread_init(&lc->peerio);
+	lc->tx_sent = 0;
 	rte_rcu_qsbr_thread_online(lc->qsbr, lc->worker);
 	while (!atomic_load_explicit(lc->quit, memory_order_relaxed)) {
 		dp_take_generation(lc);
@@ -285,8 +312,10 @@ dp_worker_main(void *arg)
 			}
 			if (nb_rx == 0)
 				continue;
-			dp_burst(lc, port, pkts, nb_rx);
+			rx_tsc = rte_rdtsc(); /* the burst's arrival, for now_ms and latency */
+			n_drop = dp_burst(lc, port, pkts, nb_rx, rx_tsc);
 			dp_tx_flush_all(lc);
+			dp_latency_burst(lc, rx_tsc, n_drop);
 		}
 		/* nothing of this iteration's generation is held past here (tx is flushed) */
 		dp_reload_quiescent(lc->qsbr, lc->worker);

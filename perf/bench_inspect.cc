@@ -13,7 +13,20 @@
 //   parse/<format>    the format module's parse alone (insp_parse), on the released
 //                messages of that format
 //   inspect/<format>  the whole decision on the released messages of that format
+//   GUARD_BENCH_FRAMES    if set: only the first N frames of the pcap (e.g. 300, whose ~250 KB
+//                stay in the L2 cache as a packet just received does, instead of the pcap's
+//                ~15 MB that each message reads from memory)
 //   GUARD_BENCH_ONE_PASS  if set: each per-format benchmark is one pass over its messages
+//   parse/released    the format module's parse alone on every released message
+//   scan/raw-released the scan floor: a bare Hyperscan block scan (hs_scan of the literal
+//                database, then of the regex database, a callback that only counts) of each
+//                released message's payload bytes as they arrived, same databases
+//   scan/raw-all      classify + the same bare scan of every frame's payload (compare with
+//                inspect/all)
+//   scan/text-released the same bare scan of the scan text the parse built for each
+//                released message (its units joined by '\n': what the content step gives
+//                Hyperscan; the confirmation of literal phrases around their anchor words is
+//                not in it)
 //   norm/<text>       one 400-byte scan unit into its folded form (insp_norm.h), for text
 //                that is all ASCII (most traffic), Western European with accents, Cyrillic
 //                (which also gets a skeleton form in a message), and its skeleton form
@@ -26,10 +39,12 @@
 #include <string>
 #include <vector>
 
+#include <hs/hs.h>
 #include <pcap/pcap.h>
 
 extern "C" {
 #include "insp_inspect.h"
+#include "insp_match.h"
 #include "insp_net.h"
 #include "insp_norm.h"
 #include "pc_policy.h"
@@ -46,6 +61,8 @@ struct Corpus {
 	std::vector<std::string> frames;
 	std::vector<Message> released;
 	std::vector<Message> by_format[INSP_FORMAT_COUNT]; // the released ones
+	std::vector<std::string> scan_text;		   // per released message
+	hs_scratch_t *hs = nullptr;			   // for the bare scans
 	int64_t now_ms = 0;
 	std::string error;
 };
@@ -88,6 +105,14 @@ corpus()
 			c.now_ms = int64_t(h->ts.tv_sec) * 1000; // gen-traffic starts at its --now
 	}
 	pcap_close(p);
+	if (const char *n = std::getenv("GUARD_BENCH_FRAMES");
+	    n != nullptr && atol(n) > 0 && size_t(atol(n)) < c.frames.size())
+		c.frames.resize(size_t(atol(n)));
+	for (const hs_database_t *db : {c.policy->matcher.lit_db, c.policy->matcher.regex_db})
+		if (db != nullptr && hs_alloc_scratch(db, &c.hs) != HS_SUCCESS) {
+			c.error = "hs_alloc_scratch failed";
+			return c;
+		}
 	for (const std::string &f : c.frames) {
 		insp_flow flow;
 		insp_result res;
@@ -99,6 +124,9 @@ corpus()
 			continue;
 		c.released.emplace_back(flow.channel,
 					f.substr(flow.payload_offset, flow.payload_len));
+		size_t n;
+		const uint8_t *t = insp_scratch_scan_text(c.scratch, &n);
+		c.scan_text.emplace_back(reinterpret_cast<const char *>(t), n);
 		c.by_format[c.policy->channels[flow.channel].format].push_back(c.released.back());
 	}
 	return c;
@@ -189,6 +217,70 @@ BM_inspect_released(benchmark::State &state)
 	inspect_messages(state, corpus().released, "no released messages");
 }
 
+void
+BM_parse_released(benchmark::State &state)
+{
+	Corpus &c = corpus();
+	round_robin(state, c.released, "no released messages", [&c](const Message &m) {
+		insp_result res;
+		benchmark::DoNotOptimize(insp_parse(c.policy, c.scratch, m.first, data_of(m.second),
+						    m.second.size(), &res));
+	});
+}
+
+int
+count_match(unsigned int, unsigned long long, unsigned long long, unsigned int, void *ctx)
+{
+	++*static_cast<uint64_t *>(ctx);
+	return 0;
+}
+
+// The scan floor: Hyperscan alone over @p len bytes, both databases, nothing confirmed.
+uint64_t
+bare_scan(Corpus &c, const uint8_t *p, size_t len)
+{
+	uint64_t n = 0;
+	for (const hs_database_t *db : {c.policy->matcher.lit_db, c.policy->matcher.regex_db})
+		if (db != nullptr)
+			hs_scan(db, reinterpret_cast<const char *>(p), unsigned(len), 0, c.hs,
+				count_match, &n);
+	return n;
+}
+
+void
+BM_scan_raw_released(benchmark::State &state)
+{
+	Corpus &c = corpus();
+	round_robin(state, c.released, "no released messages", [&c](const Message &m) {
+		benchmark::DoNotOptimize(bare_scan(c, data_of(m.second), m.second.size()));
+	});
+}
+
+void
+BM_scan_raw_all(benchmark::State &state)
+{
+	Corpus &c = corpus();
+	round_robin(state, c.frames, "no frames", [&c](const std::string &f) {
+		insp_flow flow;
+		if (insp_net_classify(c.policy, 0, data_of(f), f.size(), 0, &flow) ==
+		    INSP_R_RELEASE)
+			benchmark::DoNotOptimize(
+				bare_scan(c, data_of(f) + flow.payload_offset, flow.payload_len));
+		benchmark::DoNotOptimize(flow);
+	});
+}
+
+void
+BM_scan_text_released(benchmark::State &state)
+{
+	Corpus &c = corpus();
+	size_t i = 0;
+	round_robin(state, c.released, "no released messages", [&c, &i](const Message &) {
+		const std::string &t = c.scan_text[i++ % c.scan_text.size()];
+		benchmark::DoNotOptimize(bare_scan(c, data_of(t), t.size()));
+	});
+}
+
 // Format @p f: its parse alone, or the whole decision (@p whole).
 void
 BM_format(benchmark::State &state, size_t f, bool whole)
@@ -228,6 +320,25 @@ register_format_benchmarks()
 }
 
 const int format_benchmarks_registered = register_format_benchmarks();
+
+// inspect/released and parse/released, once over every released message with
+// GUARD_BENCH_ONE_PASS (perf/cycle-budget.sh counts instructions per stage in them).
+int
+register_released_benchmarks()
+{
+	const bool one_pass = std::getenv("GUARD_BENCH_ONE_PASS") != nullptr;
+	auto *i = benchmark::RegisterBenchmark("inspect/released", BM_inspect_released);
+	auto *p = benchmark::RegisterBenchmark("parse/released", BM_parse_released);
+
+	if (one_pass && !corpus().released.empty()) {
+		i->Iterations(int64_t(corpus().released.size()));
+		p->Iterations(int64_t(corpus().released.size()));
+		std::fprintf(stderr, "one pass: %zu released messages\n", corpus().released.size());
+	}
+	return 0;
+}
+
+const int released_benchmarks_registered = register_released_benchmarks();
 
 // A 400-byte unit made of @p phrase repeated.
 std::string
@@ -274,5 +385,7 @@ BENCHMARK_CAPTURE(BM_norm, cyrillic_skeleton, cyrillic_text, INSP_NORM_SKELETON)
 
 BENCHMARK(BM_classify);
 BENCHMARK(BM_inspect_all)->Name("inspect/all");
-BENCHMARK(BM_inspect_released)->Name("inspect/released");
+BENCHMARK(BM_scan_raw_released)->Name("scan/raw-released");
+BENCHMARK(BM_scan_raw_all)->Name("scan/raw-all");
+BENCHMARK(BM_scan_text_released)->Name("scan/text-released");
 BENCHMARK_MAIN();

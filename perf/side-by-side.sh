@@ -7,17 +7,22 @@
 #             literal patterns (prohibited terms and literal markings, deduplicated without
 #             case) as `drop` rules with `content` + `nocase`; its regexes cannot be given the
 #             same meaning and are left out (counted below), which favours Suricata. Its time
-#             is the engine's own "time elapsed" (packet processing after rule loading).
+#             is its CPU time (user + system, all its threads) minus the CPU time of the same
+#             command on a one-packet capture (start-up: rule loading, Hyperscan compile);
+#             the engine's own "time elapsed" is kept beside it in suricata-cpu.txt.
 #   guardd    net_pcap (the same file, read once) -> net_null, one worker lcore, the sample
 #             policy's ruleset; its time is first to last received burst (--stats-file)
 #   testpmd   io forwarding net_pcap (infinite_rx, from memory) -> net_null, one forwarding
 #             lcore: the I/O ceiling of a DPDK process on this machine. infinite_rx holds the
 #             whole capture in mbufs, so it replays 20,000 frames of the same mix (seed 1)
+#   scan floor  build/perf/bench_inspect on the same pcap's first 400 frames (in cache, as a
+#             frame guardd has just received): `scan/raw-all` is the L2-L4 classification plus
+#             a bare Hyperscan block scan of every payload with the ruleset's own databases,
+#             `inspect/all` the classification plus the whole decision; decision/scan is
+#             their ratio (Google Benchmark, median of 5 repetitions per run)
 # Each is run RUNS times (default 5); the table shows the median and min..max, then
-# `ratio: X.XX` lines (guardd/Suricata, guardd/testpmd).
-#
-# Not measured here yet (issue 12): the bare Hyperscan scan floor (decision/scan ratio),
-# latency percentiles, the cycle budget per stage.
+# `ratio: X.XX` lines (guardd/Suricata, decision/scan, guardd/testpmd). The stage-by-stage
+# budget is perf/cycle-budget.sh, latency perf/latency.sh, the memif topology perf/e2e.sh.
 #
 # Usage: perf/side-by-side.sh [BUILD_DIR] [--runs N] [--count N]
 # Raw results: out/side-by-side/.
@@ -28,7 +33,7 @@ while (($#)); do
 	case $1 in
 	--runs) runs=${2:?}; shift 2 ;;
 	--count) count=${2:?}; shift 2 ;;
-	-h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "side-by-side: unknown option '$1'" >&2; exit 2 ;;
 	*) build=$(realpath "$1"); shift ;;
 	esac
@@ -40,8 +45,10 @@ done
 source "$root/tools/lib/common.sh"
 need_root
 guardd=$build/dataplane/guardd guardctl=$build/control/guardctl
-gen=$build/tools/gen-traffic/gen-traffic
-[[ -x $guardd && -x $guardctl && -x $gen ]] || die "build first: $guardd, $guardctl, $gen"
+gen=$build/tools/gen-traffic/gen-traffic bench=$build/perf/bench_inspect
+[[ -x $guardd && -x $guardctl && -x $gen && -x $bench ]] ||
+	die "build first: $guardd, $guardctl, $gen, $bench (Google Benchmark: libbenchmark-dev)"
+[[ -x /usr/bin/time ]] || die "/usr/bin/time is missing (apt-get install time)"
 setup_hugepages "$GUARD_HUGEPAGES" || die "hugepages could not be set up"
 command -v dpdk-testpmd >/dev/null || die "dpdk-testpmd not found (apt-get install dpdk)"
 
@@ -63,12 +70,9 @@ rm -rf "$out"
 mkdir -p "$out"
 cd "$out"
 log "traffic: $count frames (seed 1, all formats)"
-"$gen" --out demo.pcap --expect demo.expect --count "$count" --seed 1 --formats all >gen.log 2>&1 ||
-	die "gen-traffic failed: $(cat gen.log)"
+demo_inputs "$gen" "$guardctl" "$root/rules/sample-policy.yaml" "$count"
 "$gen" --out io.pcap --expect io.expect --count 20000 --seed 1 --formats all >gen-io.log 2>&1 ||
 	die "gen-traffic failed: $(cat gen-io.log)"
-"$guardctl" policy compile "$root/rules/sample-policy.yaml" -o sample.rules >compile.log 2>&1 ||
-	die "the sample policy did not compile: $(cat compile.log)"
 
 # ---- the policy's literals as Suricata rules ---------------------------------------------------
 "$guardctl" policy show sample.rules --patterns --json >patterns.json
@@ -116,20 +120,40 @@ logging:
         filename: suricata.log
 EOF
 
+# a capture of the first frame alone: Suricata's start-up cost
+python3 - <<'EOF'
+import struct
+d = open('demo.pcap', 'rb').read()
+n = struct.unpack('<I', d[24 + 8:24 + 12])[0]
+open('one.pcap', 'wb').write(d[:24 + 16 + n])
+EOF
+
 prefix=guard-sbs-$$
 cleanup() { rm -rf /dev/hugepages/"$prefix"* /var/run/dpdk/"$prefix"*; }
 trap cleanup EXIT
 
-run_suricata() { # -> packets per second
-	local d=suri-$1
-	mkdir -p "$d"
-	suricata -c suricata.yaml -r demo.pcap --runmode single -S guard.rules -l "$d" -k none >"$d/out.txt" 2>&1 ||
-		die "suricata failed: $(tail -5 "$d/out.txt")"
-	local s
-	s=$(sed -n 's/.*time elapsed \([0-9.]*\)s.*/\1/p' "$d/suricata.log" | tail -1)
-	[[ -n $s ]] || die "no 'time elapsed' in $d/suricata.log"
+suricata_cpu() { # PCAP DIR -> CPU seconds (user + system) of one offline run
+	mkdir -p "$2"
+	/usr/bin/time -f '%U %S' -o "$2/cpu.txt" suricata -c suricata.yaml -r "$1" --runmode single \
+		-S guard.rules -l "$2" -k none >"$2/out.txt" 2>&1 || die "suricata failed: $(tail -5 "$2/out.txt")"
+	awk '{ print $1 + $2 }' "$2/cpu.txt"
+}
+run_suricata() { # -> packets per second of CPU time after start-up
+	local d=suri-$1 full start s
+	start=$(suricata_cpu one.pcap "$d-startup")
+	full=$(suricata_cpu demo.pcap "$d")
 	grep -q "pcap: read 1 file, $count packets" "$d/suricata.log" || die "suricata did not read all $count packets"
-	python3 -c "print($count / $s)"
+	s=$(sed -n 's/.*time elapsed \([0-9.]*\)s.*/\1/p' "$d/suricata.log" | tail -1)
+	echo "$full $start ${s:-?}" >>suricata-cpu.txt # CPU, start-up CPU, engine's time elapsed
+	python3 -c "import sys; d = $full - $start; sys.exit('suricata: no CPU time after start-up') if d <= 0 else print($count / d)"
+}
+run_scan_floor() { # -> "decision_ns scan_ns" per frame, medians of 5 repetitions
+	GUARD_BENCH_POLICY=$root/rules/sample-policy.yaml GUARD_BENCH_PCAP=$out/demo.pcap GUARD_BENCH_FRAMES=400 \
+		"$bench" --benchmark_filter='^(inspect/all|scan/raw-all)$' --benchmark_repetitions=5 \
+		--benchmark_min_time=0.3 --benchmark_format=csv >"bench-$1.csv" 2>"bench-$1.log" ||
+		die "bench_inspect failed: $(tail -3 "bench-$1.log")"
+	awk -F, '$1 == "\"inspect/all_median\"" { d = $4 } $1 == "\"scan/raw-all_median\"" { s = $4 }
+		END { if (d == "" || s == "") exit 1; print d, s }' "bench-$1.csv" || die "no medians in bench-$1.csv"
 }
 run_guardd() { # -> packets per second
 	local st=guardd-$1.stats
@@ -158,6 +182,7 @@ for r in $(seq "$runs"); do
 	run_suricata "$r" >>suricata.pps
 	run_guardd "$r" >>guardd.pps
 	run_testpmd "$r" >>testpmd.pps
+	run_scan_floor "$r" >>floor.ns
 done
 
 python3 - "$n_rules" "$n_regex" "$count" <<'EOF'
@@ -165,9 +190,14 @@ import statistics, sys
 n_rules, n_regex, count = sys.argv[1:4]
 def load(f):
     return [float(x) for x in open(f)]
-rows = {'Suricata 7 offline, runmode single': load('suricata.pps'),
+floor = [l.split() for l in open('floor.ns')]
+rows = {'Suricata 7 offline, runmode single (CPU time after start-up)': load('suricata.pps'),
         'guardd net_pcap -> net_null, 1 worker': load('guardd.pps'),
-        'testpmd io, net_pcap (memory) -> net_null': load('testpmd.pps')}
+        'testpmd io, net_pcap (memory) -> net_null': load('testpmd.pps'),
+        'library: classify + decision, every frame (bench inspect/all)':
+            [1e9 / float(d) for d, _ in floor],
+        'library: classify + bare Hyperscan scan, every frame (bench scan/raw-all)':
+            [1e9 / float(s) for _, s in floor]}
 print(f'traffic: {int(count):,} frames of the demo mix; Suricata: {n_rules} content rules '
       f'(nocase), {n_regex} regexes left out')
 print('| engine | Mpps (median) | min..max | runs |')
@@ -177,5 +207,9 @@ for k, v in rows.items():
 med = {k: statistics.median(v) for k, v in rows.items()}
 names = list(rows)
 print(f'ratio: {med[names[1]] / med[names[0]]:.2f} (guardd/Suricata)')
+print(f'ratio: {med[names[4]] / med[names[3]]:.2f} (decision/scan)')
 print(f'ratio: {med[names[1]] / med[names[2]]:.2f} (guardd/testpmd)')
+with open('summary.txt', 'w') as f:
+    for k, v in med.items():
+        f.write(f'{1e9 / v:.1f} ns per frame: {k}\n')
 EOF

@@ -16,6 +16,12 @@
 #include "insp_msg.h"
 #include "insp_norm.h"
 
+/*
+ * The decision's steps stay functions of their own in the binary (a call each, five per
+ * message), so that profiles and perf/cycle-budget.sh can say what each step costs.
+ */
+#define STAGE __attribute__((noinline))
+
 /* Scan text per message byte the scratch holds (see insp_scratch_create()). */
 #define SCAN_FACTOR 16
 
@@ -156,7 +162,7 @@ same_rel_set(const struct insp_label *a, const struct insp_label *b)
 }
 
 /* Steps 3-5: label present, well-formed, agreeing, within the destination's limits. */
-static enum insp_reason
+static STAGE enum insp_reason
 check_label(const struct insp_policy *p, struct insp_scratch *s,
 	    const struct insp_destination *dest, struct insp_result *res)
 {
@@ -278,7 +284,7 @@ not_shared(const struct insp_policy *p, const struct insp_destination *dest, uin
  * every member of the destination. A category the policy does not know is shared with
  * nobody.
  */
-static enum insp_reason
+static STAGE enum insp_reason
 check_sharing(const struct insp_policy *p, struct insp_scratch *s, const struct insp_channel *ch,
 	      const struct insp_destination *dest, struct insp_result *res)
 {
@@ -308,7 +314,7 @@ check_sharing(const struct insp_policy *p, struct insp_scratch *s, const struct 
 }
 
 /* Traffic class of a released message: the first matching priority rule, else routine. */
-static uint8_t
+static STAGE uint8_t
 traffic_class(const struct insp_policy *p, uint32_t channel, const struct insp_msg *m)
 {
 	const struct insp_range rg = p->prio_by_channel[channel];
@@ -356,18 +362,32 @@ decisive(const struct content_fold *f, uint32_t id)
 
 /*
  * Joined pass: stop at the first decisive match. Harmless matches (a marking at or below
- * the label, such as the access string's own "NATO SECRET") are common and must not cost
- * a unit-by-unit rescan.
+ * the label, such as the access string's own "NATO SECRET") are common: they are filtered
+ * out before a literal is confirmed (want_any) and must not cost a unit-by-unit rescan.
  */
+static int
+want_any(uint32_t id, void *ctx)
+{
+	return decisive(ctx, id);
+}
+
 static int
 on_any_match(uint32_t id, void *ctx)
 {
 	struct content_fold *f = ctx;
 
-	if (!decisive(f, id))
-		return 0;
+	(void)id;
 	f->any = 1;
 	return 1;
+}
+
+/* Unit pass: a literal's skeleton expression counts in skeleton units only, regexes never there. */
+static int
+want_unit(uint32_t id, void *ctx)
+{
+	const struct content_fold *f = ctx;
+
+	return (f->patterns[id].forms & f->form) && decisive(f, id);
 }
 
 static int
@@ -376,10 +396,6 @@ on_unit_match(uint32_t id, void *ctx)
 	struct content_fold *f = ctx;
 	const struct insp_pattern *pt = &f->patterns[id];
 	uint32_t *slot;
-
-	/* a literal's skeleton expression counts in skeleton units only, regexes never there */
-	if (!(pt->forms & f->form) || !decisive(f, id))
-		return 0;
 	uint32_t *where;
 
 	if (pt->kind == INSP_PATTERN_MARKING) {
@@ -410,7 +426,7 @@ on_unit_match(uint32_t id, void *ctx)
  * see a unit's edge; the loader refuses the buffer anchors \A \z \Z. Every match is
  * folded as it is reported, so there is no limit on how many there are.
  */
-static enum insp_reason
+static STAGE enum insp_reason
 check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
 	      const struct insp_destination *dest, struct insp_result *res)
 {
@@ -427,14 +443,14 @@ check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t chan
 
 	if (insp_matcher_empty(&p->matcher))
 		return INSP_R_RELEASE;
-	if (m->scan_len != 0 &&
-	    insp_matcher_scan_cb(&p->matcher, s->match, m->scan, m->scan_len, on_any_match, &f) < 0)
+	if (m->scan_len != 0 && insp_matcher_scan_want(&p->matcher, s->match, m->scan, m->scan_len,
+						       want_any, on_any_match, &f) < 0)
 		return decide(res, INSP_R_PROHIBITED_CONTENT, "scan: matcher error (fail closed)");
 	for (uint32_t u = 0; f.any && u < m->n_units; u++) {
 		f.form = m->units[u].form;
 		f.src = m->units[u].src;
-		if (insp_matcher_scan_cb(&p->matcher, s->match, m->scan + m->units[u].off,
-					 m->units[u].len, on_unit_match, &f) < 0)
+		if (insp_matcher_scan_want(&p->matcher, s->match, m->scan + m->units[u].off,
+					   m->units[u].len, want_unit, on_unit_match, &f) < 0)
 			return decide(res, INSP_R_PROHIBITED_CONTENT,
 				      "scan: matcher error (fail closed)");
 	}
@@ -466,7 +482,7 @@ check_content(const struct insp_policy *p, struct insp_scratch *s, uint32_t chan
 }
 
 /* Steps 1-2: result defaults, channel, size, then the format module's parse. */
-static enum insp_reason
+static STAGE enum insp_reason
 parse_step(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
 	   const uint8_t *msg, size_t len, struct insp_result *res)
 {
@@ -506,6 +522,13 @@ insp_parse(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel
 	   const uint8_t *msg, size_t len, struct insp_result *res)
 {
 	return parse_step(p, s, channel, msg, len, res);
+}
+
+const uint8_t *
+insp_scratch_scan_text(const struct insp_scratch *s, size_t *len)
+{
+	*len = s->msg.scan_len;
+	return s->msg.scan;
 }
 
 /* A decision about a message whose label lenient mode normalised says so (audit). */

@@ -72,6 +72,13 @@ enum insp_reason insp_inspect(const struct insp_policy *p, struct insp_scratch *
 enum insp_reason insp_parse(const struct insp_policy *p, struct insp_scratch *s, uint32_t channel,
 			    const uint8_t *msg, size_t len, struct insp_result *res);
 
+/**
+ * The scan text the last insp_parse() or insp_inspect() with @p s built: every scan unit
+ * joined by '\n', exactly what the content step gives Hyperscan. For benchmarks (the
+ * scan's share of a decision) and diagnostics; valid until @p s is used again.
+ */
+const uint8_t *insp_scratch_scan_text(const struct insp_scratch *s, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -89,13 +89,14 @@ ascii_lower(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c - 'A' + 'a') : c;
 }
 
-static int
+static inline int
 same_bytes(const uint8_t *a, const uint8_t *b, size_t n, int caseless)
 {
 	if (!caseless)
 		return memcmp(a, b, n) == 0;
 	for (size_t i = 0; i < n; i++) {
-		if (ascii_lower(a[i]) != ascii_lower(b[i]))
+		/* equal bytes (most of a confirmed word) need no case mapping */
+		if (a[i] != b[i] && ascii_lower(a[i]) != ascii_lower(b[i]))
 			return 0;
 	}
 	return 1;
@@ -164,6 +165,7 @@ struct scan_ctx {
 	const struct insp_matcher *m;
 	const uint8_t *text;
 	size_t len;
+	insp_match_want_fn want;
 	insp_match_fn fn;
 	void *ctx;
 	int bad_id; /* Hyperscan reported an id that is no pattern: fail closed */
@@ -182,6 +184,8 @@ on_regex(unsigned int id, unsigned long long from, unsigned long long to, unsign
 		c->bad_id = 1;
 		return 1;
 	}
+	if (c->want != NULL && !c->want(id, c->ctx))
+		return 0;
 	return c->fn(id, c->ctx);
 }
 
@@ -198,6 +202,8 @@ on_literal(unsigned int id, unsigned long long from, unsigned long long to, unsi
 		c->bad_id = 1;
 		return 1;
 	}
+	if (c->want != NULL && !c->want(id, c->ctx))
+		return 0;
 	pt = &c->m->patterns[id];
 	if (!insp_match_confirm_literal(pt, c->m->strings, c->text, c->len, (size_t)to))
 		return 0;
@@ -208,9 +214,17 @@ int
 insp_matcher_scan_cb(const struct insp_matcher *m, struct insp_match_scratch *s,
 		     const uint8_t *text, size_t len, insp_match_fn fn, void *ctx)
 {
+	return insp_matcher_scan_want(m, s, text, len, NULL, fn, ctx);
+}
+
+int
+insp_matcher_scan_want(const struct insp_matcher *m, struct insp_match_scratch *s,
+		       const uint8_t *text, size_t len, insp_match_want_fn want, insp_match_fn fn,
+		       void *ctx)
+{
 	/* Hyperscan rejects a NULL buffer even for length 0. */
 	static const char empty[1];
-	struct scan_ctx c = {m, text, len, fn, ctx, 0};
+	struct scan_ctx c = {m, text, len, want, fn, ctx, 0};
 	const char *buf = len != 0 ? (const char *)text : empty;
 	hs_error_t rc;
 

@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "insp_simd.h"
 #include "insp_xml.h"
 
 #ifdef __cplusplus
@@ -54,18 +55,7 @@ extern "C" {
 static inline size_t
 insp_norm_ascii_prefix(const uint8_t *s, size_t len)
 {
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		uint64_t v;
-
-		memcpy(&v, s + i, sizeof(v));
-		if ((v | (v + 0x0101010101010101ull)) & 0x8080808080808080ull)
-			break;
-	}
-	while (i < len && s[i] < 0x7F)
-		i++;
-	return i;
+	return (size_t)(insp_simd_ascii_end(s, s + len) - s);
 }
 
 /** What insp_norm_text() saw in the input. */

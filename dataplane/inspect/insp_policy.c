@@ -41,12 +41,19 @@ span_eq_ci(const char *a, const char *b, size_t len)
 }
 
 /* Is NUL-terminated @p name exactly the @p len bytes at @p s? */
-static int
+static inline int
 name_eq(const char *name, const char *s, size_t len, int exact_case)
 {
 	size_t i;
 
 	if (s == NULL && len != 0)
+		return 0;
+	/*
+	 * A Releasable-To list of n codes against the policy's nations is n times a scan of
+	 * the table: most candidates differ in their first letter, so that settles them.
+	 */
+	if (len != 0 && name[0] != s[0] &&
+	    (exact_case || ascii_lower((unsigned char)name[0]) != ascii_lower((unsigned char)s[0])))
 		return 0;
 	for (i = 0; i < len; i++) {
 		unsigned char a = (unsigned char)name[i], b = (unsigned char)s[i];

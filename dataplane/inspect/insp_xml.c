@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "insp_simd.h"
 #include "insp_utf8.h"
 #include "insp_xml.h"
 
@@ -20,7 +21,6 @@ enum {
 	C_NAME_START = 2, /* ASCII letters, '_', and every byte of a non-ASCII character */
 	C_NAME = 4,	  /* name start, digits, '-', '.' */
 	C_ATTR_STOP = 8,  /* needs a look in an attribute value: < & TAB LF CR */
-	C_TEXT_STOP = 16, /* ends a plain text chunk: < & ] CR */
 	C_HIGH = 32,	  /* a byte of a non-ASCII character (names: check the production) */
 };
 
@@ -28,10 +28,9 @@ static const uint8_t cls[256] = {
 	['\t'] = C_SPACE | C_ATTR_STOP,
 	['\n'] = C_SPACE | C_ATTR_STOP,
 	[' '] = C_SPACE,
-	['<'] = C_ATTR_STOP | C_TEXT_STOP,
-	['\r'] = C_SPACE | C_ATTR_STOP | C_TEXT_STOP,
-	['&'] = C_ATTR_STOP | C_TEXT_STOP,
-	[']'] = C_TEXT_STOP,
+	['<'] = C_ATTR_STOP,
+	['\r'] = C_SPACE | C_ATTR_STOP,
+	['&'] = C_ATTR_STOP,
 	['-'] = C_NAME,
 	['.'] = C_NAME,
 	['0' ... '9'] = C_NAME,
@@ -84,16 +83,6 @@ span_class(const struct insp_xml *x, size_t pos, uint8_t mask)
 	const uint8_t *p = x->buf + pos, *end = x->buf + x->len;
 
 	while (p < end && (cls[*p] & mask))
-		p++;
-	return (size_t)(p - x->buf);
-}
-
-static inline size_t
-span_not_class(const struct insp_xml *x, size_t pos, uint8_t mask)
-{
-	const uint8_t *p = x->buf + pos, *end = x->buf + x->len;
-
-	while (p < end && !(cls[*p] & mask))
 		p++;
 	return (size_t)(p - x->buf);
 }
@@ -178,10 +167,10 @@ parse_qname(struct insp_xml *x, struct insp_str *prefix, struct insp_str *local,
 	if (x->pos >= x->len || !is_name_start(x->buf[x->pos]))
 		return -1;
 	for (;;) {
-		const uint8_t *p = x->buf + x->pos, *end = x->buf + x->len;
+		int high;
+		const uint8_t *p = insp_simd_name_end(x->buf + x->pos, x->buf + x->len, &high);
 
-		while (p < end && (cls[*p] & C_NAME))
-			seen |= cls[*p++];
+		seen |= high ? C_HIGH : 0;
 		x->pos = (size_t)(p - x->buf);
 		if (x->pos >= x->len || x->buf[x->pos] != ':')
 			break;
@@ -392,9 +381,17 @@ parse_attr_value(struct insp_xml *x, struct insp_str *value)
 {
 	uint8_t q = x->buf[x->pos];
 	size_t start = ++x->pos;
-	const uint8_t *end = memchr(x->buf + start, q, x->len - start);
+	const uint8_t *end = insp_simd_attr_stop(x->buf + start, x->buf + x->len, q);
 	int plain = 1;
 
+	/* the common case: nothing to decode or refuse before the closing quote */
+	if (end < x->buf + x->len && *end == q) {
+		value->p = x->buf + start;
+		value->len = (uint32_t)(end - value->p);
+		x->pos = (size_t)(end - x->buf) + 1;
+		return 0;
+	}
+	end = memchr(x->buf + start, q, x->len - start);
 	if (end == NULL)
 		return fail(x, start - 1, "xml: unterminated attribute value"), -1;
 	size_t stop = (size_t)(end - x->buf);
@@ -685,7 +682,9 @@ parse_text(struct insp_xml *x, struct insp_xml_event *ev, int *blank)
 		/* a plain chunk up to the next < & ] is copied in one go */
 		size_t chunk = x->pos;
 
-		x->pos = span_not_class(x, chunk, C_TEXT_STOP);
+		x->pos = (size_t)(insp_simd_find4(x->buf + chunk, x->buf + x->len, '<', '&', ']',
+						  '\r') -
+				  x->buf);
 		if (*blank && span_class(x, chunk, C_SPACE) < x->pos)
 			*blank = 0;
 		if (arena_put(x, x->buf + chunk, x->pos - chunk) < 0)

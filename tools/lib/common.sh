@@ -37,6 +37,16 @@ die() {
 	exit 1
 }
 
+# demo_inputs GEN GUARDCTL POLICY COUNT: in the current directory, the traffic the demo and
+# the perf/ scripts measure (demo.pcap and its sidecar demo.expect: gen-traffic --count COUNT
+# --seed 1 --formats all) and POLICY compiled into sample.rules.
+demo_inputs() {
+	"$1" --out demo.pcap --expect demo.expect --count "$4" --seed 1 --formats all >gen.log 2>&1 ||
+		die "gen-traffic failed: $(cat gen.log)"
+	"$2" policy compile "$3" -o sample.rules >compile.log 2>&1 ||
+		die "$3 did not compile: $(cat compile.log)"
+}
+
 need_root() {
 	[[ $(id -u) -eq 0 ]] || die "run as root (needs apt-get, hugepages and DPDK)"
 }
