@@ -154,6 +154,40 @@ struct dp_lat_report {
 	struct dp_lat_bucket bucket[DP_LAT_BUCKETS];
 };
 
+#define DP_LAT_FIELDS 10 /**< figures of a report: five for releases, five for drops */
+
+/** One figure of a report, under the name the stats file and /guard/latency give it. */
+struct dp_lat_field {
+	const char *name; /**< "count", "p50_ns", ..., "drop_max_ns" */
+	uint64_t value;
+};
+
+/**
+ * The ten figures of @p r in report order (count, p50_ns, p99_ns, p999_ns, max_ns, then the
+ * same with "drop_"): one list for every place that shows them. Inline, so that readers
+ * that do not link dp_latency.c (guard-control builds dp_stats.c) can use it.
+ */
+static inline void
+dp_lat_fields(const struct dp_lat_report *r, struct dp_lat_field f[DP_LAT_FIELDS])
+{
+	static const char *const names[DP_LAT_FIELDS] = {
+		"count",      "p50_ns",	     "p99_ns",	    "p999_ns",	    "max_ns",
+		"drop_count", "drop_p50_ns", "drop_p99_ns", "drop_p999_ns", "drop_max_ns",
+	};
+	const struct dp_lat_summary *s[2] = {&r->release, &r->drop};
+	unsigned int i, k;
+
+	for (i = 0; i < 2; i++) {
+		const uint64_t v[5] = {s[i]->count, s[i]->p50_ns, s[i]->p99_ns, s[i]->p999_ns,
+				       s[i]->max_ns};
+
+		for (k = 0; k < 5; k++) {
+			f[5 * i + k].name = names[5 * i + k];
+			f[5 * i + k].value = v[k];
+		}
+	}
+}
+
 /** Summarise @p h (cycles at @p tsc_hz) into @p out. */
 void dp_lat_summarize(const struct dp_lat_hist *h, uint64_t tsc_hz, struct dp_lat_summary *out);
 

@@ -156,9 +156,7 @@ obs_latency(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct dp_stats_sum *sum = obs_collect();
 	struct dp_lat_report *lat = malloc(sizeof(*lat));
-	const struct dp_lat_summary *ss[2];
-	const char *pre[2] = {"", "drop_"};
-	char key[32];
+	struct dp_lat_field fl[DP_LAT_FIELDS];
 	unsigned int i;
 
 	RTE_SET_USED(cmd);
@@ -169,21 +167,10 @@ obs_latency(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -ENOMEM;
 	}
 	dp_lat_report(&sum->lat_release, &sum->lat_drop, obs_shared->tsc_hz, lat);
-	ss[0] = &lat->release;
-	ss[1] = &lat->drop;
+	dp_lat_fields(lat, fl);
 	rte_tel_data_start_dict(d);
-	for (i = 0; i < 2; i++) {
-		snprintf(key, sizeof(key), "%scount", pre[i]);
-		rte_tel_data_add_dict_u64(d, key, ss[i]->count);
-		snprintf(key, sizeof(key), "%sp50_ns", pre[i]);
-		rte_tel_data_add_dict_u64(d, key, ss[i]->p50_ns);
-		snprintf(key, sizeof(key), "%sp99_ns", pre[i]);
-		rte_tel_data_add_dict_u64(d, key, ss[i]->p99_ns);
-		snprintf(key, sizeof(key), "%sp999_ns", pre[i]);
-		rte_tel_data_add_dict_u64(d, key, ss[i]->p999_ns);
-		snprintf(key, sizeof(key), "%smax_ns", pre[i]);
-		rte_tel_data_add_dict_u64(d, key, ss[i]->max_ns);
-	}
+	for (i = 0; i < DP_LAT_FIELDS; i++)
+		rte_tel_data_add_dict_u64(d, fl[i].name, fl[i].value);
 	free(lat);
 	free(sum);
 	return 0;

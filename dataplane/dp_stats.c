@@ -123,17 +123,12 @@ dp_stats_print_ports(FILE *f)
 static void
 stats_write_latency(FILE *f, const struct dp_lat_report *lat)
 {
-	const struct dp_lat_summary *ss[2] = {&lat->release, &lat->drop};
-	const char *pre[2] = {"", "drop_"};
+	struct dp_lat_field fl[DP_LAT_FIELDS];
 	unsigned int i;
 
-	for (i = 0; i < 2; i++) {
-		fprintf(f, "total latency_%scount %" PRIu64 "\n", pre[i], ss[i]->count);
-		fprintf(f, "total latency_%sp50_ns %" PRIu64 "\n", pre[i], ss[i]->p50_ns);
-		fprintf(f, "total latency_%sp99_ns %" PRIu64 "\n", pre[i], ss[i]->p99_ns);
-		fprintf(f, "total latency_%sp999_ns %" PRIu64 "\n", pre[i], ss[i]->p999_ns);
-		fprintf(f, "total latency_%smax_ns %" PRIu64 "\n", pre[i], ss[i]->max_ns);
-	}
+	dp_lat_fields(lat, fl);
+	for (i = 0; i < DP_LAT_FIELDS; i++)
+		fprintf(f, "total latency_%s %" PRIu64 "\n", fl[i].name, fl[i].value);
 	for (i = 0; i < lat->n_buckets; i++)
 		fprintf(f, "total latency_bucket %.1f %.1f %" PRIu64 "\n", lat->bucket[i].low_ns,
 			lat->bucket[i].high_ns, lat->bucket[i].count);
