@@ -61,7 +61,7 @@ gc_counts_add(struct gc_counts *c, enum insp_reason r)
 	c->total++;
 	if (r == INSP_R_RELEASE)
 		c->released++;
-	else if (r == INSP_R_REVIEW)
+	else if (r == INSP_R_REVIEW || r == INSP_R_TO_SLOWPATH) /* held, as guardd counts */
 		c->review++;
 	else
 		c->dropped++;

@@ -37,6 +37,26 @@ int gc_policy_load_online(int argc, char **argv);
 int gc_policy_show_online(int argc, char **argv);
 extern const char gc_online_help[];
 
+/** An answer kept in memory by gc_online_request() (buf malloc'ed, NUL-terminated). */
+struct gc_capture {
+	char *buf;
+	size_t len, cap;
+};
+
+/** guard-control's socket: @p given, else $GUARD_SOCKET, else the default. */
+const char *gc_online_socket(const char *given);
+
+/**
+ * Send one request (@p n arguments) to guard-control at @p sock. The answer goes to stdout
+ * (status 0) or stderr, or, with @p capture and status 0, into @p capture.
+ * @return the exit status for guardctl (GC_EXIT_*)
+ */
+int gc_online_request(const char *cmd, const char *sock, int n, const char *const *args,
+		      struct gc_capture *capture);
+
+int gc_cmd_review(int argc, char **argv);
+extern const char gc_review_help[];
+
 /* `policy compile` and `policy show` (gc_image.c); argv[0] is the subcommand. */
 int gc_policy_compile(int argc, char **argv);
 int gc_policy_show(int argc, char **argv);

@@ -216,3 +216,10 @@ gc_json_finish(struct gc_json *j)
 	j->depth = 0;
 	j->need_comma[0] = false;
 }
+
+void
+gc_json_raw(struct gc_json *j, const char *key, const char *json)
+{
+	prefix(j, key);
+	fputs(json, j->f);
+}

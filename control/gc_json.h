@@ -50,6 +50,8 @@ void gc_json_int(struct gc_json *j, const char *key, int64_t v);
 void gc_json_double(struct gc_json *j, const char *key, double v);
 void gc_json_bool(struct gc_json *j, const char *key, bool v);
 void gc_json_null(struct gc_json *j, const char *key);
+/** A member whose value is @p json, already a valid JSON text (written as it is). */
+void gc_json_raw(struct gc_json *j, const char *key, const char *json);
 
 /** End the JSON text with a newline (JSON Lines). */
 void gc_json_finish(struct gc_json *j);

@@ -51,14 +51,35 @@ const char gc_online_help[] =
 	"Exit status: 0 done, 1 the guard could not do it (the reason is printed), 2 usage\n"
 	"error, no guard-control, or not allowed.\n";
 
-static const char *
-socket_path(const char *given)
+const char *
+gc_online_socket(const char *given)
 {
 	const char *env = getenv("GUARD_SOCKET");
 
 	if (given != NULL)
 		return given;
 	return env != NULL && env[0] != '\0' ? env : GC_SOCKET_DEFAULT;
+}
+
+static int
+capture_add(struct gc_capture *c, const char *buf, size_t n)
+{
+	if (c->len + n + 1 > c->cap) {
+		size_t cap = c->cap != 0 ? c->cap : 65536;
+		char *p;
+
+		while (cap < c->len + n + 1)
+			cap *= 2;
+		p = realloc(c->buf, cap);
+		if (p == NULL)
+			return -1;
+		c->buf = p;
+		c->cap = cap;
+	}
+	memcpy(c->buf + c->len, buf, n);
+	c->len += n;
+	c->buf[c->len] = '\0';
+	return 0;
 }
 
 static int
@@ -81,8 +102,14 @@ send_all(int fd, const char *buf, size_t len)
  * One request. Prints the answer (stdout if its status is 0, else stderr) and returns the
  * status guardctl exits with.
  */
-static int
-request(const char *cmd, const char *sock, int n, const char *const *args)
+/*
+ * One request. Prints the answer (stdout if its status is 0, else stderr), or with @p capture
+ * keeps an answer of status 0 in memory instead (malloc'ed, NUL-terminated, the caller
+ * frees it), and returns the status guardctl exits with.
+ */
+int
+gc_online_request(const char *cmd, const char *sock, int n, const char *const *args,
+		  struct gc_capture *capture)
 {
 	struct sockaddr_un addr;
 	struct timeval tv = {.tv_sec = GC_ONLINE_TIMEOUT_S};
@@ -138,7 +165,15 @@ request(const char *cmd, const char *sock, int n, const char *const *args)
 			have -= (size_t)(nl + 1 - buf);
 			memmove(buf, nl + 1, have);
 		}
-		fwrite(buf, 1, have, status == 0 ? stdout : stderr);
+		if (capture != NULL && status == 0) {
+			if (capture_add(capture, buf, have) != 0) {
+				gc_err(cmd, "out of memory reading guard-control's answer");
+				close(fd);
+				return GC_EXIT_ERROR;
+			}
+		} else {
+			fwrite(buf, 1, have, status == 0 ? stdout : stderr);
+		}
 		have = 0;
 	}
 	close(fd);
@@ -220,7 +255,7 @@ gc_cmd_status(int argc, char **argv)
 	if (o.first_arg != argc)
 		return gc_usage_error("status", gc_online_help, "unexpected argument '%s'",
 				      argv[o.first_arg]);
-	return request("status", socket_path(o.sock), o.json ? 2 : 1, args);
+	return gc_online_request("status", gc_online_socket(o.sock), o.json ? 2 : 1, args, NULL);
 }
 
 static volatile sig_atomic_t watch_stop;
@@ -246,14 +281,16 @@ gc_cmd_stats(int argc, char **argv)
 		return gc_usage_error("stats", gc_online_help, "unexpected argument '%s'",
 				      argv[o.first_arg]);
 	if (o.watch == 0)
-		return request("stats", socket_path(o.sock), o.json ? 2 : 1, args);
+		return gc_online_request("stats", gc_online_socket(o.sock), o.json ? 2 : 1, args,
+					 NULL);
 	signal(SIGINT, on_interrupt);
 	for (;;) {
 		if (!o.json && isatty(STDOUT_FILENO))
 			fputs("\033[H\033[2J", stdout); /* a terminal: redraw in place */
 		else if (!o.json)
 			printf("--- %lu ---\n", done + 1);
-		rc = request("stats", socket_path(o.sock), o.json ? 2 : 1, args);
+		rc = gc_online_request("stats", gc_online_socket(o.sock), o.json ? 2 : 1, args,
+				       NULL);
 		if (rc != GC_EXIT_OK || ++done == o.count || watch_stop)
 			return rc;
 		for (unsigned long s = 0; s < o.watch * 10 && !watch_stop; s++) {
@@ -286,7 +323,7 @@ gc_policy_load_online(int argc, char **argv)
 		gc_err("policy load", "%s: %s", argv[o.first_arg], strerror(errno));
 		return GC_EXIT_ERROR;
 	}
-	return request("policy load", socket_path(o.sock), 3, args);
+	return gc_online_request("policy load", gc_online_socket(o.sock), 3, args, NULL);
 }
 
 int
@@ -298,5 +335,6 @@ gc_policy_show_online(int argc, char **argv)
 
 	if (rc != 0)
 		return rc == 1 ? GC_EXIT_OK : rc;
-	return request("policy show", socket_path(o.sock), o.json ? 3 : 2, args);
+	return gc_online_request("policy show", gc_online_socket(o.sock), o.json ? 3 : 2, args,
+				 NULL);
 }

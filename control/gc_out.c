@@ -33,6 +33,8 @@ gc_decision_name(enum insp_reason r)
 		return "RELEASE";
 	if (r == INSP_R_REVIEW)
 		return "REVIEW";
+	if (r == INSP_R_TO_SLOWPATH) /* an object chunk: the slow path decides the object */
+		return "SLOWPATH";
 	return "DROP";
 }
 

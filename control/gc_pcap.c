@@ -120,6 +120,17 @@ decide(struct run *r, struct insp_scratch *scr, const uint8_t *frame, size_t len
 
 	memset(flow, 0, sizeof(*flow));
 	reason = insp_net_classify(r->p, r->o->port, frame, len, 0, flow);
+	if (reason == INSP_R_RELEASE &&
+	    r->p->channels[flow->channel].format == INSP_FORMAT_OBJECT) {
+		/* as guardd: an object chunk is handed to the slow path, not decided alone */
+		memset(res, 0, sizeof(*res));
+		res->reason = INSP_R_TO_SLOWPATH;
+		res->level = INSP_LEVEL_NONE;
+		snprintf(res->detail, sizeof(res->detail),
+			 "object chunk: guardd hands it to guard-slowpath, which decides the "
+			 "object (docs/slowpath.md)");
+		return;
+	}
 	if (reason == INSP_R_RELEASE) {
 		insp_inspect(r->p, scr, (uint32_t)flow->channel, frame + flow->payload_offset,
 			     flow->payload_len, now_ms, res);

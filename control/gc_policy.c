@@ -19,6 +19,7 @@
 #include "gc_json.h"
 #include "gc_load.h"
 #include "gc_out.h"
+#include "insp_chunk.h"
 #include "insp_policy.h"
 #include "pc_hs.h"
 #include "pc_policy.h"
@@ -232,6 +233,78 @@ text_channels(const struct insp_policy *p)
 	}
 }
 
+static const char *
+object_release_name(uint8_t r)
+{
+	return r == INSP_OBJ_RELEASE_DIRECT ? "direct" : "review";
+}
+
+/* "text/plain, application/pdf" into @p buf. */
+static const char *
+object_types_text(uint8_t types, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned t = INSP_OBJ_TEXT; t < INSP_OBJ_TYPE_COUNT && n < cap; t++)
+		if (types & (1u << t))
+			n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? ", " : "",
+					      insp_obj_type_mime(t));
+	return buf;
+}
+
+/* The `object:` settings of the object channels, one row each. */
+static void
+text_objects(const struct insp_policy *p)
+{
+	size_t wn = strlen("NAME"), wt = strlen("TYPES");
+	uint32_t n = 0;
+	char types[96];
+
+	for (uint32_t i = 0; i < p->n_channels; i++) {
+		const struct insp_channel *ch = &p->channels[i];
+
+		if (ch->format != INSP_FORMAT_OBJECT)
+			continue;
+		n++;
+		wn = max_size(wn, gc_text_width(ch->name));
+		wt = max_size(wt,
+			      strlen(object_types_text(ch->object_types, types, sizeof(types))));
+	}
+	printf("object channels: %" PRIu32 "\n", n);
+	if (n == 0)
+		return;
+	printf("  %-*s  %-*s  %-10s  %s\n", (int)wn, "NAME", (int)wt, "TYPES", "MAX_OBJECT",
+	       "RELEASE");
+	for (uint32_t i = 0; i < p->n_channels; i++) {
+		const struct insp_channel *ch = &p->channels[i];
+
+		if (ch->format != INSP_FORMAT_OBJECT)
+			continue;
+		fputs("  ", stdout);
+		gc_text_put(stdout, ch->name, wn);
+		printf("  %-*s  %-10" PRIu32 "  %s\n", (int)wt,
+		       object_types_text(ch->object_types, types, sizeof(types)), ch->object_max,
+		       object_release_name(ch->object_release));
+	}
+}
+
+/* The review block: the two-person level, the queue's bounds and the reviewers. */
+static void
+text_review(const struct insp_policy *p)
+{
+	printf("review:          two-person from %s; queue at most %" PRIu32 " items, %" PRIu64
+	       " bytes\n",
+	       level_name(p->two_person_level), p->review_max_items, p->review_max_bytes);
+	printf("reviewers:       %" PRIu32, p->n_reviewers);
+	for (uint32_t i = 0; i < p->n_reviewers && i < INSP_MAX_REVIEWERS; i++) {
+		fputs(i == 0 ? ": " : ", ", stdout);
+		gc_text_put(stdout, p->reviewers[i].name, 0);
+		printf(" (uid %" PRIu32 ")", p->reviewers[i].uid);
+	}
+	fputc('\n', stdout);
+}
+
 static void
 text_categories(const struct insp_policy *p)
 {
@@ -310,6 +383,7 @@ text_summary(const char *path, const struct insp_policy *p, const struct policy_
 	fputc('\n', stdout);
 	text_destinations(p);
 	text_channels(p);
+	text_objects(p);
 	text_categories(p);
 	printf("category hints:  %" PRIu32 "\n", p->n_category_hints);
 	printf("traffic classes: dscp");
@@ -319,6 +393,7 @@ text_summary(const char *path, const struct insp_policy *p, const struct policy_
 	printf("terms:           %" PRIu32 " (drop %" PRIu32 ", review %" PRIu32 ")\n", p->n_terms,
 	       c->drop_terms, c->review_terms);
 	printf("markings:        %" PRIu32 "\n", p->n_markings);
+	text_review(p);
 	text_compile();
 }
 
@@ -375,6 +450,19 @@ json_channel(struct gc_json *j, const struct insp_policy *p, const struct insp_c
 	gc_json_uint(j, "ttl", ch->egress.ttl);
 	gc_json_uint(j, "dscp", ch->egress.dscp);
 	gc_json_end_object(j);
+	if (ch->format == INSP_FORMAT_OBJECT) {
+		gc_json_begin_object(j, "object");
+		gc_json_begin_array(j, "types");
+		for (unsigned t = INSP_OBJ_TEXT; t < INSP_OBJ_TYPE_COUNT; t++)
+			if (ch->object_types & (1u << t))
+				gc_json_str(j, NULL, insp_obj_type_mime(t));
+		gc_json_end_array(j);
+		gc_json_uint(j, "max_object", ch->object_max);
+		gc_json_str(j, "release", object_release_name(ch->object_release));
+		gc_json_end_object(j);
+	} else {
+		gc_json_null(j, "object");
+	}
 	gc_json_end_object(j);
 }
 
@@ -459,6 +547,19 @@ json_summary(const char *path, const struct insp_policy *p, const struct policy_
 	gc_json_uint(&j, "review", c->review_terms);
 	gc_json_end_object(&j);
 	gc_json_uint(&j, "markings", p->n_markings);
+	gc_json_begin_object(&j, "review");
+	gc_json_str(&j, "two_person_from", level_name(p->two_person_level));
+	gc_json_begin_array(&j, "reviewers");
+	for (uint32_t i = 0; i < p->n_reviewers && i < INSP_MAX_REVIEWERS; i++) {
+		gc_json_begin_object(&j, NULL);
+		gc_json_uint(&j, "uid", p->reviewers[i].uid);
+		gc_json_str(&j, "name", p->reviewers[i].name);
+		gc_json_end_object(&j);
+	}
+	gc_json_end_array(&j);
+	gc_json_uint(&j, "queue_max_items", p->review_max_items);
+	gc_json_uint(&j, "queue_max_bytes", p->review_max_bytes);
+	gc_json_end_object(&j);
 	{
 		const struct gc_load_info *in = gc_policy_load_info();
 		char hex[65];

@@ -39,6 +39,8 @@ static const struct gc_cmd commands[] = {
 	 gc_online_help},
 	{"stats", gc_cmd_stats, "stats [--watch SEC]: the running guard's counters",
 	 gc_online_help},
+	{"review", gc_cmd_review, "review list|show|approve|reject|export: the review queue",
+	 gc_review_help},
 	{"help", cmd_help, "help [COMMAND]: this list, or a command's full help", help_help},
 };
 

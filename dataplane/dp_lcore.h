@@ -103,6 +103,7 @@ struct dp_tx_buf {
 };
 
 struct dp_gen;
+struct dp_release_rec;
 struct dp_shared;
 struct rte_rcu_qsbr;
 
@@ -125,6 +126,7 @@ struct dp_lcore_conf {
 	struct dp_rxq rxq[RTE_MAX_ETHPORTS]; /**< at most one queue per port per worker */
 	struct rte_ether_addr port_mac[RTE_MAX_ETHPORTS]; /**< source MAC of egress frames */
 	uint8_t port_shared_mem[RTE_MAX_ETHPORTS];	  /**< tx through dp_peerio.h */
+	struct rte_mempool *pool; /**< mbufs of this worker's socket (released items) */
 
 	/* owned and written by the worker */
 	const struct dp_gen *gen;     /**< generation of the current loop iteration */
@@ -135,6 +137,11 @@ struct dp_lcore_conf {
 	uint32_t tx_sent;	      /**< sent since the last latency record */
 	struct dp_tx_buf tx[RTE_MAX_ETHPORTS];
 	struct dp_peerio peerio; /**< recovery point for shared-memory ports */
+	/* worker 0 only: the approved-item record being sent (dp_release.h) */
+	struct dp_release_rec *rel_rec; /**< taken off the ring, not yet sent */
+	struct rte_mbuf *rel_pending;	/**< its frame, refused by the driver so far */
+	uint64_t rel_seq;		/**< its sequence number */
+	uint16_t rel_row;		/**< its channel's counter row */
 	/** Cold: linear copy of a chained frame, only to learn its reason and channel. */
 	uint8_t bounce[DP_BOUNCE_MAX];
 } __rte_cache_aligned;

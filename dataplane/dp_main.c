@@ -188,6 +188,35 @@ dp_choose_max_msg(struct dp_main *m)
  * The shared state guard-control attaches to: the memzone, the audit ring and the pool of
  * records. Created once, before the ports, by the primary only.
  */
+/*
+ * The object chunks' ring to guard-slowpath and the approved items' ring from guard-control
+ * (docs/slowpath.md). Neither pool has a per-lcore cache: the other process returns records.
+ * A chunk record holds a whole payload; 4096 of them at --max-msg 1472 take 6 MiB.
+ */
+static void
+dp_slowpath_create(struct dp_shared *sh)
+{
+	unsigned int n_slow = DP_SLOW_RING_SIZE + DP_MAX_WORKERS + 63;
+	unsigned int n_rel = DP_RELEASE_RING_SIZE + 63;
+	size_t slow_sz = sizeof(struct dp_slow_rec) + sh->max_msg;
+	size_t rel_sz = sizeof(struct dp_release_rec) + sh->max_msg;
+
+	sh->slow_ring =
+		rte_ring_create(DP_SLOW_RING, DP_SLOW_RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	sh->slow_pool = rte_mempool_create(DP_SLOW_POOL, n_slow, slow_sz, 0, 0, NULL, NULL, NULL,
+					   NULL, SOCKET_ID_ANY, 0);
+	sh->release_ring = rte_ring_create(DP_RELEASE_RING, DP_RELEASE_RING_SIZE, SOCKET_ID_ANY,
+					   RING_F_SP_ENQ | RING_F_SC_DEQ);
+	sh->release_pool = rte_mempool_create(DP_RELEASE_POOL, n_rel, rel_sz, 0, 0, NULL, NULL,
+					      NULL, NULL, SOCKET_ID_ANY, 0);
+	if (sh->slow_ring == NULL || sh->slow_pool == NULL || sh->release_ring == NULL ||
+	    sh->release_pool == NULL)
+		rte_exit(EXIT_FAILURE,
+			 "cannot create the slow-path rings and pools (%u records of %zu bytes, "
+			 "%u of %zu): %s; give EAL more memory (-m)\n",
+			 n_slow, slow_sz, n_rel, rel_sz, rte_strerror(rte_errno));
+}
+
 static void
 dp_shared_create(struct dp_main *m)
 {
@@ -235,6 +264,7 @@ dp_shared_create(struct dp_main *m)
 			 "give EAL more memory (-m)\n",
 			 n_rec, (unsigned int)(sizeof(struct dp_audit_rec) + sh->audit_payload_max),
 			 rte_strerror(rte_errno));
+	dp_slowpath_create(sh);
 	m->shared = sh;
 }
 
@@ -296,6 +326,7 @@ dp_setup_workers(struct dp_main *m)
 		lc->quit = &quit_signal;
 		lc->clock = &m->clock;
 		lc->ip_id = (uint16_t)rte_rand();
+		lc->pool = m->ports.pool[rte_lcore_to_socket_id(lcore)];
 	}
 }
 
@@ -408,29 +439,36 @@ dp_report(const struct dp_main *m)
 }
 
 /*
- * Freeing DPDK memory unmaps it in every attached process too: guard-control must be done
- * with the ring, the pool and the counters first. It sees guardd_stopping, drains the ring
- * (the last records are written), clears control_pid and exits; a guard-control that does
- * not answer in time is not waited for any longer.
+ * Freeing DPDK memory unmaps it in every attached process too: guard-control and
+ * guard-slowpath must be done with the rings, the pools and the counters first. They see
+ * guardd_stopping; guard-control drains the audit ring (the last records are written),
+ * each clears its pid and exits. A process that does not answer in time is not waited
+ * for any longer.
  */
 static void
-dp_let_control_go(struct dp_main *m)
+dp_wait_let_go(const char *who, _Atomic int32_t *pid_field)
 {
-	struct dp_shared *sh = m->shared;
-	int32_t pid = atomic_load_explicit(&sh->control_pid, memory_order_relaxed);
+	int32_t pid = atomic_load_explicit(pid_field, memory_order_relaxed);
 	int i;
 
-	atomic_store_explicit(&sh->guardd_stopping, 1, memory_order_release);
 	if (pid <= 0 || kill(pid, 0) != 0)
 		return;
 	for (i = 0; i < 50; i++) {
-		if (atomic_load_explicit(&sh->control_pid, memory_order_acquire) != pid ||
+		if (atomic_load_explicit(pid_field, memory_order_acquire) != pid ||
 		    kill(pid, 0) != 0)
 			return;
 		rte_delay_us_sleep(DP_MAIN_TICK_US);
 	}
-	DP_LOG(WARNING, main, "guard-control (pid %d) did not let go within 5 s; stopping anyway",
+	DP_LOG(WARNING, main, "%s (pid %d) did not let go within 5 s; stopping anyway", who,
 	       (int)pid);
+}
+
+static void
+dp_let_control_go(struct dp_main *m)
+{
+	atomic_store_explicit(&m->shared->guardd_stopping, 1, memory_order_release);
+	dp_wait_let_go("guard-control", &m->shared->control_pid);
+	dp_wait_let_go("guard-slowpath", &m->shared->slowpath_pid);
 }
 
 static void
@@ -448,6 +486,10 @@ dp_main_teardown(struct dp_main *m)
 	if (m->shared != NULL) {
 		rte_ring_free(m->shared->audit_ring);
 		rte_mempool_free(m->shared->audit_pool);
+		rte_ring_free(m->shared->slow_ring);
+		rte_mempool_free(m->shared->slow_pool);
+		rte_ring_free(m->shared->release_ring);
+		rte_mempool_free(m->shared->release_pool);
 	}
 	rte_memzone_free(m->shared_mz);
 }

@@ -14,7 +14,10 @@
  * - guardd's reload (dp_reload.c, under its lock): the ruleset info (a seqlock: info_seq is
  *   odd while it is written) and the channel-name rows, which are append-only.
  * - guardd's link-state callback: link[] (dp_link.h).
- * - guard-control: control_* and the release-summary baseline (its state across restarts).
+ * - guard-control: control_* and the release-summary baseline (its state across restarts),
+ *   release_enqueued_seq.
+ * - guard-slowpath: slowpath_*.
+ * - worker 0: release_done_seq and the release counters.
  *
  * Versioned: a guard-control built against another layout refuses to attach (magic, version
  * and the struct's size must all match).
@@ -35,16 +38,25 @@
 extern "C" {
 #endif
 
-#define DP_SHARED_MZ	  "guard_shared"
-#define DP_SHARED_MAGIC	  0x47524431u /* "GRD1" */
-#define DP_SHARED_VERSION 3u	      /* 3: latency histograms in struct dp_lcore_stats */
+#define DP_SHARED_MZ	"guard_shared"
+#define DP_SHARED_MAGIC 0x47524431u /* "GRD1" */
+/* 4: INSP_R_COUNT grew (object and slow-path reasons): wider counter rows */
+#define DP_SHARED_VERSION 4u
 #define DP_AUDIT_RING	  "guard_audit"
 #define DP_AUDIT_POOL	  "guard_audit_rec"
+#define DP_SLOW_RING	  "guard_slow"
+#define DP_SLOW_POOL	  "guard_slow_rec"
+#define DP_RELEASE_RING	  "guard_release"
+#define DP_RELEASE_POOL	  "guard_release_rec"
 /** rte_mp action guard-control sends to ask for a reload (struct dp_reload_req). */
 #define DP_MP_RELOAD   "guard_reload"
 #define DP_MAX_WORKERS 16
 /** Audit records in flight between the workers and guard-control (a power of two). */
 #define DP_AUDIT_RING_SIZE 16384
+/** Object chunks in flight between the workers and guard-slowpath (a power of two). */
+#define DP_SLOW_RING_SIZE 4096
+/** Datagrams of approved items in flight between guard-control and worker 0. */
+#define DP_RELEASE_RING_SIZE 512
 /** guard-control counts as gone when its heartbeat is older than this. */
 #define DP_CONTROL_TIMEOUT_MS 500
 #define DP_RULESET_PATH_MAX   200
@@ -66,6 +78,37 @@ struct dp_audit_rec {
 	char uid[INSP_UID_MAX];
 	char detail[INSP_DETAIL_MAX];
 	uint8_t payload[]; /**< dp_shared.audit_payload_max bytes of room */
+};
+
+/**
+ * One datagram of an object channel, as a worker hands it to guard-slowpath unparsed
+ * (dp_slowpath.h). The channel is named by its counter row (dp_shared.row_name), which
+ * stays the same across reloads; guard-slowpath finds the channel by that name in the
+ * ruleset it runs.
+ */
+struct dp_slow_rec {
+	int64_t time_ms;     /**< arrival, ms since the Unix epoch */
+	uint64_t generation; /**< ruleset generation the worker classified it with */
+	uint16_t row;	     /**< counter row: the channel's name */
+	uint16_t lcore;
+	uint32_t len;	/**< payload bytes in data[] */
+	uint8_t data[]; /**< dp_shared.max_msg bytes of room */
+};
+
+/**
+ * One datagram of an approved item, as guard-control hands it to guardd's worker 0 for the
+ * egress of a channel (dp_release.h). Records carry a sequence number that only grows
+ * (the review queue's, rq_store.h); worker 0 sends them in ring order and publishes the
+ * last one it sent (release_done_seq), and skips any record at or below it, so a record
+ * guard-control enqueues twice (a restart between enqueue and noting it) leaves once.
+ */
+struct dp_release_rec {
+	uint64_t seq;		     /**< record sequence number, > 0 */
+	uint64_t item;		     /**< review queue item id (for logs) */
+	char channel[INSP_NAME_MAX]; /**< the channel whose egress it leaves by */
+	uint32_t len;		     /**< payload bytes (the UDP payload) */
+	uint32_t pad;
+	uint8_t payload[]; /**< dp_shared.max_msg bytes of room */
 };
 
 /** Link state of one port as guardd last learnt it. */
@@ -109,8 +152,12 @@ struct dp_shared {
 	uint16_t n_ports;
 	uint32_t worker_lcore[DP_MAX_WORKERS];
 	struct dp_lcore_stats *stats[DP_MAX_WORKERS];
-	struct rte_ring *audit_ring;	/**< MP/SC: workers enqueue, guard-control dequeues */
-	struct rte_mempool *audit_pool; /**< struct dp_audit_rec elements */
+	struct rte_ring *audit_ring;	  /**< MP/SC: workers enqueue, guard-control dequeues */
+	struct rte_mempool *audit_pool;	  /**< struct dp_audit_rec elements */
+	struct rte_ring *slow_ring;	  /**< MP/SC: workers enqueue, guard-slowpath dequeues */
+	struct rte_mempool *slow_pool;	  /**< struct dp_slow_rec elements */
+	struct rte_ring *release_ring;	  /**< SP/SC: guard-control enqueues, worker 0 dequeues */
+	struct rte_mempool *release_pool; /**< struct dp_release_rec elements */
 	char port_name[RTE_MAX_ETHPORTS][RTE_ETH_NAME_MAX_LEN];
 	struct dp_link_state link[RTE_MAX_ETHPORTS];
 
@@ -147,6 +194,19 @@ struct dp_shared {
 	uint64_t summary_base[DP_CNT_ROWS];
 	uint64_t summary_base_nochan; /**< packets of no channel (all reasons) */
 	uint64_t summary_base_lost;   /**< audit_lost of all workers */
+
+	/* guard-slowpath's side */
+	_Atomic uint64_t slowpath_heartbeat_ms; /**< 0: no slow-path process (or stopped) */
+	_Atomic int32_t slowpath_pid;
+
+	/* the release path (dp_release.h): worker 0 writes these ... */
+	_Atomic uint64_t release_done_seq;   /**< last record sent (or given up, below) */
+	_Atomic uint64_t release_failed_seq; /**< last record that could not be sent at all */
+	_Atomic uint64_t release_sent;	     /**< records sent */
+	_Atomic uint64_t release_failed;     /**< records given up (no such channel) */
+	_Atomic uint64_t release_skipped;    /**< records at or below done_seq: duplicates */
+	/* ... and guard-control this one (its state across its own restarts) */
+	_Atomic uint64_t release_enqueued_seq; /**< last record put on the ring */
 } __rte_cache_aligned;
 
 /** Read the ruleset info consistently (seqlock reader). */

@@ -41,11 +41,17 @@ dp_stats_collect(struct dp_lcore_stats *const *st, unsigned int n, struct dp_sta
 	}
 	for (row = 0; row < DP_CNT_ROWS; row++)
 		for (r = 0; r < INSP_R_COUNT; r++) {
-			/* one outcome everywhere: released, held (review) or dropped */
+			/*
+			 * One outcome for every packet received: released, held (for a reviewer,
+			 * or handed to the slow path, which decides the object) or dropped.
+			 * Reviewed items sent later are not packets received: counted apart.
+			 */
 			if (r == INSP_R_RELEASE)
 				out->released += out->cnt[row][r];
-			else if (r == INSP_R_REVIEW)
+			else if (r == INSP_R_REVIEW || r == INSP_R_TO_SLOWPATH)
 				out->held += out->cnt[row][r];
+			else if (r == INSP_R_RELEASED_REVIEWED)
+				out->reviewed_sent += out->cnt[row][r];
 			else
 				out->dropped += out->cnt[row][r];
 		}
@@ -91,6 +97,9 @@ dp_stats_print(FILE *f, const struct dp_stats_sum *s, const struct dp_shared *sh
 		fprintf(f, "  rate %.3f Mpps over %.6f s\n", (double)s->rx / secs / 1e6, secs);
 	else
 		fprintf(f, "  rate n/a\n");
+	if (s->reviewed_sent != 0)
+		fprintf(f, "sent after review (datagrams of approved items) %" PRIu64 "\n",
+			s->reviewed_sent);
 	if (s->peer_faults != 0)
 		fprintf(f,
 			"faults contained in shared-memory ports (a peer went away) %" PRIu64 "\n",

@@ -45,7 +45,8 @@ struct dp_stats_sum {
 	uint64_t cnt[DP_CNT_ROWS][INSP_R_COUNT];
 	uint64_t rx;		/**< packets received */
 	uint64_t released;	/**< RELEASE counts (sent) */
-	uint64_t held;		/**< REVIEW counts: held for a reviewer, not forwarded */
+	uint64_t held;		/**< REVIEW and TO_SLOWPATH counts: not forwarded (yet) */
+	uint64_t reviewed_sent; /**< RELEASED_REVIEWED: datagrams of approved items sent */
 	uint64_t dropped;	/**< every other reason */
 	uint64_t audit_records; /**< records handed to guard-control */
 	uint64_t audit_lost;	/**< drop/review records that could not be handed over */

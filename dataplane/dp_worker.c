@@ -22,7 +22,9 @@
 #include "dp_gen.h"
 #include "dp_latency.h"
 #include "dp_lcore.h"
+#include "dp_release.h"
 #include "dp_reload.h"
+#include "dp_slowpath.h"
 #include "dp_tx.h"
 #include "dp_worker.h"
 #include "insp_inspect.h"
@@ -182,6 +184,15 @@ dp_handle(struct dp_lcore_conf *lc, const struct dp_gen *g, uint16_t port, struc
 	}
 	ch = &p->channels[flow.channel];
 	payload = frame + flow.payload_offset;
+	/* objects are decided by guard-slowpath: hand the chunk over unparsed */
+	if (unlikely(ch->format == INSP_FORMAT_OBJECT)) {
+		r = dp_slowpath_hand(lc, row, payload, flow.payload_len, now_ms);
+		if (r == INSP_R_TO_SLOWPATH)
+			dp_count(lc->stats, row, r);
+		else
+			dp_drop(lc, row, r, NULL, payload, flow.payload_len, now_ms);
+		return 0;
+	}
 	r = insp_inspect(p, lc->scratch, (uint32_t)flow.channel, payload, flow.payload_len, now_ms,
 			 &res);
 	if (r != INSP_R_RELEASE) {
@@ -317,10 +328,14 @@ dp_worker_main(void *arg)
 			dp_tx_flush_all(lc);
 			dp_latency_burst(lc, rx_tsc, n_drop);
 		}
+		if (lc->worker == 0)
+			dp_release_poll(lc);
 		/* nothing of this iteration's generation is held past here (tx is flushed) */
 		dp_reload_quiescent(lc->qsbr, lc->worker);
 	}
 	dp_tx_flush_all(lc);
+	if (lc->worker == 0)
+		dp_release_stop(lc);
 	rte_rcu_qsbr_thread_offline(lc->qsbr, lc->worker);
 	return 0;
 }

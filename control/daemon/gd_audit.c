@@ -24,17 +24,9 @@
 #include "gd_audit.h"
 #include "gd_log.h"
 #include "insp_reason.h"
+#include "gd_time.h"
 
 #define GD_AUDIT_BURST 64
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* 2026-12-03T07:40:00.123Z */
 static void
@@ -94,8 +86,19 @@ decision_of(uint8_t reason)
 	return "drop";
 }
 
+static void format_decision_line(struct gd_audit *a, const struct dp_audit_rec *r);
+
 static void
 format_decision(struct gd_audit *a, const struct dp_audit_rec *r)
+{
+	format_decision_line(a, r);
+	if (r->reason == INSP_R_REVIEW && r->lcore != GD_AUDIT_SLOWPATH_LCORE &&
+	    a->on_review != NULL)
+		a->on_review(a->on_review_ctx, r);
+}
+
+static void
+format_decision_line(struct gd_audit *a, const struct dp_audit_rec *r)
 {
 	uint8_t sha[AU_HASH_LEN];
 	char hex[AU_HEX_LEN + 1];
@@ -107,7 +110,10 @@ format_decision(struct gd_audit *a, const struct dp_audit_rec *r)
 	au_sha256(r->payload, len, sha);
 	au_hex(sha, hex);
 	gc_json_uint(&j, "gen", r->generation);
-	gc_json_uint(&j, "lcore", r->lcore);
+	if (r->lcore == GD_AUDIT_SLOWPATH_LCORE)
+		gc_json_str(&j, "by", "slowpath");
+	else
+		gc_json_uint(&j, "lcore", r->lcore);
 	gc_json_str(&j, "channel",
 		    r->row < atomic_load_explicit(&a->sh->n_rows, memory_order_acquire)
 			    ? a->sh->row_name[r->row]
@@ -222,7 +228,7 @@ open_log(struct gd_audit *a, char *err, size_t errlen)
 static void
 flush_batch(struct gd_audit *a, uint64_t n_lines, bool force_sync)
 {
-	int64_t t = now_ms();
+	int64_t t = gd_now_ms();
 	size_t off = 0;
 
 	fflush(a->ms);
@@ -275,7 +281,7 @@ rotate(struct gd_audit *a)
 	char old[sizeof(a->path) + 80], when[64], err[512];
 	struct au_chain keep = a->chain;
 
-	iso_time(now_ms(), when);
+	iso_time(gd_now_ms(), when);
 	snprintf(old, sizeof(old), "%s.%s", a->path, when);
 	if (rename(a->path, old) != 0) {
 		GD_LOG("audit log %s: cannot rotate to %s: %s; keeps growing", a->path, old,
@@ -292,7 +298,7 @@ rotate(struct gd_audit *a)
 	a->chain = keep; /* the new file continues the old chain */
 	{
 		struct gc_json j;
-		long start = line_begin(a, &j, "control", now_ms());
+		long start = line_begin(a, &j, "control", gd_now_ms());
 
 		gc_json_str(&j, "event", "rotate");
 		gc_json_str(&j, "detail", old);
@@ -311,7 +317,7 @@ writer_main(void *arg)
 
 	while (!atomic_load(&a->stop)) {
 		unsigned int n, i;
-		int64_t t = now_ms();
+		int64_t t = gd_now_ms();
 
 		/* the heartbeat says "records handed over will be written": not while failing */
 		if (!a->failing)
@@ -374,7 +380,7 @@ gd_audit_open(struct gd_audit *a, struct dp_shared *sh, const char *path, uint64
 		return -1;
 	au_hex(a->chain.head, a->head_hex);
 	a->head_seq = a->chain.seq;
-	a->last_sync_ms = now_ms();
+	a->last_sync_ms = gd_now_ms();
 	return 0;
 }
 
@@ -407,7 +413,11 @@ gd_audit_note_command(struct gd_audit *a, uint32_t uid, int32_t pid, const char 
 	long start;
 
 	pthread_mutex_lock(&a->lock);
-	start = line_begin(a, &j, "command", now_ms());
+	if (a->ms == NULL) { /* closed: a late note from a thread that outlived the log */
+		pthread_mutex_unlock(&a->lock);
+		return;
+	}
+	start = line_begin(a, &j, "command", gd_now_ms());
 	gc_json_uint(&j, "uid", uid);
 	gc_json_int(&j, "pid", pid);
 	gc_json_str(&j, "command", command);
@@ -423,7 +433,11 @@ gd_audit_note_control(struct gd_audit *a, const char *event, const char *detail)
 	long start;
 
 	pthread_mutex_lock(&a->lock);
-	start = line_begin(a, &j, "control", now_ms());
+	if (a->ms == NULL) { /* closed: a late note from a thread that outlived the log */
+		pthread_mutex_unlock(&a->lock);
+		return;
+	}
+	start = line_begin(a, &j, "control", gd_now_ms());
 	gc_json_str(&j, "event", event);
 	gc_json_str(&j, "detail", detail != NULL ? detail : "");
 	note_end(a, start);

@@ -59,7 +59,18 @@ struct gd_audit {
 	_Atomic uint64_t write_errors;
 	char head_hex[AU_HEX_LEN + 1]; /**< head of the chain after the last sync */
 	uint64_t head_seq;
+	/**
+	 * Called by the writer thread (holding the lock: it must not write records itself)
+	 * for each fast-path decision of reason review after its record: the review queue's
+	 * intake (gd_review.h). Records of guard-slowpath (lcore GD_AUDIT_SLOWPATH_LCORE) are
+	 * not passed: the slow path queues its objects itself.
+	 */
+	void (*on_review)(void *ctx, const struct dp_audit_rec *rec);
+	void *on_review_ctx;
 };
+
+/** The lcore field of the records guard-slowpath puts on the audit ring. */
+#define GD_AUDIT_SLOWPATH_LCORE 0xffffu
 
 /**
  * Open (or create, mode 0640) the log at @p path, resume its chain (an incomplete last line

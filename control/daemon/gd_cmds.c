@@ -11,13 +11,17 @@
 
 #include <rte_ethdev.h>
 
+#include "dp_slowpath.h"
 #include "dp_stats.h"
 #include "gc_json.h"
 #include "gd_cmds.h"
 #include "gd_load.h"
 #include "gd_log.h"
 #include "insp_reason.h"
+#include "rq_store.h"
+#include "sd_stats.h"
 #include "rs_ruleset.h"
+#include "gd_time.h"
 
 struct ruleset_info {
 	uint64_t generation;
@@ -49,33 +53,11 @@ read_info(const struct dp_shared *sh, struct ruleset_info *ri)
 	rs_hex(sha, ri->sha);
 }
 
-static void
-iso(int64_t ms, char out[32])
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (ms <= 0 || gmtime_r(&t, &tm) == NULL) {
-		snprintf(out, 32, "-");
-		return;
-	}
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 gd_cmds_tick(struct gd_ctx *c)
 {
 	struct dp_stats_sum *sum = malloc(sizeof(*sum));
-	int64_t t = now_ms();
+	int64_t t = gd_now_ms();
 
 	if (sum == NULL)
 		return;
@@ -104,6 +86,9 @@ cmd_status(struct gd_ctx *c, bool json, FILE *out)
 	uint64_t head_seq, up_s;
 	uint16_t port;
 	unsigned int w;
+	struct rq_counts rc;
+	char rq_err[RQ_ERR_MAX];
+	bool slow_up, have_counts;
 
 	if (sum == NULL) {
 		fprintf(out, "guard-control: out of memory\n");
@@ -112,9 +97,12 @@ cmd_status(struct gd_ctx *c, bool json, FILE *out)
 	dp_stats_collect(sh->stats, sh->n_workers, sum);
 	read_info(sh, &ri);
 	gd_audit_head(&c->audit, head, &head_seq);
-	iso(sh->start_ms, started);
-	iso(ri.loaded_ms, loaded);
-	up_s = (uint64_t)(now_ms() - sh->start_ms) / 1000;
+	gd_iso_s((int64_t)sh->start_ms, started);
+	gd_iso_s((int64_t)ri.loaded_ms, loaded);
+	up_s = (uint64_t)(gd_now_ms() - sh->start_ms) / 1000;
+	slow_up = dp_slowpath_up(sh, gd_now_ms());
+	have_counts = c->review.store != NULL &&
+		      rq_count(c->review.store, &rc, rq_err, sizeof(rq_err)) == 0;
 	if (json) {
 		struct gc_json j;
 
@@ -151,6 +139,24 @@ cmd_status(struct gd_ctx *c, bool json, FILE *out)
 		gc_json_begin_object(&j, "control");
 		gc_json_int(&j, "pid", atomic_load(&sh->control_pid));
 		gc_json_uint(&j, "attaches", atomic_load(&sh->control_attaches));
+		gc_json_end_object(&j);
+		gc_json_begin_object(&j, "slowpath");
+		gc_json_int(&j, "pid", slow_up ? atomic_load(&sh->slowpath_pid) : 0);
+		gc_json_bool(&j, "attached", slow_up);
+		gc_json_end_object(&j);
+		gc_json_begin_object(&j, "review");
+		gc_json_str(&j, "queue", c->review.db_path);
+		if (have_counts) {
+			gc_json_uint(&j, "pending", rc.items[RQ_PENDING]);
+			gc_json_uint(&j, "approved", rc.items[RQ_APPROVED]);
+			gc_json_uint(&j, "sending", rc.items[RQ_SENDING]);
+			gc_json_uint(&j, "queued_bytes", rc.queued_bytes);
+		}
+		gc_json_uint(&j, "released_since_start", atomic_load(&c->pump.released));
+		gc_json_uint(&j, "interrupted_since_start", atomic_load(&c->pump.interrupted));
+		gc_json_uint(&j, "datagrams_sent", atomic_load(&sh->release_sent));
+		gc_json_uint(&j, "datagrams_skipped", atomic_load(&sh->release_skipped));
+		gc_json_uint(&j, "datagrams_failed", atomic_load(&sh->release_failed));
 		gc_json_end_object(&j);
 		gc_json_begin_array(&j, "workers");
 		for (w = 0; w < sh->n_workers; w++) {
@@ -213,6 +219,28 @@ cmd_status(struct gd_ctx *c, bool json, FILE *out)
 			sum->audit_lost, atomic_load(&c->audit.write_errors));
 		fprintf(out, "control    pid %d, attached %" PRIu64 " times\n",
 			atomic_load(&sh->control_pid), atomic_load(&sh->control_attaches));
+		if (slow_up)
+			fprintf(out, "slowpath   pid %d, attached\n",
+				atomic_load(&sh->slowpath_pid));
+		else
+			fprintf(out, "slowpath   not attached: object chunks are dropped "
+				     "(slowpath_down)\n");
+		if (have_counts)
+			fprintf(out,
+				"review     %s: %" PRIu64 " pending, %" PRIu64 " approved, %" PRIu64
+				" sending; since start %" PRIu64 " released, %" PRIu64
+				" interrupted\n",
+				c->review.db_path, rc.items[RQ_PENDING], rc.items[RQ_APPROVED],
+				rc.items[RQ_SENDING], atomic_load(&c->pump.released),
+				atomic_load(&c->pump.interrupted));
+		else
+			fprintf(out, "review     %s: cannot be read now\n", c->review.db_path);
+		fprintf(out,
+			"release    %" PRIu64
+			" datagrams of approved items sent by guardd, %" PRIu64
+			" duplicates skipped, %" PRIu64 " given up\n",
+			atomic_load(&sh->release_sent), atomic_load(&sh->release_skipped),
+			atomic_load(&sh->release_failed));
 		for (w = 0; w < sh->n_workers; w++)
 			fprintf(out, "lcore %-4u generation %" PRIu64 ", rx %" PRIu64 "\n",
 				sh->worker_lcore[w], atomic_load(&sh->stats[w]->generation),
@@ -234,6 +262,63 @@ cmd_status(struct gd_ctx *c, bool json, FILE *out)
 	}
 	free(sum);
 	return ferror(out) ? 1 : 0;
+}
+
+#define SP_LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
+
+/* guard-slowpath's counters (sd_stats.h), if it ever ran with this guardd: objects by outcome. */
+static void
+slowpath_json(struct gc_json *j, const struct dp_shared *sh)
+{
+	const struct sd_stats *s = sd_stats_find();
+
+	if (s == NULL) {
+		gc_json_null(j, "slowpath");
+		return;
+	}
+	gc_json_begin_object(j, "slowpath");
+	gc_json_uint(j, "chunks", SP_LOAD(s->chunks));
+	gc_json_uint(j, "chunks_bad", SP_LOAD(s->chunks_bad));
+	gc_json_uint(j, "chunks_dropped", SP_LOAD(s->chunks_dropped));
+	gc_json_uint(j, "objects", SP_LOAD(s->objects));
+	gc_json_uint(j, "bytes", SP_LOAD(s->bytes));
+	gc_json_uint(j, "audit_lost", SP_LOAD(s->audit_lost));
+	gc_json_begin_array(j, "counters");
+	for (unsigned int row = 0; row < DP_CNT_ROWS; row++)
+		for (unsigned int r = 0; r < INSP_R_COUNT; r++) {
+			if (SP_LOAD(s->obj[row][r]) == 0)
+				continue;
+			gc_json_begin_object(j, NULL);
+			gc_json_str(j, "channel", dp_stats_row_name(sh, row));
+			gc_json_str(j, "reason", insp_reason_name((enum insp_reason)r));
+			gc_json_uint(j, "objects", SP_LOAD(s->obj[row][r]));
+			gc_json_end_object(j);
+		}
+	gc_json_end_array(j);
+	gc_json_end_object(j);
+}
+
+static void
+slowpath_print(FILE *out, const struct dp_shared *sh)
+{
+	const struct sd_stats *s = sd_stats_find();
+
+	if (s == NULL)
+		return;
+	fprintf(out, "\nslow path (guard-slowpath): objects by outcome since guardd started\n");
+	fprintf(out, "%-24s %-24s %16s\n", "channel", "reason", "objects");
+	for (unsigned int row = 0; row < DP_CNT_ROWS; row++)
+		for (unsigned int r = 0; r < INSP_R_COUNT; r++)
+			if (SP_LOAD(s->obj[row][r]) != 0)
+				fprintf(out, "%-24s %-24s %16" PRIu64 "\n",
+					dp_stats_row_name(sh, row),
+					insp_reason_name((enum insp_reason)r),
+					SP_LOAD(s->obj[row][r]));
+	fprintf(out,
+		"chunks %" PRIu64 " (bad %" PRIu64 ", of finished objects %" PRIu64
+		"), objects %" PRIu64 ", bytes %" PRIu64 ", audit records lost %" PRIu64 "\n",
+		SP_LOAD(s->chunks), SP_LOAD(s->chunks_bad), SP_LOAD(s->chunks_dropped),
+		SP_LOAD(s->objects), SP_LOAD(s->bytes), SP_LOAD(s->audit_lost));
 }
 
 static int
@@ -271,6 +356,7 @@ cmd_stats(struct gd_ctx *c, bool json, FILE *out)
 				gc_json_end_object(&j);
 			}
 		gc_json_end_array(&j);
+		slowpath_json(&j, sh);
 		gc_json_begin_array(&j, "lcores");
 		for (w = 0; w < sh->n_workers; w++) {
 			gc_json_begin_object(&j, NULL);
@@ -295,6 +381,7 @@ cmd_stats(struct gd_ctx *c, bool json, FILE *out)
 				atomic_load(&sh->stats[w]->audit_records),
 				atomic_load(&sh->stats[w]->audit_lost),
 				atomic_load(&sh->stats[w]->generation));
+		slowpath_print(out, sh);
 	}
 	free(sum);
 	return ferror(out) ? 1 : 0;
@@ -307,7 +394,7 @@ cmd_policy_show(struct gd_ctx *c, bool json, FILE *out)
 	char loaded[32];
 
 	read_info(c->sh, &ri);
-	iso(ri.loaded_ms, loaded);
+	gd_iso_s((int64_t)ri.loaded_ms, loaded);
 	if (json) {
 		struct gc_json j;
 
@@ -400,10 +487,13 @@ gd_cmds_handle(void *ctx, const struct gd_peer *peer, int argc, char **argv, FIL
 		gd_audit_head(&c->audit, head, &seq);
 		fprintf(out, "%" PRIu64 " %s %s\n", seq, head, c->audit.path);
 		status = 0;
-	} else
+	} else if (argc >= 2 && strcmp(argv[0], "review") == 0)
+		status = gd_review_cmd(&c->review, peer, argc, argv, json, out, detail,
+				       sizeof(detail));
+	else
 		fprintf(out,
 			"guard-control: unknown request '%s' (status, stats, policy load "
-			"FILE, policy show, audit head)\n",
+			"FILE, policy show, audit head, review ...)\n",
 			line);
 	gd_audit_note_command(&c->audit, peer->uid, peer->pid, line,
 			      status == 0   ? "ok"

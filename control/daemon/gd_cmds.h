@@ -8,6 +8,7 @@
  *   policy load FILE         compile (as the asking operator) and publish (gd_load.h)
  *   policy show [--json]     the running generation
  *   audit head               seq and hash of the last flushed line, and the log's path
+ *   review ...               the review queue (gd_review.h)
  *
  * Every request, accepted or refused, becomes a command record in the audit log.
  */
@@ -18,12 +19,16 @@
 
 #include "dp_shared.h"
 #include "gd_audit.h"
+#include "gd_pump.h"
+#include "gd_review.h"
 #include "gd_server.h"
 
 struct gd_ctx {
 	struct dp_shared *sh;
 	struct gd_audit audit;
 	struct gd_server server;
+	struct gd_review review; /**< the review queue: commands and fast-path messages */
+	struct gd_pump pump;	 /**< approved items -> the dataplane */
 	const char *state_dir;
 	unsigned int compile_seconds;
 	/* rates over the last second (gd_cmds_tick) */

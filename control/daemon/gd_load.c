@@ -288,6 +288,13 @@ gd_load(const char *state_dir, const char *path, const struct gd_peer *peer,
 		snprintf(res->msg, sizeof(res->msg), "pipe: %s", strerror(errno));
 		return -1;
 	}
+	/*
+	 * Nothing buffered may be written twice: the child's compiler flushes every stream it
+	 * inherited (pc_hs_bounded.c), and a stream sharing its file offset with ours, such as
+	 * the capture a net_pcap device opened in this process, would then be written once by
+	 * the child and again by us, at a moved offset, over guardd's frames.
+	 */
+	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		snprintf(res->msg, sizeof(res->msg), "fork: %s", strerror(errno));

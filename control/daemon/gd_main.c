@@ -27,9 +27,9 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
-#include <rte_memzone.h>
 
 #include "dp_shared.h"
+#include "gd_attach.h"
 #include "gd_audit.h"
 #include "gd_cmds.h"
 #include "gd_log.h"
@@ -59,6 +59,7 @@ struct gd_config {
 	const char *socket_path;
 	const char *group;
 	const char *state_dir;
+	const char *review_db;
 	uint64_t rotate_bytes;
 	unsigned int compile_seconds;
 };
@@ -76,6 +77,7 @@ usage(FILE *f, const char *prog)
 		"  --state-dir DIR        where loaded ruleset images are kept, with "
 		"current.rules\n"
 		"                         pointing at the running one (default /var/lib/guard)\n"
+		"  --review-db FILE       the review queue (SQLite; default STATE-DIR/review.db)\n"
 		"  --rotate-bytes N       rotate the audit log when it passes N bytes (default "
 		"%llu)\n"
 		"  --compile-timeout SEC  bound on a policy's Hyperscan compile (default %d)\n"
@@ -92,6 +94,7 @@ parse_args(int argc, char **argv, struct gd_config *cfg)
 		{"group", required_argument, NULL, 'g'},
 		{"state-dir", required_argument, NULL, 'd'},
 		{"rotate-bytes", required_argument, NULL, 'r'},
+		{"review-db", required_argument, NULL, 'q'},
 		{"compile-timeout", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -117,6 +120,9 @@ parse_args(int argc, char **argv, struct gd_config *cfg)
 			break;
 		case 'd':
 			cfg->state_dir = optarg;
+			break;
+		case 'q':
+			cfg->review_db = optarg;
 			break;
 		case 'r':
 			errno = 0;
@@ -169,29 +175,6 @@ parse_args(int argc, char **argv, struct gd_config *cfg)
 	return 0;
 }
 
-static struct dp_shared *
-attach(void)
-{
-	const struct rte_memzone *mz = rte_memzone_lookup(DP_SHARED_MZ);
-	struct dp_shared *sh;
-
-	if (mz == NULL) {
-		GD_LOG("guardd's shared state '%s' is not there: is guardd running with this "
-		       "--file-prefix?",
-		       DP_SHARED_MZ);
-		return NULL;
-	}
-	sh = mz->addr;
-	if (sh->magic != DP_SHARED_MAGIC || sh->version != DP_SHARED_VERSION ||
-	    sh->size != sizeof(*sh)) {
-		GD_LOG("guardd's shared state is version %u (%u bytes), this guard-control reads "
-		       "version %u (%zu bytes): run guard-control from the same build as guardd",
-		       sh->version, sh->size, DP_SHARED_VERSION, sizeof(*sh));
-		return NULL;
-	}
-	return sh;
-}
-
 static int
 make_dirs(const struct gd_config *cfg)
 {
@@ -204,9 +187,16 @@ make_dirs(const struct gd_config *cfg)
 	return 0;
 }
 
+static void
+on_review(void *ctx, const struct dp_audit_rec *rec)
+{
+	gd_review_take_message(ctx, rec);
+}
+
 int
 main(int argc, char **argv)
 {
+	static char review_db[4200];
 	struct gd_config cfg;
 	struct gd_ctx c;
 	struct sigaction sa;
@@ -238,10 +228,13 @@ main(int argc, char **argv)
 		rte_eal_cleanup(); /* a primary of its own: it owns nothing of guardd's */
 		return EXIT_FAILURE;
 	}
-	c.sh = attach();
-	if (c.sh == NULL || make_dirs(&cfg) != 0) {
+	c.sh = gd_attach("guard-control", err, sizeof(err));
+	if (c.sh == NULL) {
+		GD_LOG("%s", err);
 		return EXIT_FAILURE;
 	}
+	if (make_dirs(&cfg) != 0)
+		return EXIT_FAILURE;
 	c.state_dir = cfg.state_dir;
 	c.compile_seconds = cfg.compile_seconds;
 	if (gd_audit_open(&c.audit, c.sh, cfg.audit_log, cfg.rotate_bytes, err, sizeof(err)) != 0) {
@@ -253,6 +246,18 @@ main(int argc, char **argv)
 		gd_audit_close(&c.audit);
 		return EXIT_FAILURE;
 	}
+	if (cfg.review_db == NULL) {
+		snprintf(review_db, sizeof(review_db), "%s/review.db", cfg.state_dir);
+		cfg.review_db = review_db;
+	}
+	if (gd_review_open(&c.review, c.sh, &c.audit, cfg.review_db, err, sizeof(err)) != 0) {
+		GD_LOG("%s", err);
+		gd_server_close(&c.server);
+		gd_audit_close(&c.audit);
+		return EXIT_FAILURE;
+	}
+	c.audit.on_review = on_review;
+	c.audit.on_review_ctx = &c.review;
 	atomic_store(&c.sh->control_pid, (int32_t)getpid());
 	atomic_fetch_add(&c.sh->control_attaches, 1);
 	snprintf(err, sizeof(err), "guard-control pid %d attached to guardd pid %d; socket %s",
@@ -272,6 +277,8 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	GD_LOG("%s", err);
+	if (gd_pump_start(&c.pump, c.sh, &c.audit, cfg.review_db, err, sizeof(err)) != 0)
+		GD_LOG("%s: approved items are not released until guard-control restarts", err);
 
 	while (!atomic_load(&quit)) {
 		if (gd_server_serve(&c.server, 200, gd_cmds_handle, gd_cmds_refused, &c) < 0)
@@ -296,6 +303,9 @@ main(int argc, char **argv)
 	}
 	GD_LOG("stopping");
 	gd_server_close(&c.server);
+	gd_pump_stop(&c.pump);
+	/* before the audit log closes: the review threads write records to it */
+	gd_review_close(&c.review);
 	gd_audit_close(&c.audit);
 	/* the last touch of guardd's memory: a stopping guardd waits for it */
 	atomic_store(&c.sh->control_pid, 0);

@@ -19,6 +19,7 @@
 
 #include <yaml.h>
 
+#include "insp_chunk.h"
 #include "insp_fold.h"
 #include "insp_match.h"
 #include "insp_norm.h"
@@ -102,6 +103,7 @@ enum name_class {
 	NC_GROUP,	/* [A-Z0-9_] */
 	NC_CHANNEL,	/* [a-z0-9_-] */
 	NC_DESTINATION, /* [A-Za-z0-9_.-] */
+	NC_REVIEWER,	/* [a-z0-9_.-] */
 };
 
 /*
@@ -209,6 +211,7 @@ int ld_req_uint(struct ld *c, const yaml_node_t *map, yaml_node_t *const *f,
 int ld_load_channels(struct ld *c, const yaml_node_t *seq);
 int ld_load_priorities(struct ld *c, const yaml_node_t *seq);
 int ld_load_tclasses(struct ld *c, const yaml_node_t *map);
+int ld_load_review(struct ld *c, const yaml_node_t *map);
 int ld_has_buffer_anchor(const char *re);
 int ld_make_expr(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const char *text,
 		 size_t len, int literal, char *msg, size_t msg_len);

@@ -23,6 +23,7 @@ enum {
 	T_PRIORITIES,
 	T_TCLASSES,
 	T_AUDIT,
+	T_REVIEW,
 	T_COUNT
 };
 /* The original ten first, so messages listing them read as before, then the newer ones. */
@@ -46,6 +47,7 @@ static const char *const top_keys[T_COUNT] = {
 	"priorities",
 	"traffic_classes",
 	"audit",
+	"review",
 };
 
 enum { L_STRICTNESS, L_SKEW, L_COUNT };
@@ -102,6 +104,117 @@ load_audit(struct ld *c, const yaml_node_t *map)
 				audit_release_names, 2, &e) < 0)
 			return -1;
 		c->p->audit_releases = (uint8_t)e;
+	}
+	return 0;
+}
+
+enum { R_TWO_PERSON, R_REVIEWERS, R_MAX_ITEMS, R_MAX_BYTES, R_COUNT };
+static const char *const review_keys[R_COUNT] = {"two_person_from", "reviewers", "queue_max_items",
+						 "queue_max_bytes"};
+enum { V_UID, V_NAME, V_COUNT };
+static const char *const reviewer_keys[V_COUNT] = {"uid", "name"};
+
+#define REVIEW_MAX_ITEMS_DEFAULT 10000u
+#define REVIEW_MAX_BYTES_DEFAULT (UINT64_C(1) << 30)
+#define REVIEW_MAX_ITEMS	 10000000u
+#define REVIEW_MAX_BYTES	 (UINT64_C(1) << 40)
+
+/* One entry of 'reviewers'; @p at holds where each earlier one's uid and name are. */
+static int
+load_reviewer(struct ld *c, const yaml_node_t *map, int index, const yaml_node_t **uid_at,
+	      const yaml_node_t **name_at)
+{
+	struct insp_policy *p = c->p;
+	struct insp_reviewer *r = &p->reviewers[p->n_reviewers];
+	yaml_node_t *f[V_COUNT];
+	char what[LD_WHAT_MAX], fwhat[LD_WHAT_MAX], q[72];
+	uint64_t v;
+
+	ld_item_what(c, what, sizeof(what), "reviewer", map, "name", 1, index);
+	if (ld_get_fields(c, map, what, reviewer_keys, V_COUNT, f) < 0)
+		return -1;
+	if (ld_req_uint(c, map, f, reviewer_keys, V_UID, what, 1, UINT32_MAX - 1, &v) < 0)
+		return -1;
+	r->uid = (uint32_t)v;
+	if (f[V_NAME] == NULL)
+		return ld_missing(c, map, what, "name");
+	if (!ld_is_scalar(f[V_NAME]) || !ld_name_in_class(f[V_NAME], NC_REVIEWER)) {
+		if (!ld_is_scalar(f[V_NAME]))
+			return ld_fail(c, f[V_NAME], "%s must be a string, got %s",
+				       ld_field(fwhat, sizeof(fwhat), "name", what),
+				       ld_kind(f[V_NAME]));
+		return ld_fail(c, f[V_NAME],
+			       "reviewer name '%s' must be 1 to %d characters of a-z, 0-9, '_', "
+			       "'.' and '-'",
+			       Q(f[V_NAME], q), INSP_NAME_MAX - 1);
+	}
+	for (uint32_t i = 0; i < p->n_reviewers; i++) {
+		if (p->reviewers[i].uid == r->uid)
+			return ld_fail(c, f[V_UID],
+				       "reviewer uid %u given twice (first at %zu:%zu)", r->uid,
+				       uid_at[i]->start_mark.line + 1,
+				       uid_at[i]->start_mark.column + 1);
+		if (ld_scalar_is(f[V_NAME], p->reviewers[i].name))
+			return ld_fail(c, f[V_NAME],
+				       "reviewer name '%s' given twice (first at %zu:%zu)",
+				       p->reviewers[i].name, name_at[i]->start_mark.line + 1,
+				       name_at[i]->start_mark.column + 1);
+	}
+	ld_copy_str(r->name, f[V_NAME]);
+	uid_at[p->n_reviewers] = f[V_UID];
+	name_at[p->n_reviewers] = f[V_NAME];
+	p->n_reviewers++;
+	return 0;
+}
+
+int
+ld_load_review(struct ld *c, const yaml_node_t *map)
+{
+	struct insp_policy *p = c->p;
+	const yaml_node_t *uid_at[INSP_MAX_REVIEWERS], *name_at[INSP_MAX_REVIEWERS];
+	const yaml_node_item_t *it;
+	yaml_node_t *f[R_COUNT];
+	char fwhat[LD_WHAT_MAX];
+	uint64_t v;
+	int idx = 0;
+
+	if (ld_get_fields(c, map, "'review'", review_keys, R_COUNT, f) < 0)
+		return -1;
+	if (f[R_TWO_PERSON] != NULL &&
+	    ld_get_level(c, f[R_TWO_PERSON],
+			 ld_field(fwhat, sizeof(fwhat), "two_person_from", "'review'"),
+			 &p->two_person_level) < 0)
+		return -1;
+	if (f[R_REVIEWERS] != NULL) {
+		const yaml_node_t *seq = f[R_REVIEWERS];
+
+		if (seq->type != YAML_SEQUENCE_NODE)
+			return ld_fail(c, seq,
+				       "'reviewers' in 'review' must be a sequence of {uid, name}, "
+				       "got %s",
+				       ld_kind(seq));
+		if (ld_seq_len(seq) > INSP_MAX_REVIEWERS)
+			return ld_fail(
+				c, ld_node(c, seq->data.sequence.items.start[INSP_MAX_REVIEWERS]),
+				"too many reviewers (at most %d)", INSP_MAX_REVIEWERS);
+		for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top;
+		     it++, idx++)
+			if (load_reviewer(c, ld_node(c, *it), idx, uid_at, name_at) < 0)
+				return -1;
+	}
+	if (f[R_MAX_ITEMS] != NULL) {
+		if (ld_get_uint(c, f[R_MAX_ITEMS],
+				ld_field(fwhat, sizeof(fwhat), "queue_max_items", "'review'"), 1,
+				REVIEW_MAX_ITEMS, &v) < 0)
+			return -1;
+		p->review_max_items = (uint32_t)v;
+	}
+	if (f[R_MAX_BYTES] != NULL) {
+		if (ld_get_uint(c, f[R_MAX_BYTES],
+				ld_field(fwhat, sizeof(fwhat), "queue_max_bytes", "'review'"), 1,
+				REVIEW_MAX_BYTES, &v) < 0)
+			return -1;
+		p->review_max_bytes = v;
 	}
 	return 0;
 }
@@ -179,6 +292,11 @@ load_root(struct ld *c, const yaml_node_t *root)
 		return -1;
 	p->audit_releases = INSP_AUDIT_RECORD;
 	if (f[T_AUDIT] != NULL && load_audit(c, f[T_AUDIT]) < 0)
+		return -1;
+	p->two_person_level = INSP_LEVEL_SECRET;
+	p->review_max_items = REVIEW_MAX_ITEMS_DEFAULT;
+	p->review_max_bytes = REVIEW_MAX_BYTES_DEFAULT;
+	if (f[T_REVIEW] != NULL && ld_load_review(c, f[T_REVIEW]) < 0)
 		return -1;
 
 	for (i = 0; i < INSP_MAX_NATIONS; i++)

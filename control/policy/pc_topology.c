@@ -13,11 +13,19 @@ enum {
 	C_INGRESS,
 	C_EGRESS,
 	C_ALLOW_BIDI,
+	C_OBJECT,
 	C_COUNT
 };
 static const char *const chan_keys[C_COUNT] = {
 	"name",	    "direction", "format", "destination", "category",
-	"max_size", "ingress",	 "egress", "allow_bidi",
+	"max_size", "ingress",	 "egress", "allow_bidi",  "object",
+};
+
+enum { O_TYPES, O_MAX_OBJECT, O_RELEASE, O_COUNT };
+static const char *const object_keys[O_COUNT] = {"types", "max_object", "release"};
+static const char *const object_release_names[] = {
+	[INSP_OBJ_RELEASE_REVIEW] = "review",
+	[INSP_OBJ_RELEASE_DIRECT] = "direct",
 };
 
 enum { I_PORT, I_ADDRESS, I_UDP_PORT, I_COUNT };
@@ -170,6 +178,70 @@ same_ingress(const struct insp_ingress *a, const struct insp_ingress *b)
 	       memcmp(a->dst.a, b->dst.a, a->dst.version == 4 ? 4 : 16) == 0;
 }
 
+/* The `object:` block of a channel of format object (@p what: "channel 'x'"). */
+static int
+load_object(struct ld *c, struct insp_channel *ch, const yaml_node_t *map, const char *what)
+{
+	const char *mimes[INSP_OBJ_TYPE_COUNT - 1];
+	const yaml_node_t *type_at[INSP_OBJ_TYPE_COUNT] = {NULL};
+	const yaml_node_item_t *it;
+	yaml_node_t *f[O_COUNT];
+	char owhat[LD_WHAT_MAX], fwhat[LD_WHAT_MAX], twhat[LD_WHAT_MAX + 16];
+	uint64_t v;
+	int e = 0;
+
+	for (unsigned t = INSP_OBJ_TEXT; t < INSP_OBJ_TYPE_COUNT; t++)
+		mimes[t - 1] = insp_obj_type_mime(t);
+	ld_field(owhat, sizeof(owhat), "object", what);
+	if (ld_get_fields(c, map, owhat, object_keys, O_COUNT, f) < 0)
+		return -1;
+	if (f[O_TYPES] == NULL)
+		return ld_fail(c, map,
+			       "%s is missing required key 'types' (the allowed real types)",
+			       owhat);
+	ld_field(fwhat, sizeof(fwhat), "types", owhat);
+	if (f[O_TYPES]->type != YAML_SEQUENCE_NODE)
+		return ld_fail(c, f[O_TYPES],
+			       "%s must be a sequence of MIME types (text/plain, application/pdf, "
+			       "image/jpeg, image/png), got %s",
+			       fwhat, ld_kind(f[O_TYPES]));
+	if (ld_seq_len(f[O_TYPES]) == 0)
+		return ld_fail(c, f[O_TYPES], "%s must name at least one type", fwhat);
+	if (snprintf(twhat, sizeof(twhat), "a type in %s", fwhat) < 0)
+		twhat[0] = '\0';
+	ch->object_types = 0;
+	for (it = f[O_TYPES]->data.sequence.items.start; it < f[O_TYPES]->data.sequence.items.top;
+	     it++) {
+		const yaml_node_t *n = ld_node(c, *it);
+
+		if (ld_get_enum(c, n, twhat, mimes, INSP_OBJ_TYPE_COUNT - 1, &e) < 0)
+			return -1;
+		e++; /* enum insp_obj_type */
+		if (type_at[e] != NULL)
+			return ld_fail(c, n, "type '%s' given twice in %s (first at %zu:%zu)",
+				       mimes[e - 1], fwhat, type_at[e]->start_mark.line + 1,
+				       type_at[e]->start_mark.column + 1);
+		type_at[e] = n;
+		ch->object_types |= (uint8_t)(1u << e);
+	}
+	ch->object_max = INSP_OBJECT_MAX_DEFAULT;
+	if (f[O_MAX_OBJECT] != NULL) {
+		if (ld_get_uint(c, f[O_MAX_OBJECT],
+				ld_field(fwhat, sizeof(fwhat), "max_object", owhat), 1,
+				INSP_OBJECT_MAX, &v) < 0)
+			return -1;
+		ch->object_max = (uint32_t)v;
+	}
+	ch->object_release = INSP_OBJ_RELEASE_REVIEW;
+	if (f[O_RELEASE] != NULL) {
+		if (ld_get_enum(c, f[O_RELEASE], ld_field(fwhat, sizeof(fwhat), "release", owhat),
+				object_release_names, 2, &e) < 0)
+			return -1;
+		ch->object_release = (uint8_t)e;
+	}
+	return 0;
+}
+
 static int
 load_channel(struct ld *c, struct insp_channel *ch, const yaml_node_t *map, int index,
 	     const yaml_node_t **name_at, const yaml_node_t **ingress_at)
@@ -222,6 +294,20 @@ load_channel(struct ld *c, struct insp_channel *ch, const yaml_node_t *map, int 
 			INSP_FORMAT_COUNT, &e) < 0)
 		return -1;
 	ch->format = (uint8_t)e;
+	if (ch->format == INSP_FORMAT_OBJECT) {
+		if (f[C_OBJECT] == NULL)
+			return ld_fail(c, map,
+				       "%s is missing required key 'object' (format 'object' needs "
+				       "its allowed types)",
+				       what);
+		if (load_object(c, ch, f[C_OBJECT], what) < 0)
+			return -1;
+	} else if (f[C_OBJECT] != NULL) {
+		return ld_fail(c, f[C_OBJECT],
+			       "'object' in %s is only for channels of format 'object' (this one "
+			       "is '%s')",
+			       what, formats[ch->format]);
+	}
 
 	if (f[C_DESTINATION] == NULL)
 		return ld_missing(c, map, what, "destination");

@@ -530,6 +530,9 @@ ld_name_in_class(const yaml_node_t *n, enum name_class nc)
 		case NC_DESTINATION:
 			ok = ok || is_upper(ch) || is_lower(ch) || ch == '-' || ch == '.';
 			break;
+		case NC_REVIEWER:
+			ok = ok || is_lower(ch) || ch == '-' || ch == '.';
+			break;
 		}
 		if (!ok)
 			return 0;

@@ -5,6 +5,7 @@
 #include "insp_adatp3.h"
 #include "insp_cot.h"
 #include "insp_lxml.h"
+#include "insp_obj.h"
 #include "insp_tak.h"
 
 const struct insp_format_ops insp_formats[INSP_FORMAT_COUNT] = {

@@ -42,7 +42,8 @@ struct insp_msg;
 	X(TAK_MESH, "tak-mesh", insp_tak_mesh_parse, "CotEvent type")                    \
 	X(TAK_STREAM, "tak-stream", insp_tak_stream_parse, "CotEvent type")              \
 	X(LABELLED_XML, "labelled-xml", insp_lxml_parse, "payload element's local name") \
-	X(ADATP3, "adatp3", insp_adatp3_parse, "MSGID message type (field 1)")
+	X(ADATP3, "adatp3", insp_adatp3_parse, "MSGID message type (field 1)")           \
+	X(OBJECT, "object", insp_obj_parse, "the object's MIME type")
 
 /** Message formats a channel may carry. */
 enum insp_format {

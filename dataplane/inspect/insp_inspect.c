@@ -24,6 +24,14 @@
 
 /* Scan text per message byte the scratch holds (see insp_scratch_create()). */
 #define SCAN_FACTOR 16
+/*
+ * Message bytes sized for every format's worst case; beyond them, a scratch holds the
+ * long texts of object envelopes (insp_obj.h): few units, up to three forms each.
+ */
+#define DENSE_MAX	     (256u * 1024)
+#define BULK_SCAN_FACTOR     3
+#define BULK_BYTES_PER_UNIT  256u
+#define BULK_BYTES_PER_PIECE 1024u
 
 struct insp_scratch {
 	uint32_t max_msg;
@@ -48,14 +56,22 @@ insp_scratch_create(const struct insp_policy *p, uint32_t max_msg)
 	 * once per enclosing element with mixed content, and folding may expand a character:
 	 * SCAN_FACTOR bytes of scan text per message byte holds every realistic message; one
 	 * that needs more is malformed (fail closed, "too much text").
+	 *
+	 * Message formats are at most 64 KiB (a channel's max_size); a scratch for more is
+	 * for object envelopes (up to 64 MiB and more): the bytes above DENSE_MAX get scan
+	 * room for three forms (folded, skeleton, display order) and a unit per
+	 * BULK_BYTES_PER_UNIT, so memory grows about 3x the message, not 16x (an envelope's
+	 * text is one unit; XML that long would run out of units: malformed, fail closed).
 	 */
-	uint32_t units = 2 * max_msg + 64, pieces = max_msg / 2 + 16;
-	size_t scan = (size_t)max_msg * SCAN_FACTOR + units;
+	uint32_t dense = max_msg < DENSE_MAX ? max_msg : DENSE_MAX, bulk = max_msg - dense;
+	uint32_t units = 2 * dense + 64 + bulk / BULK_BYTES_PER_UNIT;
+	uint32_t pieces = dense / 2 + 16 + bulk / BULK_BYTES_PER_PIECE;
+	size_t scan = (size_t)dense * SCAN_FACTOR + (size_t)bulk * BULK_SCAN_FACTOR + units;
 
 	if (s == NULL)
 		return NULL;
 	s->max_msg = max_msg;
-	s->arena = malloc(max_msg + 1);
+	s->arena = malloc((size_t)dense + 1);
 	s->scan = malloc(scan);
 	s->units = malloc(sizeof(*s->units) * units);
 	s->pieces = malloc(sizeof(*s->pieces) * pieces);
@@ -68,7 +84,7 @@ insp_scratch_create(const struct insp_policy *p, uint32_t max_msg)
 	}
 	s->msg.xml = &s->xml;
 	s->msg.arena = s->arena;
-	s->msg.arena_cap = max_msg;
+	s->msg.arena_cap = dense;
 	s->msg.scan = s->scan;
 	s->msg.scan_cap = scan > UINT32_MAX ? UINT32_MAX : (uint32_t)scan;
 	s->msg.units = s->units;

@@ -49,6 +49,9 @@ struct insp_scratch;
 
 /**
  * Per-thread working memory for messages up to @p max_msg bytes, usable with @p p.
+ * Up to 256 KiB every format's worst case fits (about 24 bytes per message byte); the
+ * bytes above that are sized for object envelopes (insp_obj.h: a text of up to 64 MiB and
+ * more is one unit), about 3.3 bytes per byte: a 64 MiB scratch takes some 210 MiB.
  * @return NULL on allocation failure.
  */
 struct insp_scratch *insp_scratch_create(const struct insp_policy *p, uint32_t max_msg);

@@ -206,3 +206,14 @@ insp_policy_channel_lookup(const struct insp_policy *p, uint16_t port,
 	}
 	return -1;
 }
+
+const char *
+insp_policy_reviewer(const struct insp_policy *p, uint32_t uid)
+{
+	if (p == NULL)
+		return NULL;
+	for (uint32_t i = 0; i < p->n_reviewers && i < INSP_MAX_REVIEWERS; i++)
+		if (p->reviewers[i].uid == uid)
+			return p->reviewers[i].name;
+	return NULL;
+}

@@ -31,6 +31,7 @@ extern "C" {
 #define INSP_NAME_MAX	    64 /**< names, codes and classification names, NUL included */
 #define INSP_MAX_CATEGORIES 64 /**< data categories (ISA matrix rows) */
 #define INSP_TCLASS_COUNT   4  /**< traffic classes: 0 flash .. 3 routine (GUARD-SPEC 7) */
+#define INSP_MAX_REVIEWERS  32 /**< reviewers in the policy's review block */
 
 /** NATO classification lattice. */
 enum insp_level {
@@ -120,6 +121,25 @@ struct insp_channel {
 	uint8_t allow_bidi;   /**< bidi controls allowed in text (else malformed_message) */
 	struct insp_ingress ingress;
 	struct insp_egress egress;
+	/* format object only (all zero elsewhere): the channel's `object:` block */
+	uint8_t object_types;	/**< allowed real types: bit 1 << enum insp_obj_type (1..4) */
+	uint8_t object_release; /**< enum insp_obj_release */
+	uint32_t object_max;	/**< largest object, bytes (1 .. INSP_OBJECT_MAX) */
+};
+
+/** What happens to a clean object of an object channel. */
+enum insp_obj_release {
+	INSP_OBJ_RELEASE_REVIEW = 0, /**< to the review queue (default) */
+	INSP_OBJ_RELEASE_DIRECT,     /**< released at once */
+};
+
+#define INSP_OBJECT_MAX_DEFAULT (1u << 20)  /**< max_object when the policy gives none */
+#define INSP_OBJECT_MAX		(64u << 20) /**< the largest max_object a policy may give */
+
+/** One reviewer: the Unix uid a review command comes from (SO_PEERCRED) and a name. */
+struct insp_reviewer {
+	uint32_t uid;
+	char name[INSP_NAME_MAX]; /**< [a-z0-9_.-], NUL-terminated */
 };
 
 enum insp_pattern_kind {
@@ -256,6 +276,13 @@ struct insp_policy {
 	const char *strings; /**< NUL-terminated expressions, see insp_pattern.expr_off */
 
 	struct insp_matcher matcher; /**< the Hyperscan databases; empty when no patterns */
+
+	/* the review block (docs/review.md): who reviews, and the queue's bounds */
+	uint8_t two_person_level; /**< enum insp_level: at and above, two reviewers approve */
+	uint32_t n_reviewers;
+	struct insp_reviewer reviewers[INSP_MAX_REVIEWERS];
+	uint32_t review_max_items; /**< items the review queue holds at most */
+	uint64_t review_max_bytes; /**< bytes of stored content + text it holds at most */
 };
 
 /** A pattern's expression (regex or phrase), NUL-terminated. */
@@ -303,6 +330,9 @@ void insp_channel_key(uint16_t port, const struct insp_ipaddr *dst, uint16_t udp
  */
 int insp_policy_channel_lookup(const struct insp_policy *p, uint16_t port,
 			       const struct insp_ipaddr *dst, uint16_t udp_port);
+
+/** The name of the reviewer with Unix uid @p uid, or NULL if the policy names none. */
+const char *insp_policy_reviewer(const struct insp_policy *p, uint32_t uid);
 
 #ifdef __cplusplus
 }

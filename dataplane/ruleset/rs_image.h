@@ -27,8 +27,9 @@
 extern "C" {
 #endif
 
+/* Version 3: object channels (insp_channel.object_*), the review block (insp_policy). */
 #define RS_IMAGE_MAGIC	       "GRDRSIMG" /**< 8 bytes, no NUL */
-#define RS_IMAGE_VERSION       2u	  /**< bumped on any change to this file or the records */
+#define RS_IMAGE_VERSION       3u	  /**< bumped on any change to this file or the records */
 #define RS_IMAGE_ALIGN	       64u	  /**< section alignment: a cache line */
 #define RS_IMAGE_HEADER_BYTES  1024u
 #define RS_IMAGE_MAX_INPUTS    257u /**< the policy and up to 256 term files */

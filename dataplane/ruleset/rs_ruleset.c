@@ -21,6 +21,7 @@
 #include <hs/hs.h>
 #include <sodium.h>
 
+#include "insp_chunk.h"
 #include "insp_norm.h"
 #include "rs_ruleset.h"
 
@@ -64,6 +65,7 @@ rs_image_layout(void)
 		INSP_NAME_MAX,
 		INSP_MAX_CATEGORIES,
 		INSP_FORMAT_COUNT,
+		INSP_MAX_REVIEWERS,
 	};
 	uint32_t h = 2166136261u;
 
@@ -288,6 +290,43 @@ check_labels(const struct insp_policy *p, const char *name, struct insp_err *err
 	return RS_OK;
 }
 
+/* Bits of the object types a channel may allow: 1 << INSP_OBJ_TEXT .. 1 << INSP_OBJ_PNG. */
+#define OBJ_TYPE_BITS ((uint8_t)(((1u << INSP_OBJ_TYPE_COUNT) - 1) & ~1u))
+
+/* A reviewer name as the compiler accepts it: 1 to 63 of [a-z0-9_.-], NUL-terminated. */
+static int
+valid_reviewer_name(const char *s, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < cap && s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      s[i] == '.' || s[i] == '-'))
+			return 0;
+	return i > 0 && i < cap;
+}
+
+/* The review block: reviewer uids and names unique and well-formed, a known level. */
+static int
+check_review(const struct insp_policy *p, const char *name, struct insp_err *err)
+{
+	if (!valid_level(p->two_person_level) || p->n_reviewers > INSP_MAX_REVIEWERS ||
+	    p->review_max_items == 0 || p->review_max_bytes == 0)
+		return BAD("review settings out of range (reviewers %u)", p->n_reviewers);
+	for (uint32_t i = 0; i < p->n_reviewers; i++) {
+		const struct insp_reviewer *r = &p->reviewers[i];
+
+		if (!valid_reviewer_name(r->name, sizeof(r->name)) || r->uid == 0 ||
+		    r->uid == UINT32_MAX)
+			return BAD("reviewer %u does not hold together", i);
+		for (uint32_t j = 0; j < i; j++)
+			if (p->reviewers[j].uid == r->uid ||
+			    strcmp(p->reviewers[j].name, r->name) == 0)
+				return BAD("reviewer %u repeats reviewer %u", i, j);
+	}
+	return RS_OK;
+}
+
 static int
 check_topology(const struct insp_policy *p, const char *name, struct insp_err *err)
 {
@@ -300,6 +339,14 @@ check_topology(const struct insp_policy *p, const char *name, struct insp_err *e
 		    !valid_ip(&c->ingress.dst) || !valid_ip(&c->egress.src) ||
 		    !valid_ip(&c->egress.dst) || c->egress.dscp > 63 || c->egress.has_src_mac > 1)
 			return BAD("channel %u does not hold together", i);
+		/* object settings only on object channels: types 1..4, a bound, review|direct */
+		if (c->format == INSP_FORMAT_OBJECT
+			    ? ((c->object_types & ~OBJ_TYPE_BITS) != 0 || c->object_types == 0 ||
+			       c->object_release > INSP_OBJ_RELEASE_DIRECT || c->object_max == 0 ||
+			       c->object_max > INSP_OBJECT_MAX)
+			    : (c->object_types != 0 || c->object_release != 0 ||
+			       c->object_max != 0))
+			return BAD("channel %u: object settings do not hold together", i);
 	}
 	for (uint32_t i = 0; i < p->n_category_hints; i++) {
 		const struct insp_category_hint *h = &p->category_hints[i];
@@ -633,6 +680,8 @@ rs_ruleset_open(struct rs_ruleset *rs, const uint8_t *image, size_t len,
 		rc = check_labels(p, name, err);
 	if (rc == RS_OK)
 		rc = check_topology(p, name, err);
+	if (rc == RS_OK)
+		rc = check_review(p, name, err);
 	if (rc == RS_OK)
 		rc = check_patterns(p, name, err);
 	if (rc == RS_OK)

@@ -18,7 +18,8 @@ Other blocks (yaml, json, text, plain ```) are not commands: synopses, file form
 outputs shown without the command that makes them.
 
 The commands run in a scratch directory that links the repository's rules/, tests/,
-tools/, docs/ and perf/, with the installed names (guardd, guardctl, gen-traffic) on PATH
+tools/, docs/ and perf/, with the installed names (guardd, guardctl, gen-traffic,
+gen-objects) on PATH
 pointing into the build directory, so a document is written as an operator who ran
 `meson install -C build` would type it. Also checked: the package list in
 docs/operator.md is the one tools/lib/common.sh installs.
@@ -129,7 +130,8 @@ def setup_scratch(root, build, scratch):
         os.symlink(os.path.join(root, d), os.path.join(scratch, d))
     have = {}
     for name, rel in (("guardd", "dataplane/guardd"), ("guardctl", "control/guardctl"),
-                      ("gen-traffic", "tools/gen-traffic/gen-traffic")):
+                      ("gen-traffic", "tools/gen-traffic/gen-traffic"),
+                      ("gen-objects", "tools/gen-objects/gen-objects")):
         path = os.path.join(build, rel)
         have[name] = os.path.exists(path)
         if have[name]:

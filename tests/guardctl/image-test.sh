@@ -239,7 +239,7 @@ for i in ins:
     assert i["bytes"] == len(data), i
 assert j["image"] == "sample.rules" and j["sha256"] == sys.argv[4], j["sha256"]
 assert j["bytes"] == os.path.getsize("sample.rules") and j["format_version"] >= 1
-assert j["channels"] == 8 and j["patterns"] == len(j["pattern_list"]) > 300, j["patterns"]
+assert j["channels"] == 9 and j["patterns"] == len(j["pattern_list"]) > 300, j["patterns"]
 rules = {p["rule"]: p for p in j["pattern_list"]}
 assert rules[1002]["expression"] == "blue sentinel" and rules[1002]["kind"] == "term"
 assert rules[1002]["literal"] is True

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "insp_chunk.h"
 #include "insp_match.h"
 #include "insp_norm.h"
 #include "insp_policy.h"
@@ -420,7 +421,7 @@ test_sample(const char *path)
 	static const uint8_t other_formats[] = {INSP_FORMAT_TAK_MESH, INSP_FORMAT_TAK_STREAM,
 						INSP_FORMAT_LABELLED_XML, INSP_FORMAT_ADATP3};
 
-	CHECK(p->n_channels == 8, "8 channels");
+	CHECK(p->n_channels == 9, "9 channels");
 	for (uint32_t c = 4; c < 8 && c < p->n_channels; c++)
 		CHECK(p->channels[c].format == other_formats[c - 4],
 		      "channel %u (%s) carries format %s", c, p->channels[c].name,
@@ -447,6 +448,36 @@ test_sample(const char *path)
 	CHECK(p->channels[2].ingress.dst.version == 6 && p->channels[2].egress.src.version == 6,
 	      "cot-mn-v6 is IPv6");
 	CHECK(p->channels[3].destination == 2, "cot-nato goes to NATO-WIDE");
+	for (uint32_t c = 0; c < 8 && c < p->n_channels; c++)
+		CHECK(p->channels[c].object_types == 0 && p->channels[c].object_max == 0 &&
+			      p->channels[c].object_release == 0,
+		      "channel %u (%s) has no object settings", c, p->channels[c].name);
+	ch = p->n_channels == 9 ? &p->channels[8] : NULL;
+	CHECK(ch != NULL && strcmp(ch->name, "objects_out") == 0 &&
+		      ch->format == INSP_FORMAT_OBJECT && ch->direction == INSP_DIR_HIGH_TO_LOW &&
+		      ch->destination == 0 &&
+		      ch->category == (uint32_t)insp_policy_category(p, "reports", 7) &&
+		      ch->max_size == 8192,
+	      "channel 8: objects_out, format object, to MN, reports, chunks up to 8192 bytes");
+	CHECK(ch != NULL &&
+		      ch->object_types == (1u << INSP_OBJ_TEXT | 1u << INSP_OBJ_PDF |
+					   1u << INSP_OBJ_JPEG | 1u << INSP_OBJ_PNG) &&
+		      ch->object_max == 4194304 && ch->object_release == INSP_OBJ_RELEASE_REVIEW,
+	      "objects_out: all four types, max_object 4 MiB, release review");
+	CHECK(ch != NULL && ch->ingress.udp_port == 7300 &&
+		      memcmp(ch->ingress.dst.a, "\xef\x02\x03\x08", 4) == 0 &&
+		      ch->egress.dst_udp_port == 7300 && ch->egress.src_udp_port == 7300 &&
+		      memcmp(ch->egress.dst.a, "\xef\x0a\x03\x08", 4) == 0,
+	      "objects_out: 239.2.3.8:7300 -> 239.10.3.8:7300");
+	CHECK(p->two_person_level == INSP_LEVEL_SECRET && p->n_reviewers == 3 &&
+		      p->review_max_items == 10000 && p->review_max_bytes == 1073741824,
+	      "review: two-person from SECRET, 3 reviewers, 10000 items, 1 GiB");
+	CHECK(p->reviewers[0].uid == 1001 && strcmp(p->reviewers[0].name, "alice") == 0 &&
+		      p->reviewers[2].uid == 1003 && strcmp(p->reviewers[2].name, "carol") == 0,
+	      "reviewers in policy order");
+	CHECK_STR(insp_policy_reviewer(p, 1002), "bob", "uid 1002 is bob");
+	CHECK(insp_policy_reviewer(p, 0) == NULL && insp_policy_reviewer(p, 1004) == NULL,
+	      "uids 0 and 1004 are nobody");
 
 	CHECK(inet_pton(AF_INET, "239.2.3.2", a.a) == 1, "pton");
 	CHECK(insp_policy_channel_lookup(p, 0, &a, 6969) == 1, "lookup 239.2.3.2:6969 port 0");
@@ -571,6 +602,11 @@ test_defaults(void)
 	CHECK(insp_match_scratch_create(&p->matcher) == NULL, "no patterns: no scratch");
 	CHECK(insp_policy_channel_lookup(p, 0, &(struct insp_ipaddr){.version = 4}, 1) == -1,
 	      "no channels");
+	CHECK(p->two_person_level == INSP_LEVEL_SECRET && p->n_reviewers == 0 &&
+		      p->review_max_items == 10000 && p->review_max_bytes == UINT64_C(1) << 30,
+	      "review defaults: two-person from SECRET, no reviewers, 10000 items, 1 GiB");
+	CHECK(insp_policy_reviewer(p, 1001) == NULL && insp_policy_reviewer(NULL, 1001) == NULL,
+	      "no reviewer without a review block");
 	pc_policy_free(p);
 }
 
@@ -994,6 +1030,99 @@ test_new_sections(void)
 	pc_policy_free(p);
 }
 
+/* Object channels and the review block: values, defaults and the limits a file cannot show. */
+static void
+test_objects_review(void)
+{
+	static const char head[] =
+		"version: 1\n"
+		"nations: [USA, GBR]\n"
+		"classifications: {NATO: {SECRET: SECRET}}\n"
+		"destinations: {D: {members: [USA], max_classification: SECRET}}\n"
+		"data_categories: [reports, imagery]\n"
+		"category_hints:\n"
+		"  object: {\"image/\": imagery, \"application/pdf\": reports}\n"
+		"channels:\n"
+		"  - name: pdfs\n"
+		"    direction: high_to_low\n"
+		"    format: object\n"
+		"    destination: D\n"
+		"    category: reports\n"
+		"    ingress: {port: 0, address: 10.0.0.1, udp_port: 1}\n"
+		"    egress: {port: 1, source_address: 10.1.0.1, address: 10.1.0.2, udp_port: 1,\n"
+		"             next_hop_mac: \"02:00:00:00:00:02\"}\n"
+		"    object: {types: [application/pdf], release: direct}\n"
+		"  - name: all\n"
+		"    direction: low_to_high\n"
+		"    format: object\n"
+		"    destination: D\n"
+		"    category: reports\n"
+		"    ingress: {port: 0, address: 10.0.0.1, udp_port: 2}\n"
+		"    egress: {port: 1, source_address: 10.1.0.1, address: 10.1.0.2, udp_port: 2,\n"
+		"             next_hop_mac: \"02:00:00:00:00:02\"}\n"
+		"    object:\n"
+		"      types: [image/png, text/plain, image/jpeg, application/pdf]\n"
+		"      max_object: 67108864\n"
+		"      release: review\n";
+	char y[8192];
+	size_t n;
+	struct insp_err err;
+	struct insp_policy *p;
+
+	n = (size_t)snprintf(y, sizeof(y),
+			     "%sreview:\n"
+			     "  two_person_from: CONFIDENTIAL\n"
+			     "  queue_max_items: 1\n"
+			     "  queue_max_bytes: 1099511627776\n"
+			     "  reviewers:\n"
+			     "    - {uid: 4294967294, name: a.b_c-9}\n"
+			     "    - {name: x, uid: 1}\n",
+			     head);
+	p = load_str(y, &err);
+	CHECK(p != NULL, "object channels and a review block load");
+	if (p == NULL) {
+		printf("#   %s\n", err.msg);
+		return;
+	}
+	CHECK(p->n_channels == 2 && p->channels[0].object_types == 1u << INSP_OBJ_PDF &&
+		      p->channels[0].object_max == INSP_OBJECT_MAX_DEFAULT &&
+		      p->channels[0].object_max == 1048576 &&
+		      p->channels[0].object_release == INSP_OBJ_RELEASE_DIRECT,
+	      "pdfs: PDF only, max_object default 1 MiB, release direct");
+	CHECK(p->channels[1].object_types == 0x1e && p->channels[1].object_max == 64u << 20 &&
+		      p->channels[1].object_release == INSP_OBJ_RELEASE_REVIEW,
+	      "all: four types in any order, max_object 64 MiB (the largest), release review");
+	CHECK(p->n_category_hints == 2 && p->category_hints[0].format == INSP_FORMAT_OBJECT &&
+		      strcmp(p->category_hints[0].prefix, "image/") == 0 &&
+		      p->category_hints[0].category == 1,
+	      "category hints of format object key on the MIME type");
+	CHECK(p->two_person_level == INSP_LEVEL_CONFIDENTIAL && p->review_max_items == 1 &&
+		      p->review_max_bytes == UINT64_C(1) << 40 && p->n_reviewers == 2,
+	      "review: level, bounds at their extremes, 2 reviewers");
+	CHECK_STR(insp_policy_reviewer(p, 4294967294u), "a.b_c-9", "largest uid, every name char");
+	CHECK_STR(insp_policy_reviewer(p, 1), "x", "keys in any order");
+	pc_policy_free(p);
+
+	/* 32 reviewers load, 33 do not */
+	for (int extra = 0; extra < 2; extra++) {
+		n = (size_t)snprintf(y, sizeof(y), "%sreview:\n  reviewers:\n", head);
+		for (int i = 0; i < INSP_MAX_REVIEWERS + extra; i++)
+			n += (size_t)snprintf(y + n, sizeof(y) - n, "    - {uid: %d, name: r%d}\n",
+					      2000 + i, i);
+		p = load_str(y, &err);
+		if (extra == 0) {
+			CHECK(p != NULL && p->n_reviewers == INSP_MAX_REVIEWERS &&
+				      strcmp(insp_policy_reviewer(p, 2031), "r31") == 0,
+			      "%d reviewers load", INSP_MAX_REVIEWERS);
+		} else {
+			CHECK(p == NULL, "%d reviewers are refused", INSP_MAX_REVIEWERS + 1);
+			CHECK_STR(err.msg, "t.yaml:64:7: too many reviewers (at most 32)",
+				  "too many reviewers: message at the 33rd");
+		}
+		pc_policy_free(p);
+	}
+}
+
 static void
 test_term_files_disk(const char *dir)
 {
@@ -1364,6 +1493,7 @@ main(int argc, char **argv)
 	test_api_edges();
 	test_new_defaults();
 	test_new_sections();
+	test_objects_review();
 	test_term_files_disk(argv[1]);
 	test_term_files_mem();
 	test_term_files_large();

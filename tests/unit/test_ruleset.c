@@ -7,7 +7,8 @@
  *     pc_policy_load_file() does (reason, rule, offset), and as expected for a few;
  *  b) reproducible: two compiles are byte-identical, SOURCE_DATE_EPOCH is the header's date,
  *     a one-byte change to the policy changes the image hash;
- *  c) refusals, each with its enum rs_error and a message naming the problem;
+ *  c) refusals, each with its enum rs_error and a message naming the problem, also of
+ *     object settings and review blocks the compiler never writes;
  *  d) every byte of a small image flipped: refused by the SHA-256; then, re-hashed, every byte
  *     outside the Hyperscan sections (and every 7th inside them) is either refused by the
  *     structural checks or decides a fixed set of messages as the intact image does.
@@ -590,6 +591,130 @@ test_refusals(void)
 	pc_image_free(&img);
 }
 
+/*
+ * The object settings of channels and the review block, changed in the sample image and
+ * re-hashed: each value the compiler never writes is refused by the structural checks.
+ */
+struct image_edit {
+	const char *what;
+	void (*edit)(struct insp_policy *core, struct insp_channel *chans, uint32_t n_chans);
+	const char *word; /* in the message; NULL: the image still opens */
+};
+
+static int
+objects_out(const struct insp_channel *chans, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (chans[i].format == INSP_FORMAT_OBJECT)
+			return (int)i;
+	return -1;
+}
+
+#define OBJ_EDIT(name, stmt)                                                            \
+	static void name(struct insp_policy *core, struct insp_channel *ch, uint32_t n) \
+	{                                                                               \
+		int o = objects_out(ch, n);                                             \
+		(void)core;                                                             \
+		if (o >= 0) {                                                           \
+			stmt;                                                           \
+		}                                                                       \
+	}
+OBJ_EDIT(e_types_none, ch[o].object_types = 0)
+OBJ_EDIT(e_types_bit0, ch[o].object_types |= 1u)
+OBJ_EDIT(e_types_bit5, ch[o].object_types |= 1u << 5)
+OBJ_EDIT(e_types_pdf_only, ch[o].object_types = 1u << 2)
+OBJ_EDIT(e_release_2, ch[o].object_release = 2)
+OBJ_EDIT(e_release_direct, ch[o].object_release = 1)
+OBJ_EDIT(e_max_0, ch[o].object_max = 0)
+OBJ_EDIT(e_max_big, ch[o].object_max = (64u << 20) + 1)
+OBJ_EDIT(e_max_64m, ch[o].object_max = 64u << 20)
+OBJ_EDIT(e_cot_types, ch[0].object_types = 2)
+OBJ_EDIT(e_cot_max, ch[0].object_max = 1000)
+OBJ_EDIT(e_cot_release, ch[0].object_release = 1)
+OBJ_EDIT(e_level_5, core->two_person_level = INSP_LEVEL_COUNT)
+OBJ_EDIT(e_level_0, core->two_person_level = INSP_LEVEL_UNCLASSIFIED)
+OBJ_EDIT(e_n_33, core->n_reviewers = INSP_MAX_REVIEWERS + 1)
+OBJ_EDIT(e_n_0, core->n_reviewers = 0)
+OBJ_EDIT(e_name_unterminated, memset(core->reviewers[1].name, 'a', INSP_NAME_MAX))
+OBJ_EDIT(e_name_empty, core->reviewers[1].name[0] = '\0')
+OBJ_EDIT(e_name_upper, core->reviewers[0].name[0] = 'A')
+OBJ_EDIT(e_name_space, core->reviewers[0].name[1] = ' ')
+OBJ_EDIT(e_name_dup, memcpy(core->reviewers[2].name, "bob", 4))
+OBJ_EDIT(e_uid_dup, core->reviewers[2].uid = core->reviewers[0].uid)
+OBJ_EDIT(e_uid_0, core->reviewers[1].uid = 0)
+OBJ_EDIT(e_uid_max, core->reviewers[1].uid = UINT32_MAX)
+OBJ_EDIT(e_items_0, core->review_max_items = 0)
+OBJ_EDIT(e_bytes_0, core->review_max_bytes = 0)
+#undef OBJ_EDIT
+
+static void
+test_object_review_image(void)
+{
+	static const struct image_edit edits[] = {
+		{"object types none", e_types_none, "object settings"},
+		{"object type bit 0", e_types_bit0, "object settings"},
+		{"object type bit 5", e_types_bit5, "object settings"},
+		{"object types PDF only", e_types_pdf_only, NULL},
+		{"object release 2", e_release_2, "object settings"},
+		{"object release direct", e_release_direct, NULL},
+		{"max_object 0", e_max_0, "object settings"},
+		{"max_object 64 MiB + 1", e_max_big, "object settings"},
+		{"max_object 64 MiB", e_max_64m, NULL},
+		{"object types on a CoT channel", e_cot_types, "object settings"},
+		{"max_object on a CoT channel", e_cot_max, "object settings"},
+		{"release on a CoT channel", e_cot_release, "object settings"},
+		{"two-person level 5", e_level_5, "review settings"},
+		{"two-person level UNCLASSIFIED", e_level_0, NULL},
+		{"33 reviewers", e_n_33, "review settings"},
+		{"no reviewers", e_n_0, NULL},
+		{"reviewer name unterminated", e_name_unterminated, "reviewer 1 does not"},
+		{"reviewer name empty", e_name_empty, "reviewer 1 does not"},
+		{"reviewer name in upper case", e_name_upper, "reviewer 0 does not"},
+		{"reviewer name with a space", e_name_space, "reviewer 0 does not"},
+		{"reviewer name twice", e_name_dup, "reviewer 2 repeats reviewer 1"},
+		{"reviewer uid twice", e_uid_dup, "reviewer 2 repeats reviewer 0"},
+		{"reviewer uid 0", e_uid_0, "reviewer 1 does not"},
+		{"reviewer uid 2^32-1", e_uid_max, "reviewer 1 does not"},
+		{"queue_max_items 0", e_items_0, "review settings"},
+		{"queue_max_bytes 0", e_bytes_0, "review settings"},
+	};
+	struct pc_image img;
+	struct insp_err err;
+	uint8_t *c;
+
+	if (pc_compile_file(sample_path, NULL, &img, &err) != 0) {
+		CHECK(0, "sample compiles (%s)", err.msg);
+		return;
+	}
+	c = aligned_copy(img.bytes, img.len, 0);
+	for (size_t i = 0; c != NULL && i < sizeof(edits) / sizeof(edits[0]); i++) {
+		const struct rs_image_header *h;
+		struct insp_policy *core;
+		struct insp_channel *chans;
+		int rc;
+
+		memcpy(c, img.bytes, img.len);
+		h = hdr_of(c);
+		core = (struct insp_policy *)(void *)(c + h->sect[RS_SEC_CORE].off);
+		chans = (struct insp_channel *)(void *)(c + h->sect[RS_SEC_CHANNELS].off);
+		CHECK(objects_out(chans, h->sect[RS_SEC_CHANNELS].count) >= 0 &&
+			      core->n_reviewers == 3,
+		      "%s: the sample image has an object channel and 3 reviewers", edits[i].what);
+		edits[i].edit(core, chans, h->sect[RS_SEC_CHANNELS].count);
+		rehash(c, img.len);
+		memset(&err, 0, sizeof(err));
+		rc = open_code(c, img.len, &err);
+		if (edits[i].word == NULL)
+			CHECK(rc == RS_OK, "%s: still a valid image (%s)", edits[i].what, err.msg);
+		else
+			CHECK(rc == RS_ERR_CORRUPT && strstr(err.msg, edits[i].word) != NULL,
+			      "%s: refused, '%s' (got %d: %s)", edits[i].what, edits[i].word, rc,
+			      err.msg);
+	}
+	free(c);
+	pc_image_free(&img);
+}
+
 /* ---- d) every byte flipped ---- */
 
 /* A CoT message of the small policy: cot(access, stale, remarks), or @c raw as it is. */
@@ -1077,6 +1202,7 @@ main(int argc, char **argv)
 	test_round_trip();
 	test_reproducible();
 	test_refusals();
+	test_object_review_image();
 	test_every_byte();
 	printf("# %.2f s\n", now_s() - t0);
 	return test_done();

@@ -39,6 +39,7 @@ const struct gt_channel gt_channels[GT_CH_COUNT] = {
 		{"tak-mn-stream", 4, {239, 2, 3, 5}, 6969, GT_DEST_MN, GT_FMT_TAK_STREAM, 1500},
 	[GT_CH_LXML_MN] = {"lxml-mn", 4, {239, 2, 3, 6}, 7100, GT_DEST_MN, GT_FMT_LXML, 8192},
 	[GT_CH_ADATP3_MN] = {"adatp3-mn", 4, {239, 2, 3, 7}, 7200, GT_DEST_MN, GT_FMT_ADATP3, 4096},
+	/* objects_out (format object, 239.2.3.8 UDP 7300) is the slow path's: not here */
 };
 
 /* max_classification SECRET everywhere; release_ceilings: NOR CONFIDENTIAL (in NATO-WIDE) */

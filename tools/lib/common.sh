@@ -7,13 +7,18 @@
 # shellcheck disable=SC2034 # used by the scripts that source this file
 # python3: the guardctl tests check JSON with it; clang-format: the lint suite;
 # g++ and libbenchmark-dev: perf/ (Google Benchmark through a C++ shim).
+# libmagic, qpdf, poppler-glib, libvips, SQLite: guard-slowpath and the review queue
+# (issue 13); qpdf, libvips-tools and exiftool make the slow path's test objects
+# (tests/slowpath/make-corpus.py); util-linux: setpriv, reviewers' uids in the tests.
 # nodejs: the interop suite runs the TAK client library @tak-ps/node-cot; iproute2, ethtool:
 # it builds veth pairs in network namespaces. npm is not listed: a nodejs from NodeSource
 # provides npm itself and conflicts with Debian's npm package, so ensure_node_cot installs
 # Debian's npm only when there is no npm command.
 GUARD_PACKAGES=(dpdk dpdk-dev libdpdk-dev libhyperscan-dev libyaml-dev libpcap-dev
 	libutf8proc-dev libicu-dev libsodium-dev libssl-dev meson ninja-build pkg-config gcc g++
-	clang clang-format python3 libbenchmark-dev nodejs iproute2 ethtool)
+	clang clang-format python3 libbenchmark-dev nodejs iproute2 ethtool
+	libmagic-dev libqpdf-dev libpoppler-glib-dev libvips-dev libsqlite3-dev
+	qpdf libvips-tools libimage-exiftool-perl util-linux)
 
 # 2 MiB hugepages the demo and tests want reserved (testpmd and guardd take 256 MiB each).
 GUARD_HUGEPAGES=${GUARD_HUGEPAGES:-1024}
