@@ -14,6 +14,7 @@
 #include "gd_log.h"
 #include "gd_review.h"
 #include "insp_reason.h"
+#include "insp_utf8.h"
 #include "rq_store.h"
 #include "gd_time.h"
 
@@ -42,47 +43,15 @@ level_name(uint8_t level)
 }
 
 /*
- * Is @p s (@p n bytes) text: well-formed UTF-8 without control characters other than tab
- * and line ends? (A message that is not, a protobuf, is kept as content only.)
+ * Is @p s (@p n bytes) text a person reads (insp_utf8_validate_text(), and no DEL)? A message
+ * that is not, a protobuf, is kept as content only.
  */
 static bool
 utf8_ok(const uint8_t *s, size_t n)
 {
-	size_t i = 0;
+	size_t bad;
 
-	while (i < n) {
-		uint8_t c = s[i];
-		size_t k;
-		uint32_t cp;
-
-		if (c < 0x80) {
-			/* text, not binary: no control characters but tab and line ends */
-			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-				return false;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			k = 1, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			k = 2, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			k = 3, cp = c & 0x07;
-		else
-			return false;
-		if (i + k >= n) /* its continuation bytes are past the end */
-			return false;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + j] & 0x3f);
-		}
-		if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += k + 1;
-	}
-	return true;
+	return insp_utf8_validate_text(s, n, &bad) == 0 && memchr(s, 0x7f, n) == NULL;
 }
 
 /*

@@ -62,16 +62,7 @@ sp_type_free(struct sp_type *t)
 int
 sp_type_text_ok(const uint8_t *buf, size_t len, size_t *bad_offset)
 {
-	if (insp_utf8_validate_xml(buf, len, bad_offset) != 0)
-		return -1;
-	/* C1 controls are XML Chars but terminal escapes: U+0080..U+009F is C2 80..C2 9F */
-	for (size_t i = 0; i + 1 < len; i++) {
-		if (buf[i] == 0xC2 && buf[i + 1] >= 0x80 && buf[i + 1] <= 0x9F) {
-			*bad_offset = i;
-			return -1;
-		}
-	}
-	return 0;
+	return insp_utf8_validate_text(buf, len, bad_offset);
 }
 
 int

@@ -134,3 +134,18 @@ insp_utf8_encode(uint32_t cp, uint8_t *out)
 	out[3] = (uint8_t)(0x80 | (cp & 0x3F));
 	return 4;
 }
+
+int
+insp_utf8_validate_text(const uint8_t *buf, size_t len, size_t *bad_offset)
+{
+	if (insp_utf8_validate_xml(buf, len, bad_offset) != 0)
+		return -1;
+	/* U+0080..U+009F is C2 80..C2 9F in valid UTF-8 */
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (buf[i] == 0xC2 && buf[i + 1] >= 0x80 && buf[i + 1] <= 0x9F) {
+			*bad_offset = i;
+			return -1;
+		}
+	}
+	return 0;
+}

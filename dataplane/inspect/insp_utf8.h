@@ -22,6 +22,14 @@ extern "C" {
  */
 int insp_utf8_validate_xml(const uint8_t *buf, size_t len, size_t *bad_offset);
 
+/**
+ * Text a person reads: insp_utf8_validate_xml() and no C1 control (U+0080..U+009F: XML
+ * Chars, but terminal escapes such as CSI). The slow path's text objects and the review
+ * queue's texts are held to it.
+ * @return 0 if @p buf is such text, else -1 with *bad_offset at the first offending byte.
+ */
+int insp_utf8_validate_text(const uint8_t *buf, size_t len, size_t *bad_offset);
+
 /** Is @p cp an XML 1.0 Char? */
 int insp_utf8_is_xml_char(uint32_t cp);
 
