@@ -263,7 +263,9 @@ flush_batch(struct gd_audit *a, uint64_t n_lines, bool force_sync)
 			a->failing = true;
 			return;
 		}
-		atomic_fetch_add_explicit(&a->sh->audit_flushed, a->unsynced, memory_order_relaxed);
+		if (a->sh != NULL) /* NULL once detached: guardd's memory may be gone */
+			atomic_fetch_add_explicit(&a->sh->audit_flushed, a->unsynced,
+						  memory_order_relaxed);
 		atomic_fetch_add(&a->syncs, 1);
 		a->unsynced = 0;
 		a->last_sync_ms = t;
@@ -444,20 +446,22 @@ gd_audit_note_control(struct gd_audit *a, const char *event, const char *detail)
 }
 
 void
-gd_audit_close(struct gd_audit *a)
+gd_audit_detach(struct gd_audit *a)
 {
 	if (a->started) {
 		atomic_store(&a->stop, true);
 		pthread_join(a->thread, NULL);
 		a->started = false;
 	}
+	if (a->sh == NULL)
+		return;
 	/* say we are going before we go: guardd fails closed from this moment */
 	atomic_store_explicit(&a->sh->control_heartbeat_ms, 0, memory_order_relaxed);
+	pthread_mutex_lock(&a->lock);
 	if (a->fd >= 0) {
 		void *objs[GD_AUDIT_BURST];
 		unsigned int n;
 
-		pthread_mutex_lock(&a->lock);
 		/* records handed over before the heartbeat stopped are still written */
 		while ((n = rte_ring_sc_dequeue_burst(a->sh->audit_ring, objs, GD_AUDIT_BURST,
 						      NULL)) != 0) {
@@ -466,16 +470,30 @@ gd_audit_close(struct gd_audit *a)
 			rte_mempool_put_bulk(a->sh->audit_pool, objs, n);
 			flush_batch(a, n, false);
 		}
-		pthread_mutex_unlock(&a->lock);
+		flush_batch(a, 0, true);
+	}
+	a->sh = NULL;
+	pthread_mutex_unlock(&a->lock);
+}
+
+void
+gd_audit_close(struct gd_audit *a)
+{
+	gd_audit_detach(a);
+	if (a->fd >= 0) {
 		gd_audit_note_control(a, "stop", "guard-control stopping");
+		pthread_mutex_lock(&a->lock);
 		close(a->fd);
 		a->fd = -1;
+		pthread_mutex_unlock(&a->lock);
 	}
+	pthread_mutex_lock(&a->lock);
 	if (a->ms != NULL)
 		fclose(a->ms);
 	free(a->ms_buf);
 	a->ms = NULL;
 	a->ms_buf = NULL;
+	pthread_mutex_unlock(&a->lock);
 }
 
 void

@@ -90,7 +90,14 @@ void gd_audit_note_command(struct gd_audit *a, uint32_t uid, int32_t pid, const 
 /** A control record (event "start", "stop", "rotate", "reload", ...). */
 void gd_audit_note_control(struct gd_audit *a, const char *event, const char *detail);
 
-/** Stop the thread, drain the ring, write a "stop" record, sync, close. */
+/**
+ * Let go of guardd's memory: stop the thread, stop the heartbeat, drain the ring into the
+ * log and sync it. After it nothing of @p a touches guardd's shared state, so guardd may
+ * free it; notes can still be written until gd_audit_close().
+ */
+void gd_audit_detach(struct gd_audit *a);
+
+/** gd_audit_detach() if not done, then write a "stop" record, sync, close. */
 void gd_audit_close(struct gd_audit *a);
 
 /** The head of the chain as of the last sync (for status), and its seq. */

@@ -237,7 +237,8 @@ intake_main(void *arg)
 		stop = atomic_load(&r->stop) && r->n == 0;
 		pthread_mutex_unlock(&r->lock);
 		if (n != 0) {
-			if (gd_follow_update(&fol, r->sh, gd_now_ms(), err, sizeof(err)) < 0)
+			if (!atomic_load(&r->detached) &&
+			    gd_follow_update(&fol, r->sh, gd_now_ms(), err, sizeof(err)) < 0)
 				GD_LOG("review intake: %s", err);
 			if (st != NULL) {
 				if (fol.cur != NULL)
@@ -292,6 +293,12 @@ gd_review_open(struct gd_review *r, struct dp_shared *sh, struct gd_audit *audit
 	}
 	r->intake_started = true;
 	return 0;
+}
+
+void
+gd_review_detach(struct gd_review *r)
+{
+	atomic_store(&r->detached, true);
 }
 
 void

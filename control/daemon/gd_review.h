@@ -52,6 +52,7 @@ struct gd_review {
 	pthread_t intake;
 	bool intake_started;
 	atomic_bool stop;
+	atomic_bool detached; /**< guardd's memory is off limits (gd_review_detach) */
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct gd_review_msg *backlog[GD_REVIEW_BACKLOG];
@@ -66,6 +67,13 @@ struct gd_review {
 int gd_review_open(struct gd_review *r, struct dp_shared *sh, struct gd_audit *audit,
 		   const char *db_path, char *err, size_t errlen);
 
+/**
+ * From now on nothing of @p r touches guardd's shared state: the intake thread keeps the
+ * ruleset it has. Called once the audit writer, which hands messages over, has let go.
+ */
+void gd_review_detach(struct gd_review *r);
+
+/** Submit the messages still waiting (gd_review_detach() first), stop the thread, close. */
 void gd_review_close(struct gd_review *r);
 
 /**

@@ -178,8 +178,10 @@ decide(struct worker *w, struct sd_job *j)
 			.whole = true,
 		};
 
-		if (sd_emit(w->ins->sh, &e, gd_now_ms()) != 0)
+		pthread_mutex_lock(&w->ins->emit_lock);
+		if (w->ins->detached || sd_emit(w->ins->sh, &e, gd_now_ms()) != 0)
 			sd_add(&stats->audit_lost, 1);
+		pthread_mutex_unlock(&w->ins->emit_lock);
 	}
 	sp_outcome_free(&o);
 }
@@ -210,6 +212,7 @@ sd_inspect_start(struct sd_inspect *ins, struct dp_shared *sh, struct sd_stats *
 		 struct sd_queue *q, const char *db_path, unsigned int n, char *err, size_t errlen)
 {
 	memset(ins, 0, sizeof(*ins));
+	pthread_mutex_init(&ins->emit_lock, NULL);
 	ins->sh = sh;
 	ins->stats = stats;
 	ins->queue = q;
@@ -242,6 +245,14 @@ sd_inspect_start(struct sd_inspect *ins, struct dp_shared *sh, struct sd_stats *
 fail:
 	sd_inspect_stop(ins, true);
 	return -1;
+}
+
+void
+sd_inspect_detach(struct sd_inspect *ins)
+{
+	pthread_mutex_lock(&ins->emit_lock);
+	ins->detached = true;
+	pthread_mutex_unlock(&ins->emit_lock);
 }
 
 void

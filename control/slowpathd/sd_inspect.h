@@ -39,12 +39,21 @@ struct sd_inspect {
 	 */
 	atomic_bool abandon;
 	_Atomic uint64_t abandoned;
+	/** Held while a decision's audit record is handed to guardd; detached: no more. */
+	pthread_mutex_t emit_lock;
+	bool detached;
 };
 
 /** Start @p n threads. @return 0 or -1 with @p err set (none left running). */
 int sd_inspect_start(struct sd_inspect *ins, struct dp_shared *sh, struct sd_stats *stats,
 		     struct sd_queue *q, const char *db_path, unsigned int n, char *err,
 		     size_t errlen);
+
+/**
+ * Let go of guardd's memory: from now on the threads hand no audit record over (a decision
+ * still finishing counts in audit_lost). Returns once no thread is handing one over.
+ */
+void sd_inspect_detach(struct sd_inspect *ins);
 
 /**
  * Close the queue and join the threads: they finish what is queued, or with

@@ -281,7 +281,17 @@ main(int argc, char **argv)
 	/* guardd stops handing chunks over from now */
 	atomic_store(&sh->slowpath_heartbeat_ms, 0);
 	if (rc == SD_EXIT_GUARDD_GONE) {
+		/*
+		 * A stopping guardd waits 5 s at most, then frees its rings: let go first,
+		 * and only then wait for the decisions still running (a large PDF takes
+		 * seconds). Their records are lost (audit_lost), the objects stay queued.
+		 */
 		SD_LOG("stopping: objects waiting for inspection are dropped undecided");
+		atomic_store(&ins.abandon, true);
+		sd_inspect_detach(&ins);
+		sd_intake_fini(&intake);
+		write_stats(&cfg, stats, sh);
+		atomic_store(&sh->slowpath_pid, 0); /* the last touch of guardd's memory */
 		sd_inspect_stop(&ins, true);
 		if (atomic_load(&ins.abandoned) != 0)
 			SD_LOG("%" PRIu64 " reassembled objects dropped undecided (their senders "
@@ -290,11 +300,11 @@ main(int argc, char **argv)
 	} else {
 		SD_LOG("stopping: finishing the objects waiting for inspection");
 		sd_inspect_stop(&ins, false);
+		sd_intake_fini(&intake);
+		write_stats(&cfg, stats, sh);
+		/* the last touch of guardd's memory: a stopping guardd waits for it */
+		atomic_store(&sh->slowpath_pid, 0);
 	}
-	sd_intake_fini(&intake);
-	write_stats(&cfg, stats, sh);
 	sp_image_shutdown();
-	/* the last touch of guardd's memory: a stopping guardd waits for it */
-	atomic_store(&sh->slowpath_pid, 0);
 	return rc;
 }

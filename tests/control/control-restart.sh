@@ -9,9 +9,11 @@
 #   3. a restarted guard-control attaches again (status: new pid, attached twice) and
 #      continues the chain: the log so far verifies (`guardctl audit verify`) with two
 #      "start" records and the first run's "stop" between them;
-#   4. SIGINT to guardd: guardd exits 0, guard-control exits by itself with status 3 within
-#      5 s, its log says "guardd (pid N) is stopping"; the whole audit log verifies and ends
-#      with guard-control's "stop" control record.
+#   4. SIGINT to guardd while another writer holds the review queue's lock for 8 s (so
+#      guard-control's review intake is stuck and its shutdown slow): guardd exits 0 without
+#      "did not let go" (guard-control let go of its memory at once), guard-control exits by
+#      itself with status 3, its log says "guardd (pid N) is stopping"; the whole audit log
+#      verifies and ends with guard-control's "stop" control record.
 # A failed check of 2 does not stop 3 and 4 (the failures are listed at the end).
 #
 # Usage: control-restart.sh BUILD_DIR REPO_ROOT SCRATCH_DIR
@@ -110,6 +112,21 @@ grep -E '"event":"(start|stop)"' restart.jsonl | sed 's/.*"event":"\([a-z]*\)".*
 ok "restart: guard-control pid $GC_PID attached (2nd time), the chain continues: $(head -n 1 restart.verify | sed 's/^[^:]*: //')"
 
 # ---- 4. guardd stops: guard-control follows -------------------------------------------------------
+# Another writer holds the review queue's lock, so guard-control's review intake (the sample
+# policy holds messages for review) is stuck behind it and guard-control's shutdown is slow.
+# A stopping guardd waits 5 s at most and then frees its rings: guard-control must let go of
+# them first and finish the slow part from its own memory (no "did not let go", no crash).
+python3 - "$STATE/review.db" "$SCRATCH/locked" <<'PY' &
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+db.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(8)
+db.execute("COMMIT")
+PY
+LOCKER=$!
+wait_for "another writer to lock the review queue" 10 test -e "$SCRATCH/locked"
+sleep 1.5 # the intake's backlog fills behind the lock
 gd_pid=$GD_PID
 t0=$(date +%s%N)
 kill -INT "$GD_PID"
@@ -119,7 +136,8 @@ control_exited() {
 	st=$(awk '{ print $3 }' "/proc/$GC_PID/stat" 2>/dev/null) || return 0
 	[[ -z $st || $st == Z ]]
 }
-wait_for "guard-control to exit after guardd's SIGINT" 5 control_exited
+wait_for "guard-control to exit after guardd's SIGINT" 30 control_exited
+wait "$LOCKER" || fail "the process locking the review queue failed"
 ms=$((($(date +%s%N) - t0) / 1000000))
 status=0
 wait "$GC_PID" || status=$?
