@@ -327,7 +327,8 @@ static void
 test_images(void)
 {
 	expect_cdr("jpeg-clean.jpg", INSP_OBJ_JPEG, NULL, NULL);
-	expect_cdr("jpeg-gps.jpg", INSP_OBJ_JPEG, "31U", "exif-data");
+	/* the whole comment: three bytes like "31U" occur in compressed pixels by chance */
+	expect_cdr("jpeg-gps.jpg", INSP_OBJ_JPEG, "cache at grid 31U", "exif-data");
 	{
 		size_t len;
 		char *orig = corpus_file("jpeg-gps.jpg", &len);
