@@ -96,11 +96,21 @@ gc_result_json(struct gc_json *j, const struct insp_result *res)
 	else
 		gc_json_null(j, "detail");
 	gc_json_str_or_null(j, "level", level);
-	if (res->reason == INSP_R_RELEASE)
+	if (res->reason == INSP_R_RELEASE) {
 		gc_json_uint(j, "tclass", res->tclass);
-	else
+		gc_json_str(j, "class", gc_tclass_name(res->tclass));
+	} else {
 		gc_json_null(j, "tclass");
+		gc_json_null(j, "class");
+	}
 	gc_json_bool(j, "label_normalised", res->label_normalised != 0);
+}
+
+const char *
+gc_check_class(const struct insp_result *res)
+{
+	/* only a release has a class: it is what the egress scheduler queues it by */
+	return res->reason == INSP_R_RELEASE ? gc_tclass_name(res->tclass) : "-";
 }
 
 /* "--now": a decimal number of seconds since 1970, or "pcap". */
@@ -233,8 +243,9 @@ files_text(const struct file_row *rows, int n)
 		if ((size_t)snprintf(num, sizeof(num), "%" PRIu32, rows[i].res.offset) > woff)
 			woff = strlen(num);
 	}
-	printf("%-*s  %-8s  %-*s  %-*s  %-*s  %-*s  %s\n", (int)wf, "FILE", "DECISION", (int)wr,
-	       "REASON", (int)wrule, "RULE", (int)wu, "UID", (int)woff, "OFFSET", "DETAIL");
+	printf("%-*s  %-8s  %-*s  %-9s  %-*s  %-*s  %-*s  %s\n", (int)wf, "FILE", "DECISION",
+	       (int)wr, "REASON", "CLASS", (int)wrule, "RULE", (int)wu, "UID", (int)woff, "OFFSET",
+	       "DETAIL");
 	for (int i = 0; i < n; i++) {
 		const struct insp_result *r = &rows[i].res;
 		char num[32];
@@ -242,8 +253,8 @@ files_text(const struct file_row *rows, int n)
 		if (!rows[i].read_ok)
 			continue;
 		gc_text_put(stdout, rows[i].path, wf);
-		printf("  %-8s  %-*s  ", gc_decision_name(r->reason), (int)wr,
-		       insp_reason_name(r->reason));
+		printf("  %-8s  %-*s  %-9s  ", gc_decision_name(r->reason), (int)wr,
+		       insp_reason_name(r->reason), gc_check_class(r));
 		if (r->rule_id != 0)
 			snprintf(num, sizeof(num), "%" PRIu32, r->rule_id);
 		else

@@ -41,6 +41,9 @@ void gc_counts_add(struct gc_counts *c, enum insp_reason r);
 /** The decision fields of one --json record (decision, reason, rule_id, uid, ...). */
 void gc_result_json(struct gc_json *j, const struct insp_result *res);
 
+/** The CLASS cell of a decision: its traffic class's name for a release, else "-". */
+const char *gc_check_class(const struct insp_result *res);
+
 /** Text summary line: "N WHATs: a released, b dropped, c held for review". */
 void gc_counts_print(const struct gc_counts *c, const char *what);
 

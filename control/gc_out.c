@@ -38,6 +38,15 @@ gc_decision_name(enum insp_reason r)
 	return "DROP";
 }
 
+const char *
+gc_tclass_name(unsigned tclass)
+{
+	static const char *const names[INSP_TCLASS_COUNT] = {"flash", "immediate", "priority",
+							     "routine"};
+
+	return tclass < INSP_TCLASS_COUNT ? names[tclass] : "?";
+}
+
 /* Does code point @p cp need escaping in a table cell? */
 static int
 unsafe(uint32_t cp)

@@ -34,6 +34,9 @@ void gc_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf,
 /** RELEASE, DROP or REVIEW: what the guard does with a message of this reason. */
 const char *gc_decision_name(enum insp_reason r);
 
+/** Traffic class name (GUARD-SPEC 7): flash, immediate, priority, routine; "?" beyond. */
+const char *gc_tclass_name(unsigned tclass);
+
 /** Columns @p s takes when printed by gc_text_put() (code points, escapes counted). */
 size_t gc_text_width(const char *s);
 

@@ -178,8 +178,8 @@ add_mismatch(struct run *r, uint64_t index, const char *got_ch, const char *got_
 static void
 frame_header(const struct run *r)
 {
-	printf("%-7s  %-*s  %-8s  %-*s  %-*s  %s\n", "INDEX", r->w_channel, "CHANNEL", "DECISION",
-	       r->w_reason, "REASON", r->w_rule, "RULE", "DETAIL");
+	printf("%-7s  %-*s  %-8s  %-*s  %-9s  %-*s  %s\n", "INDEX", r->w_channel, "CHANNEL",
+	       "DECISION", r->w_reason, "REASON", "CLASS", r->w_rule, "RULE", "DETAIL");
 }
 
 static void
@@ -193,8 +193,8 @@ frame_text(const struct run *r, uint64_t index, const char *channel, const struc
 		snprintf(rule, sizeof(rule), "-");
 	printf("%-7" PRIu64 "  ", index);
 	gc_text_put(stdout, channel, (size_t)r->w_channel);
-	printf("  %-8s  %-*s  %-*s  ", gc_decision_name(res->reason), r->w_reason,
-	       insp_reason_name(res->reason), r->w_rule, rule);
+	printf("  %-8s  %-*s  %-9s  %-*s  ", gc_decision_name(res->reason), r->w_reason,
+	       insp_reason_name(res->reason), gc_check_class(res), r->w_rule, rule);
 	gc_text_put(stdout, res->detail, 0);
 	fputc('\n', stdout);
 }

@@ -59,10 +59,6 @@ const char gc_policy_help[] =
 
 static const char check_cmd[] = "policy check";
 
-/* GUARD-SPEC 7: traffic class 0..3 */
-static const char *const tclass_names[INSP_TCLASS_COUNT] = {"flash", "immediate", "priority",
-							    "routine"};
-
 /* Counts that the summary needs in both output forms. */
 struct policy_counts {
 	uint32_t drop_terms;
@@ -225,11 +221,132 @@ text_channels(const struct insp_policy *p)
 		printf("%s -> ",
 		       fmt_addr_port(a, sizeof(a), &ch->egress.src, ch->egress.src_udp_port));
 		printf("%s", fmt_addr_port(a, sizeof(a), &ch->egress.dst, ch->egress.dst_udp_port));
-		printf(" ttl %u dscp %u next-hop %s", ch->egress.ttl, ch->egress.dscp,
-		       gc_fmt_mac(ch->egress.dst_mac, mac, sizeof(mac)));
+		/* "dscp class": each packet carries its traffic class's DSCP */
+		if (ch->egress.has_dscp)
+			printf(" ttl %u dscp %u", ch->egress.ttl, ch->egress.dscp);
+		else
+			printf(" ttl %u dscp class", ch->egress.ttl);
+		printf(" next-hop %s", gc_fmt_mac(ch->egress.dst_mac, mac, sizeof(mac)));
 		if (ch->egress.has_src_mac)
 			printf(" source-mac %s", gc_fmt_mac(ch->egress.src_mac, mac, sizeof(mac)));
 		fputc('\n', stdout);
+	}
+}
+
+/* "cot, tak-mesh" (the formats of a priority row) into @p buf; "any" for none. */
+static const char *
+formats_text(uint32_t formats, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int f = 0; f < INSP_FORMAT_COUNT && n < cap; f++)
+		if (formats & (1u << f))
+			n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? ", " : "",
+					      format_name((uint8_t)f));
+	return n ? buf : "any";
+}
+
+static const char *
+prio_channel(const struct insp_policy *p, const struct insp_priority_rule *r)
+{
+	if (r->channel < 0)
+		return "any";
+	return (uint32_t)r->channel < p->n_channels ? p->channels[r->channel].name : "?";
+}
+
+/* The priority table, one row per rule in policy order: the first that matches wins. */
+static void
+text_priorities(const struct insp_policy *p)
+{
+	size_t wc = strlen("CHANNEL"), wf = strlen("FORMAT"), wp = strlen("TYPE_PREFIX");
+	char fmts[128];
+
+	printf("priorities:      %" PRIu32 "%s\n", p->n_priorities,
+	       p->n_priorities ? " (the first row that matches; no match: routine)"
+			       : " (every release is routine)");
+	if (p->n_priorities == 0)
+		return;
+	for (uint32_t i = 0; i < p->n_priorities; i++) {
+		const struct insp_priority_rule *r = &p->priorities[i];
+
+		wc = max_size(wc, gc_text_width(prio_channel(p, r)));
+		wf = max_size(wf, strlen(formats_text(r->formats, fmts, sizeof(fmts))));
+		wp = max_size(wp, gc_text_width(r->type_prefix));
+	}
+	printf("  %-4s  %-*s  %-*s  %-*s  %-3s  %s\n", "#", (int)wc, "CHANNEL", (int)wf, "FORMAT",
+	       (int)wp, "TYPE_PREFIX", "QOS", "CLASS");
+	for (uint32_t i = 0; i < p->n_priorities; i++) {
+		const struct insp_priority_rule *r = &p->priorities[i];
+		char qos[8];
+
+		printf("  %-4" PRIu32 "  ", i + 1);
+		gc_text_put(stdout, prio_channel(p, r), wc);
+		printf("  %-*s  ", (int)wf, formats_text(r->formats, fmts, sizeof(fmts)));
+		gc_text_put(stdout, r->type_prefix, wp);
+		if (r->qos_priority >= 0)
+			snprintf(qos, sizeof(qos), "%d", r->qos_priority);
+		else
+			snprintf(qos, sizeof(qos), "-");
+		printf("  %-3s  %s\n", qos, gc_tclass_name(r->tclass));
+	}
+}
+
+/* "line", "500kbit", "2.048Mbit": a rate as the policy would write it. */
+static const char *
+rate_text(uint64_t bps, char *buf, size_t cap)
+{
+	static const struct {
+		uint64_t div;
+		const char *unit;
+	} units[] = {{1000000000, "Gbit"}, {1000000, "Mbit"}, {1000, "kbit"}};
+
+	if (bps == INSP_EGRESS_RATE_LINE) {
+		snprintf(buf, cap, "line");
+		return buf;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		uint64_t whole = bps / units[i].div, frac = bps % units[i].div;
+		char f[16];
+		size_t k = 0;
+
+		if (whole == 0)
+			continue;
+		/* the exact value: the fraction's digits, trailing zeros dropped */
+		for (uint64_t d = units[i].div / 10; d >= 1 && frac != 0 && k < sizeof(f) - 1;
+		     d /= 10) {
+			f[k++] = (char)('0' + frac / d);
+			frac %= d;
+		}
+		f[k] = '\0';
+		snprintf(buf, cap, "%" PRIu64 "%s%s%s", whole, k ? "." : "", f, units[i].unit);
+		return buf;
+	}
+	snprintf(buf, cap, "%" PRIu64, bps);
+	return buf;
+}
+
+/* The egress links: rate, token bucket, overhead and class queues of each listed port. */
+static void
+text_egress(const struct insp_policy *p)
+{
+	char rate[64];
+
+	printf("egress links:    %" PRIu32 " (ports not listed: line rate, %u packets per class "
+	       "queue)\n",
+	       p->n_egress_links, INSP_EGRESS_QUEUE_DEFAULT);
+	if (p->n_egress_links == 0)
+		return;
+	printf("  %-5s  %-12s  %-8s  %-8s  %s\n", "PORT", "RATE", "BURST", "OVERHEAD",
+	       "QUEUES flash/immediate/priority/routine");
+	for (uint32_t i = 0; i < p->n_egress_links; i++) {
+		const struct insp_egress_link *l = &p->egress_links[i];
+
+		printf("  %-5u  %-12s  %-8" PRIu32 "  %-8u  %" PRIu32 "/%" PRIu32 "/%" PRIu32
+		       "/%" PRIu32 "\n",
+		       l->port, rate_text(l->rate_bps, rate, sizeof(rate)), l->burst_bytes,
+		       l->frame_overhead, l->queue_max[0], l->queue_max[1], l->queue_max[2],
+		       l->queue_max[3]);
 	}
 }
 
@@ -388,8 +505,10 @@ text_summary(const char *path, const struct insp_policy *p, const struct policy_
 	printf("category hints:  %" PRIu32 "\n", p->n_category_hints);
 	printf("traffic classes: dscp");
 	for (int i = 0; i < INSP_TCLASS_COUNT; i++)
-		printf("%s %s %u", i ? "," : "", tclass_names[i], p->class_dscp[i]);
+		printf("%s %s %u", i ? "," : "", gc_tclass_name((unsigned)i), p->class_dscp[i]);
 	printf("; %" PRIu32 " priority rule%s\n", p->n_priorities, p->n_priorities == 1 ? "" : "s");
+	text_priorities(p);
+	text_egress(p);
 	printf("terms:           %" PRIu32 " (drop %" PRIu32 ", review %" PRIu32 ")\n", p->n_terms,
 	       c->drop_terms, c->review_terms);
 	printf("markings:        %" PRIu32 "\n", p->n_markings);
@@ -448,7 +567,10 @@ json_channel(struct gc_json *j, const struct insp_policy *p, const struct insp_c
 	else
 		gc_json_null(j, "source_mac");
 	gc_json_uint(j, "ttl", ch->egress.ttl);
-	gc_json_uint(j, "dscp", ch->egress.dscp);
+	if (ch->egress.has_dscp)
+		gc_json_uint(j, "dscp", ch->egress.dscp);
+	else
+		gc_json_null(j, "dscp"); /* each packet gets its traffic class's DSCP */
 	gc_json_end_object(j);
 	if (ch->format == INSP_FORMAT_OBJECT) {
 		gc_json_begin_object(j, "object");
@@ -538,9 +660,58 @@ json_summary(const char *path, const struct insp_policy *p, const struct policy_
 	gc_json_uint(&j, "category_hints", p->n_category_hints);
 	gc_json_begin_object(&j, "traffic_classes");
 	for (int i = 0; i < INSP_TCLASS_COUNT; i++)
-		gc_json_uint(&j, tclass_names[i], p->class_dscp[i]);
+		gc_json_uint(&j, gc_tclass_name((unsigned)i), p->class_dscp[i]);
 	gc_json_end_object(&j);
 	gc_json_uint(&j, "priority_rules", p->n_priorities);
+	gc_json_begin_array(&j, "priorities");
+	for (uint32_t i = 0; i < p->n_priorities; i++) {
+		const struct insp_priority_rule *r = &p->priorities[i];
+
+		gc_json_begin_object(&j, NULL);
+		if (r->channel >= 0)
+			gc_json_str(&j, "channel", prio_channel(p, r));
+		else
+			gc_json_null(&j, "channel");
+		if (r->formats != 0) {
+			gc_json_begin_array(&j, "formats");
+			for (int f = 0; f < INSP_FORMAT_COUNT; f++)
+				if (r->formats & (1u << f))
+					gc_json_str(&j, NULL, format_name((uint8_t)f));
+			gc_json_end_array(&j);
+		} else {
+			gc_json_null(&j, "formats");
+		}
+		if (r->type_prefix_len != 0)
+			gc_json_str(&j, "type_prefix", r->type_prefix);
+		else
+			gc_json_null(&j, "type_prefix");
+		if (r->qos_priority >= 0)
+			gc_json_uint(&j, "qos_priority", (uint64_t)r->qos_priority);
+		else
+			gc_json_null(&j, "qos_priority");
+		gc_json_str(&j, "class", gc_tclass_name(r->tclass));
+		gc_json_end_object(&j);
+	}
+	gc_json_end_array(&j);
+	gc_json_begin_array(&j, "egress_links");
+	for (uint32_t i = 0; i < p->n_egress_links; i++) {
+		const struct insp_egress_link *l = &p->egress_links[i];
+
+		gc_json_begin_object(&j, NULL);
+		gc_json_uint(&j, "port", l->port);
+		if (l->rate_bps == INSP_EGRESS_RATE_LINE)
+			gc_json_str(&j, "rate", "line");
+		else
+			gc_json_uint(&j, "rate", l->rate_bps);
+		gc_json_uint(&j, "burst", l->burst_bytes);
+		gc_json_uint(&j, "frame_overhead", l->frame_overhead);
+		gc_json_begin_object(&j, "queues");
+		for (int t = 0; t < INSP_TCLASS_COUNT; t++)
+			gc_json_uint(&j, gc_tclass_name((unsigned)t), l->queue_max[t]);
+		gc_json_end_object(&j);
+		gc_json_end_object(&j);
+	}
+	gc_json_end_array(&j);
 	gc_json_begin_object(&j, "terms");
 	gc_json_uint(&j, "count", p->n_terms);
 	gc_json_uint(&j, "drop", c->drop_terms);

@@ -17,6 +17,7 @@ enum {
 	OPT_STATS_FILE,
 	OPT_IDLE_EXIT,
 	OPT_MAX_MSG,
+	OPT_EGRESS_DIRECT,
 	OPT_HELP,
 };
 
@@ -27,6 +28,7 @@ static const struct option long_opts[] = {
 	{"stats-file", required_argument, NULL, OPT_STATS_FILE},
 	{"idle-exit", required_argument, NULL, OPT_IDLE_EXIT},
 	{"max-msg", required_argument, NULL, OPT_MAX_MSG},
+	{"egress-direct", no_argument, NULL, OPT_EGRESS_DIRECT},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -46,6 +48,9 @@ dp_args_usage(FILE *f, const char *prog)
 		"signalled)\n"
 		"  --max-msg BYTES        largest message inspected, %d..%d (default: the largest\n"
 		"                         channel max_size of the policy)\n"
+		"  --egress-direct        no priority egress: each worker sends a released\n"
+		"                         packet at once (no class queues, no shaping; for\n"
+		"                         measuring the scheduler's cost, docs/egress.md)\n"
 		"  --help                 this text\n",
 		prog, DP_MAX_MSG_MIN, DP_MAX_MSG_LIMIT);
 }
@@ -120,6 +125,9 @@ dp_args_parse(int argc, char **argv, struct dp_config *cfg, char *why, size_t wh
 					 DP_MAX_MSG_MIN, DP_MAX_MSG_LIMIT);
 				return -EINVAL;
 			}
+			break;
+		case OPT_EGRESS_DIRECT:
+			cfg->egress_direct = true;
 			break;
 		case OPT_HELP:
 			dp_args_usage(stdout, argv[0]);

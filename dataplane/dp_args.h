@@ -8,6 +8,7 @@
 #ifndef DP_ARGS_H
 #define DP_ARGS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,6 +29,7 @@ struct dp_config {
 	uint32_t stats_interval;  /**< --stats-interval seconds, 0: never */
 	uint32_t idle_exit;	  /**< --idle-exit seconds, 0: run until signalled */
 	uint32_t max_msg;	  /**< --max-msg bytes, 0: largest channel max_size */
+	bool egress_direct;	  /**< --egress-direct: no class queues, no shaping */
 };
 
 /**

@@ -14,6 +14,7 @@
 
 #include <hs/hs.h>
 
+#include "dp_egress.h"
 #include "dp_gen.h"
 
 /*
@@ -96,6 +97,13 @@ gen_check_ports(const struct dp_gen *g, const char *path, char *err, size_t errl
 				 path, ch->name, ch->egress.port, n_ports);
 			return -1;
 		}
+		if (ch->egress.port >= DP_EGRESS_PORTS) {
+			snprintf(err, errlen,
+				 "%s: channel '%s': egress port %u: guardd schedules egress on "
+				 "ports 0..%u only (DP_EGRESS_PORTS)",
+				 path, ch->name, ch->egress.port, DP_EGRESS_PORTS - 1);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -135,6 +143,13 @@ dp_gen_open(const char *path, uint64_t id, struct dp_shared *sh, const unsigned 
 	g->policy = &g->rs.policy;
 	if (gen_check_ports(g, path, err, errlen) != 0)
 		goto fail;
+	for (uint16_t port = 0; port < DP_EGRESS_PORTS; port++) {
+		struct insp_egress_link link;
+
+		dp_egress_link_of(g->policy, port, &link);
+		for (unsigned int c = 0; c < INSP_TCLASS_COUNT; c++)
+			g->eg_queue_max[port][c] = link.queue_max[c];
+	}
 	for (i = 0; i < g->policy->n_channels; i++) {
 		row = gen_row(sh, g->policy->channels[i].name);
 		if (row < 0) {

@@ -27,6 +27,8 @@ struct dp_gen {
 	uint64_t id;			  /**< generation number, from 1 */
 	const struct insp_policy *policy; /**< &rs.policy */
 	uint16_t row[INSP_MAX_CHANNELS];  /**< channel index -> counter row */
+	/** egress class queue bounds per port (the policy's, or defaults; dp_egress.h) */
+	uint32_t eg_queue_max[DP_EGRESS_PORTS][INSP_TCLASS_COUNT];
 	struct insp_scratch *scratch[DP_MAX_WORKERS];
 	uint16_t n_workers;
 	struct rs_ruleset rs;

@@ -16,6 +16,9 @@
  * (for memif, the copy into the shared ring). Not included: the time a packet waited in the
  * device's rx ring before the rx burst that took it, and the rx burst itself. Drops of the
  * burst (freed, not sent) are recorded with the same difference in a second histogram.
+ * That is the --egress-direct path. With priority egress (the default, dp_egress.h) a
+ * released packet waits in its class queue: worker 0 records each packet's own difference
+ * (its rx burst's TSC travels with it) when the driver takes it, queueing included.
  *
  * Buckets (HDR style): values below 2 * DP_LAT_SUB cycles have a bucket each; above, every
  * power of two [2^k, 2^(k+1)) is cut into DP_LAT_SUB equal buckets, so a bucket is at most

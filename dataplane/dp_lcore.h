@@ -41,6 +41,8 @@
 extern "C" {
 #endif
 
+struct dp_egress_sched;
+
 #define DP_MAX_PKT_BURST   32  /**< rx burst and tx buffer size (l3fwd's MAX_PKT_BURST) */
 #define DP_PREFETCH_OFFSET 3   /**< packets prefetched ahead of the one being handled */
 #define DP_DRAIN_US	   100 /**< tx buffers are flushed at least this often */
@@ -59,6 +61,20 @@ extern "C" {
 #define DP_CNT_ROWS   (DP_MAX_ROWS + 1)
 
 /** Counters of one worker lcore; see the sharing contract above. */
+/** Egress ports with a priority scheduler (dp_egress.h): port ids 0..DP_EGRESS_PORTS-1. */
+#define DP_EGRESS_PORTS 8
+
+/** Counters of one (egress port, traffic class) in one worker (dp_egress.h says who writes). */
+struct dp_egress_cnt {
+	_Atomic uint64_t enqueued;   /**< queued (producers) */
+	_Atomic uint64_t dropped;    /**< queue_full: the class queue was at its bound */
+	_Atomic uint64_t depth_hwm;  /**< most packets seen in the queue after an enqueue */
+	_Atomic uint64_t sent;	     /**< taken by the driver (worker 0) */
+	_Atomic uint64_t sent_bytes; /**< their frame bytes, without the link's overhead */
+	_Atomic uint64_t tx_failed;  /**< freed unsent: link down, peer fault, guardd stopping */
+	struct dp_latency delay;     /**< queued to taken by the driver (worker 0) */
+};
+
 struct dp_lcore_stats {
 	/** [channel index or DP_NO_CHANNEL][reason]: packets decided so. */
 	_Atomic uint64_t cnt[DP_CNT_ROWS][INSP_R_COUNT];
@@ -75,6 +91,8 @@ struct dp_lcore_stats {
 	struct dp_latency lat_release __rte_cache_aligned;
 	/** rx burst to the end of its handling, for the burst's dropped packets */
 	struct dp_latency lat_drop;
+	/** priority egress per port and class (dp_egress.h) */
+	struct dp_egress_cnt egress[DP_EGRESS_PORTS][INSP_TCLASS_COUNT] __rte_cache_aligned;
 } __rte_cache_aligned;
 
 /** Single-writer increment: the owner is the only writer, so no locked instruction. */
@@ -127,6 +145,12 @@ struct dp_lcore_conf {
 	struct rte_ether_addr port_mac[RTE_MAX_ETHPORTS]; /**< source MAC of egress frames */
 	uint8_t port_shared_mem[RTE_MAX_ETHPORTS];	  /**< tx through dp_peerio.h */
 	struct rte_mempool *pool; /**< mbufs of this worker's socket (released items) */
+	/** priority egress (dp_egress.h); egress_direct: none, tx at once (--egress-direct) */
+	bool egress_direct;
+	int eg_meta_off; /**< offset of struct dp_egress_meta in an mbuf */
+	uint16_t n_ports;
+	struct rte_ring *eg_ring[DP_EGRESS_PORTS][INSP_TCLASS_COUNT];
+	struct dp_egress_sched *eg_sched; /**< worker 0 only: it sends */
 
 	/* owned and written by the worker */
 	const struct dp_gen *gen;     /**< generation of the current loop iteration */

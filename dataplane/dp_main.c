@@ -39,6 +39,7 @@
 #include "dp_args.h"
 #include "dp_audit.h"
 #include "dp_clock.h"
+#include "dp_egress.h"
 #include "dp_lcore.h"
 #include "dp_gen.h"
 #include "dp_latency.h"
@@ -78,6 +79,10 @@ struct dp_main {
 	struct dp_lcore_conf *lconf[RTE_MAX_LCORE];
 	struct dp_lcore_stats *stats[RTE_MAX_LCORE];
 	bool control_seen; /**< guard-control's heartbeat was fresh at the last tick */
+	/* priority egress (dp_egress.h) */
+	uint16_t eg_ports; /**< ports with class queues */
+	int eg_meta_off;
+	struct rte_ring *eg_ring[DP_EGRESS_PORTS][INSP_TCLASS_COUNT];
 };
 
 static void
@@ -327,7 +332,36 @@ dp_setup_workers(struct dp_main *m)
 		lc->clock = &m->clock;
 		lc->ip_id = (uint16_t)rte_rand();
 		lc->pool = m->ports.pool[rte_lcore_to_socket_id(lcore)];
+		lc->egress_direct = m->cfg.egress_direct;
+		lc->eg_meta_off = m->eg_meta_off;
+		lc->n_ports = m->eg_ports;
+		memcpy(lc->eg_ring, m->eg_ring, sizeof(lc->eg_ring));
 	}
+	/* worker 0 sends what every worker queues (dp_egress.h) */
+	if (m->cfg.egress_direct)
+		return;
+	m->lconf[0]->eg_sched =
+		dp_zmalloc_near("guard_egress", sizeof(*m->lconf[0]->eg_sched), m->workers[0]);
+	if (m->lconf[0]->eg_sched == NULL)
+		rte_exit(EXIT_FAILURE, "out of DPDK memory for the egress scheduler; give EAL more "
+				       "memory (-m)\n");
+	m->lconf[0]->eg_sched->n_ports = m->eg_ports;
+}
+
+/* The class queues of every egress port, before the workers exist. */
+static void
+dp_egress_setup(struct dp_main *m)
+{
+	char why[256];
+
+	m->eg_ports = (uint16_t)RTE_MIN(rte_eth_dev_count_avail(), DP_EGRESS_PORTS);
+	if (dp_egress_create(m->eg_ports, m->n_workers == 1, m->eg_ring, &m->eg_meta_off, why,
+			     sizeof(why)) != 0)
+		rte_exit(EXIT_FAILURE, "%s\n", why);
+	if (m->cfg.egress_direct)
+		DP_LOG(WARNING, main,
+		       "--egress-direct: released packets are sent at once by their worker, "
+		       "without class queues or shaping (the policy's egress links are ignored)");
 }
 
 /* Say when guard-control comes and goes: the audit path depends on it (dp_audit.h). */
@@ -392,6 +426,7 @@ dp_main_loop(struct dp_main *m)
 			dp_stats_collect(m->stats, m->n_workers, sum);
 			printf("--- guardd counters ---\n");
 			dp_stats_print(stdout, sum, m->shared, hz);
+			dp_stats_print_egress(stdout, sum, hz);
 			fflush(stdout);
 			next_stats = now + (uint64_t)m->cfg.stats_interval * hz;
 		}
@@ -423,6 +458,7 @@ dp_report(const struct dp_main *m)
 	printf("=== guardd final counters ===\n");
 	dp_stats_print(stdout, sum, m->shared, rte_get_tsc_hz());
 	dp_lat_print(stdout, lat);
+	dp_stats_print_egress(stdout, sum, rte_get_tsc_hz());
 	dp_stats_print_ports(stdout);
 	fflush(stdout);
 	if (m->cfg.stats_file != NULL) {
@@ -479,6 +515,8 @@ dp_main_teardown(struct dp_main *m)
 	dp_port_close_all(&m->ports);
 	for (w = 0; w < m->n_workers; w++) {
 		/* a worker's scratch belongs to the generation: dp_reload_fini() frees it */
+		if (m->lconf[w] != NULL)
+			rte_free(m->lconf[w]->eg_sched);
 		rte_free(m->lconf[w]);
 		rte_free(m->stats[w]);
 	}
@@ -587,6 +625,7 @@ main(int argc, char **argv)
 		rte_exit(EXIT_FAILURE, "port set-up failed (see the messages above): %s\n",
 			 strerror(-ret));
 	dp_link_init(m.shared);
+	dp_egress_setup(&m);
 	dp_setup_workers(&m);
 	dp_observe_init(m.shared, &m.reload);
 	ret = dp_reload_listen(&m.reload);
@@ -622,6 +661,8 @@ main(int argc, char **argv)
 
 	atomic_store_explicit(&quit_signal, true, memory_order_relaxed);
 	rte_eal_mp_wait_lcore();
+	/* what is still queued will not leave: counted tx_failed before the report */
+	dp_egress_destroy(m.lconf[0], m.eg_ring, m.eg_ports);
 	dp_let_control_go(&m);
 	if (dp_report(&m) != 0)
 		rc = EXIT_FAILURE;

@@ -176,6 +176,42 @@ obs_latency(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Per egress port and class that saw a packet: "<port>/<class>" -> its figures (dp_stats.h). */
+static int
+obs_egress(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_stats_sum *sum = obs_collect();
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (sum == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(d);
+	for (unsigned int port = 0; port < DP_EGRESS_PORTS; port++)
+		for (unsigned int c = 0; c < INSP_TCLASS_COUNT; c++) {
+			struct dp_egress_field v[DP_EGRESS_FIELDS];
+			struct rte_tel_data *e;
+			char key[32];
+
+			if (!dp_stats_egress_used(&sum->egress[port][c]))
+				continue;
+			e = rte_tel_data_alloc();
+			if (e == NULL) {
+				free(sum);
+				return -ENOMEM;
+			}
+			dp_stats_egress_fields(&sum->egress[port][c], obs_shared->tsc_hz, v);
+			rte_tel_data_start_dict(e);
+			for (unsigned int i = 0; i < DP_EGRESS_FIELDS; i++)
+				rte_tel_data_add_dict_u64(e, v[i].name, v[i].value);
+			snprintf(key, sizeof(key), "%u/%s", port, dp_stats_tclass_name(c));
+			if (rte_tel_data_add_dict_container(d, key, e, 0) != 0)
+				rte_tel_data_free(e);
+		}
+	free(sum);
+	return 0;
+}
+
 static int
 obs_ruleset(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -236,7 +272,11 @@ dp_observe_init(struct dp_shared *sh, struct dp_reloader *r)
 				       "the running ruleset generation. No parameters") != 0 ||
 	    rte_telemetry_register_cmd("/guard/latency", obs_latency,
 				       "guardd's rx-to-tx latency since start: count, p50_ns, "
-				       "p99_ns, p999_ns, max_ns, drop_*. No parameters") != 0)
+				       "p99_ns, p999_ns, max_ns, drop_*. No parameters") != 0 ||
+	    rte_telemetry_register_cmd("/guard/egress", obs_egress,
+				       "priority egress per port/class: enqueued, sent, "
+				       "queue_full, depth_hwm, delay_p50_ns, delay_p99_ns. No "
+				       "parameters") != 0)
 		DP_LOG(WARNING, main, "cannot register the /guard telemetry commands");
 	ret = rte_pdump_init();
 	if (ret != 0)

@@ -15,6 +15,7 @@
 
 #include "dp_gen.h"
 #include "dp_log.h"
+#include "dp_egress.h"
 #include "dp_release.h"
 #include "dp_tx.h"
 #include "insp_net.h"
@@ -79,8 +80,9 @@ build(struct dp_lcore_conf *lc, const struct dp_release_rec *rec, uint16_t *row)
 		return NULL;
 	}
 	memcpy(p + hlen, rec->payload, rec->len);
-	insp_egress_build(&ch->egress, lc->port_mac[ch->egress.port].addr_bytes, lc->ip_id++, p,
-			  rec->len, insp_net_sum(rec->payload, rec->len));
+	insp_egress_build(&ch->egress, lc->port_mac[ch->egress.port].addr_bytes, lc->ip_id++,
+			  insp_egress_dscp(g->policy, ch, DP_RELEASE_TCLASS), p, rec->len,
+			  insp_net_sum(rec->payload, rec->len));
 	m->port = ch->egress.port;
 	*row = g->row[c];
 	return m;
@@ -95,22 +97,28 @@ send_pending(struct dp_lcore_conf *lc)
 
 	if (!atomic_load_explicit(&lc->shared->link[port].up, memory_order_acquire))
 		return 0;
-	if (likely(!lc->port_shared_mem[port])) {
-		sent = rte_eth_tx_burst(port, lc->txq, &m, 1);
+	if (lc->eg_sched != NULL) {
+		/*
+		 * Into the routine queue, counted released_reviewed when it leaves; a full
+		 * queue is waited for (an approved item is not shed), nothing else is.
+		 */
+		if (lc->gen == NULL || dp_egress_full(lc, lc->gen, port, DP_RELEASE_TCLASS) ||
+		    dp_egress_enqueue(lc, port, DP_RELEASE_TCLASS, m, lc->rel_row,
+				      INSP_R_RELEASED_REVIEWED, 0) != 0)
+			return 0;
 	} else {
-		int faulted = 0;
+		int faulted;
 
-		sent = dp_peerio_tx(&lc->peerio, port, lc->txq, &m, 1, &faulted);
+		sent = dp_tx_burst(lc, port, &m, 1, &faulted);
 		if (unlikely(faulted)) {
 			/* the driver may have freed it: build it again once the port is back */
-			dp_peerio_fault(lc, port);
 			lc->rel_pending = NULL;
 			return 0;
 		}
+		if (sent == 0)
+			return 0;
+		dp_cnt_add(&lc->stats->cnt[lc->rel_row][INSP_R_RELEASED_REVIEWED], 1);
 	}
-	if (sent == 0)
-		return 0;
-	dp_cnt_add(&lc->stats->cnt[lc->rel_row][INSP_R_RELEASED_REVIEWED], 1);
 	dp_cnt_add(&lc->shared->release_sent, 1);
 	atomic_store_explicit(&lc->shared->release_done_seq, lc->rel_seq, memory_order_release);
 	lc->rel_pending = NULL;

@@ -25,6 +25,12 @@
 #include "dp_lcore.h"
 #include "dp_shared.h"
 
+/**
+ * Traffic class of what a reviewer released: routine. A released object can be megabytes;
+ * behind tactical traffic it delays nobody, in front of it it would (docs/egress.md).
+ */
+#define DP_RELEASE_TCLASS (INSP_TCLASS_COUNT - 1)
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -41,7 +41,7 @@ extern "C" {
 #define DP_SHARED_MZ	"guard_shared"
 #define DP_SHARED_MAGIC 0x47524431u /* "GRD1" */
 /* 4: INSP_R_COUNT grew (object and slow-path reasons): wider counter rows */
-#define DP_SHARED_VERSION 4u
+#define DP_SHARED_VERSION 5u
 #define DP_AUDIT_RING	  "guard_audit"
 #define DP_AUDIT_POOL	  "guard_audit_rec"
 #define DP_SLOW_RING	  "guard_slow"

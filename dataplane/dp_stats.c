@@ -13,6 +13,131 @@
 #include "dp_stats.h"
 #include "insp_reason.h"
 
+#define LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
+
+static void
+egress_add(struct dp_egress_sum *sum, const struct dp_egress_cnt *c)
+{
+	uint64_t hwm = LOAD(c->depth_hwm);
+
+	sum->enqueued += LOAD(c->enqueued);
+	sum->dropped += LOAD(c->dropped);
+	sum->sent += LOAD(c->sent);
+	sum->sent_bytes += LOAD(c->sent_bytes);
+	sum->tx_failed += LOAD(c->tx_failed);
+	/* each worker saw the shared queue's depth after its own enqueues */
+	if (hwm > sum->depth_hwm)
+		sum->depth_hwm = hwm;
+	if (LOAD(c->sent) != 0)
+		dp_lat_hist_add(&sum->delay, &c->delay);
+}
+
+const char *
+dp_stats_tclass_name(unsigned int tc)
+{
+	static const char *const names[INSP_TCLASS_COUNT] = {"flash", "immediate", "priority",
+							     "routine"};
+
+	return tc < INSP_TCLASS_COUNT ? names[tc] : "?";
+}
+
+int
+dp_stats_egress_used(const struct dp_egress_sum *e)
+{
+	return e->enqueued != 0 || e->dropped != 0 || e->sent != 0 || e->tx_failed != 0;
+}
+
+static uint64_t
+ns_of(uint64_t cycles, uint64_t tsc_hz)
+{
+	return (uint64_t)(dp_lat_ns(cycles, tsc_hz) + 0.5);
+}
+
+void
+dp_stats_egress_fields(const struct dp_egress_sum *e, uint64_t tsc_hz,
+		       struct dp_egress_field f[DP_EGRESS_FIELDS])
+{
+	static const char *const names[DP_EGRESS_FIELDS] = {
+		[DP_EG_ENQUEUED] = "enqueued",	       [DP_EG_SENT] = "sent",
+		[DP_EG_QUEUE_FULL] = "queue_full",     [DP_EG_TX_FAILED] = "tx_failed",
+		[DP_EG_DEPTH_HWM] = "depth_hwm",       [DP_EG_SENT_BYTES] = "sent_bytes",
+		[DP_EG_DELAY_P50_NS] = "delay_p50_ns", [DP_EG_DELAY_P99_NS] = "delay_p99_ns",
+		[DP_EG_DELAY_MAX_NS] = "delay_max_ns",
+	};
+
+	for (unsigned int i = 0; i < DP_EGRESS_FIELDS; i++)
+		f[i].name = names[i];
+	f[DP_EG_ENQUEUED].value = e->enqueued;
+	f[DP_EG_SENT].value = e->sent;
+	f[DP_EG_QUEUE_FULL].value = e->dropped;
+	f[DP_EG_TX_FAILED].value = e->tx_failed;
+	f[DP_EG_DEPTH_HWM].value = e->depth_hwm;
+	f[DP_EG_SENT_BYTES].value = e->sent_bytes;
+	f[DP_EG_DELAY_P50_NS].value =
+		ns_of(dp_lat_quantile(e->delay.bucket, e->delay.max, DP_LAT_P50), tsc_hz);
+	f[DP_EG_DELAY_P99_NS].value =
+		ns_of(dp_lat_quantile(e->delay.bucket, e->delay.max, DP_LAT_P99), tsc_hz);
+	f[DP_EG_DELAY_MAX_NS].value = ns_of(e->delay.max, tsc_hz);
+}
+
+void
+dp_stats_print_egress(FILE *f, const struct dp_stats_sum *s, uint64_t tsc_hz)
+{
+	int header = 0;
+
+	for (unsigned int port = 0; port < DP_EGRESS_PORTS; port++)
+		for (unsigned int c = 0; c < INSP_TCLASS_COUNT; c++) {
+			struct dp_egress_field v[DP_EGRESS_FIELDS];
+
+			if (!dp_stats_egress_used(&s->egress[port][c]))
+				continue;
+			if (!header) {
+				fprintf(f, "%-5s %-10s %10s %10s %10s %9s %6s %12s %12s %12s\n",
+					"port", "class", "enqueued", "sent", "queue_full",
+					"tx_failed", "hwm", "delay_p50_us", "delay_p99_us",
+					"delay_max_us");
+				header = 1;
+			}
+			dp_stats_egress_fields(&s->egress[port][c], tsc_hz, v);
+			fprintf(f,
+				"%-5u %-10s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %9" PRIu64
+				" %6" PRIu64 " %12.1f %12.1f %12.1f\n",
+				port, dp_stats_tclass_name(c), v[DP_EG_ENQUEUED].value,
+				v[DP_EG_SENT].value, v[DP_EG_QUEUE_FULL].value,
+				v[DP_EG_TX_FAILED].value, v[DP_EG_DEPTH_HWM].value,
+				(double)v[DP_EG_DELAY_P50_NS].value / 1e3,
+				(double)v[DP_EG_DELAY_P99_NS].value / 1e3,
+				(double)v[DP_EG_DELAY_MAX_NS].value / 1e3);
+		}
+}
+
+/* The egress lines of the --stats-file (dp_stats.h). */
+static void
+stats_write_egress(FILE *f, const struct dp_stats_sum *s, uint64_t tsc_hz)
+{
+	for (unsigned int port = 0; port < DP_EGRESS_PORTS; port++)
+		for (unsigned int c = 0; c < INSP_TCLASS_COUNT; c++) {
+			const struct dp_egress_sum *e = &s->egress[port][c];
+			const char *cn = dp_stats_tclass_name(c);
+			struct dp_egress_field v[DP_EGRESS_FIELDS];
+
+			if (!dp_stats_egress_used(e))
+				continue;
+			dp_stats_egress_fields(e, tsc_hz, v);
+			for (unsigned int i = 0; i < DP_EGRESS_FIELDS; i++)
+				fprintf(f, "total egress %u %s %s %" PRIu64 "\n", port, cn,
+					v[i].name, v[i].value);
+			for (unsigned int b = 0; b < DP_LAT_BUCKETS; b++)
+				if (e->delay.bucket[b] != 0)
+					fprintf(f,
+						"total egress_delay_bucket %u %s %.1f %.1f %" PRIu64
+						"\n",
+						port, cn, dp_lat_ns(dp_lat_bucket_low(b), tsc_hz),
+						dp_lat_ns(dp_lat_bucket_high(b), tsc_hz),
+						e->delay.bucket[b]);
+		}
+}
+
 void
 dp_stats_collect(struct dp_lcore_stats *const *st, unsigned int n, struct dp_stats_sum *out)
 {
@@ -38,6 +163,9 @@ dp_stats_collect(struct dp_lcore_stats *const *st, unsigned int n, struct dp_sta
 			out->last_tsc = v;
 		dp_lat_hist_add(&out->lat_release, &st[i]->lat_release);
 		dp_lat_hist_add(&out->lat_drop, &st[i]->lat_drop);
+		for (unsigned int port = 0; port < DP_EGRESS_PORTS; port++)
+			for (unsigned int c = 0; c < INSP_TCLASS_COUNT; c++)
+				egress_add(&out->egress[port][c], &st[i]->egress[port][c]);
 	}
 	for (row = 0; row < DP_CNT_ROWS; row++)
 		for (r = 0; r < INSP_R_COUNT; r++) {
@@ -171,6 +299,7 @@ dp_stats_write(const char *path, const struct dp_stats_sum *s, const struct dp_s
 	fprintf(f, "total peer_faults %" PRIu64 "\n", s->peer_faults);
 	if (lat != NULL)
 		stats_write_latency(f, lat);
+	stats_write_egress(f, s, tsc_hz);
 	if (ferror(f))
 		err = -EIO;
 	if (fclose(f) != 0 && err == 0)

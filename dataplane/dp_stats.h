@@ -24,6 +24,12 @@
  *   total latency_bucket <low ns> <high ns> <packets>   per non-empty bucket of the
  *     released packets' histogram, lowest first: <packets> took from <low> up to (not
  *     including) <high> ns; the counts add up to latency_count
+ *   total egress <port> <class> <field> <value>   per egress port and traffic class that saw
+ *     a packet (dp_egress.h), fields: enqueued, sent, queue_full (dropped), tx_failed,
+ *     depth_hwm (packets), sent_bytes (frames, without the link's overhead),
+ *     delay_p50_ns, delay_p99_ns, delay_max_ns (queued to taken by the driver)
+ *   total egress_delay_bucket <port> <class> <low ns> <high ns> <packets>  per non-empty
+ *     bucket of that class's queueing delay, lowest first
  * Lines of the first word "total" are not counter cells (readers that sum the cells skip
  * them, so new totals never change a sum).
  */
@@ -41,6 +47,36 @@
 extern "C" {
 #endif
 
+/** One (egress port, traffic class) summed over workers (dp_egress.h). */
+struct dp_egress_sum {
+	uint64_t enqueued;
+	uint64_t dropped; /**< queue_full */
+	uint64_t depth_hwm;
+	uint64_t sent;
+	uint64_t sent_bytes;
+	uint64_t tx_failed;
+	struct dp_lat_hist delay; /**< queued to taken by the driver */
+};
+
+/** Figures of one (port, class), in the order and under the names every report uses. */
+enum dp_egress_field_id {
+	DP_EG_ENQUEUED,
+	DP_EG_SENT,
+	DP_EG_QUEUE_FULL,
+	DP_EG_TX_FAILED,
+	DP_EG_DEPTH_HWM,
+	DP_EG_SENT_BYTES,
+	DP_EG_DELAY_P50_NS,
+	DP_EG_DELAY_P99_NS,
+	DP_EG_DELAY_MAX_NS,
+	DP_EGRESS_FIELDS
+};
+
+struct dp_egress_field {
+	const char *name; /**< "enqueued", ..., "delay_max_ns" */
+	uint64_t value;
+};
+
 struct dp_stats_sum {
 	uint64_t cnt[DP_CNT_ROWS][INSP_R_COUNT];
 	uint64_t rx;		/**< packets received */
@@ -57,7 +93,25 @@ struct dp_stats_sum {
 	struct dp_lat_hist lat_release;
 	/** latency of the dropped packets, all workers */
 	struct dp_lat_hist lat_drop;
+	/** priority egress per port and class, all workers */
+	struct dp_egress_sum egress[DP_EGRESS_PORTS][INSP_TCLASS_COUNT];
 };
+
+/** Name of traffic class @p tc ("flash" ... "routine"). */
+const char *dp_stats_tclass_name(unsigned int tc);
+
+/** Did (port, class) see any packet? (Reports show only those.) */
+int dp_stats_egress_used(const struct dp_egress_sum *e);
+
+/**
+ * The figures of @p e (delay percentiles in ns at @p tsc_hz): one list for the stats file,
+ * the print, /guard/egress and guard-control's `stats --json`.
+ */
+void dp_stats_egress_fields(const struct dp_egress_sum *e, uint64_t tsc_hz,
+			    struct dp_egress_field f[DP_EGRESS_FIELDS]);
+
+/** Print the egress table (ports and classes that saw packets) to @p f. */
+void dp_stats_print_egress(FILE *f, const struct dp_stats_sum *s, uint64_t tsc_hz);
 
 /** Sum @p n workers' counters into @p out. */
 void dp_stats_collect(struct dp_lcore_stats *const *st, unsigned int n, struct dp_stats_sum *out);

@@ -32,6 +32,25 @@ dp_peerio_fault(struct dp_lcore_conf *lc, uint16_t port)
 	atomic_store_explicit(&lc->shared->link[port].up, 0, memory_order_release);
 }
 
+/**
+ * Hand @p n packets to @p port's tx queue of this worker (ethdev, or dp_peerio.h for a
+ * shared-memory port). @return how many the driver took; *@p faulted set (and the port
+ * marked down) if the peer's memory faulted: the driver may have freed any of them.
+ */
+static inline uint16_t
+dp_tx_burst(struct dp_lcore_conf *lc, uint16_t port, struct rte_mbuf **m, uint16_t n, int *faulted)
+{
+	uint16_t sent;
+
+	*faulted = 0;
+	if (likely(!lc->port_shared_mem[port]))
+		return rte_eth_tx_burst(port, lc->txq, m, n);
+	sent = dp_peerio_tx(&lc->peerio, port, lc->txq, m, n, faulted);
+	if (unlikely(*faulted))
+		dp_peerio_fault(lc, port);
+	return sent;
+}
+
 /** Send what is buffered for @p port; count each packet as sent or failed. */
 static inline void
 dp_tx_flush(struct dp_lcore_conf *lc, uint16_t port)
@@ -42,22 +61,16 @@ dp_tx_flush(struct dp_lcore_conf *lc, uint16_t port)
 
 	/* a port whose link is down is not touched at all (dp_link.h): what waits is tx_failed */
 	if (likely(atomic_load_explicit(&lc->shared->link[port].up, memory_order_acquire))) {
-		if (likely(!lc->port_shared_mem[port])) {
-			sent = rte_eth_tx_burst(port, lc->txq, b->m, b->n);
-		} else {
-			int faulted = 0;
+		int faulted;
 
-			sent = dp_peerio_tx(&lc->peerio, port, lc->txq, b->m, b->n, &faulted);
-			if (unlikely(faulted)) {
-				/* the driver may have freed some: leave the burst to the dead peer
-				 */
-				dp_peerio_fault(lc, port);
-				for (i = 0; i < b->n; i++)
-					dp_cnt_add(&st->cnt[b->row[i]][INSP_R_TX_FAILED], 1);
-				b->n = 0;
-				lc->tx_pending &= ~(UINT32_C(1) << port);
-				return;
-			}
+		sent = dp_tx_burst(lc, port, b->m, b->n, &faulted);
+		if (unlikely(faulted)) {
+			/* the driver may have freed some: leave the burst to the dead peer */
+			for (i = 0; i < b->n; i++)
+				dp_cnt_add(&st->cnt[b->row[i]][INSP_R_TX_FAILED], 1);
+			b->n = 0;
+			lc->tx_pending &= ~(UINT32_C(1) << port);
+			return;
 		}
 	}
 	for (i = 0; i < sent; i++)

@@ -19,6 +19,7 @@
 
 #include "dp_audit.h"
 #include "dp_clock.h"
+#include "dp_egress.h"
 #include "dp_gen.h"
 #include "dp_latency.h"
 #include "dp_lcore.h"
@@ -83,8 +84,9 @@ dp_drop(struct dp_lcore_conf *lc, uint16_t row, enum insp_reason r, const struct
  * Returns 0, or -1 if the mbuf cannot take the new headers (then the caller drops it).
  */
 static inline int
-dp_reoriginate(struct dp_lcore_conf *lc, const struct insp_channel *ch,
-	       const struct insp_flow *flow, struct rte_mbuf *m, uint32_t payload_sum)
+dp_reoriginate(struct dp_lcore_conf *lc, const struct insp_policy *p, const struct insp_channel *ch,
+	       const struct insp_flow *flow, struct rte_mbuf *m, uint8_t tclass,
+	       uint32_t payload_sum)
 {
 	uint32_t hlen = insp_egress_hdr_len(&ch->egress);
 	uint8_t *hdr;
@@ -96,8 +98,8 @@ dp_reoriginate(struct dp_lcore_conf *lc, const struct insp_channel *ch,
 	hdr = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
 	if (unlikely(hdr == NULL))
 		return -1;
-	insp_egress_build(&ch->egress, lc->port_mac[ch->egress.port].addr_bytes, lc->ip_id++, hdr,
-			  flow->payload_len, payload_sum);
+	insp_egress_build(&ch->egress, lc->port_mac[ch->egress.port].addr_bytes, lc->ip_id++,
+			  insp_egress_dscp(p, ch, tclass), hdr, flow->payload_len, payload_sum);
 	/* Nothing the rx side learnt about the old frame applies to the new one. */
 	m->ol_flags = 0;
 	m->packet_type = 0;
@@ -146,7 +148,7 @@ dp_chained(struct dp_lcore_conf *lc, const struct dp_gen *g, uint16_t port, stru
  */
 static inline int
 dp_handle(struct dp_lcore_conf *lc, const struct dp_gen *g, uint16_t port, struct rte_mbuf *m,
-	  int64_t now_ms)
+	  int64_t now_ms, uint64_t rx_tsc)
 {
 	const struct insp_policy *p;
 	const struct insp_channel *ch;
@@ -199,20 +201,36 @@ dp_handle(struct dp_lcore_conf *lc, const struct dp_gen *g, uint16_t port, struc
 		dp_drop(lc, row, r, &res, payload, flow.payload_len, now_ms);
 		return 0;
 	}
+	/* A release that will not leave is a drop, recorded as one (tail drop, dp_egress.h). */
+	if (likely(!lc->egress_direct) &&
+	    unlikely(dp_egress_full(lc, g, ch->egress.port, res.tclass))) {
+		dp_cnt_add(&lc->stats->egress[ch->egress.port][res.tclass].dropped, 1);
+		dp_drop(lc, row, INSP_R_QUEUE_FULL, &res, payload, flow.payload_len, now_ms);
+		return 0;
+	}
 	/* Fail closed: a release the policy wants recorded leaves only with its record. */
 	if (p->audit_releases == INSP_AUDIT_RECORD &&
 	    unlikely(dp_audit_emit(lc, row, r, &res, payload, flow.payload_len, now_ms) != 0)) {
 		dp_count(lc->stats, row, INSP_R_AUDIT_UNAVAILABLE);
 		return 0;
 	}
-	if (unlikely(dp_reoriginate(lc, ch, &flow, m,
+	if (unlikely(dp_reoriginate(lc, p, ch, &flow, m, res.tclass,
 				    flow.has_payload_sum
 					    ? flow.payload_sum
 					    : insp_net_sum(payload, flow.payload_len)) != 0)) {
 		dp_count(lc->stats, row, INSP_R_TX_FAILED);
 		return 0;
 	}
-	dp_tx_enqueue(lc, ch->egress.port, m, row);
+	if (unlikely(lc->egress_direct)) {
+		dp_tx_enqueue(lc, ch->egress.port, m, row);
+		return 1;
+	}
+	/* another worker filled the queue since the check: counted, its record says release */
+	if (unlikely(dp_egress_enqueue(lc, ch->egress.port, res.tclass, m, row, INSP_R_RELEASE,
+				       rx_tsc) != 0)) {
+		dp_count(lc->stats, row, INSP_R_QUEUE_FULL);
+		return 0;
+	}
 	return 1;
 }
 
@@ -241,7 +259,7 @@ dp_burst(struct dp_lcore_conf *lc, uint16_t port, struct rte_mbuf **pkts, uint16
 	for (j = 0; j < nb_rx; j++) {
 		if (j + DP_PREFETCH_OFFSET < nb_rx)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[j + DP_PREFETCH_OFFSET], void *));
-		if (dp_handle(lc, g, port, pkts[j], now_ms) == 0)
+		if (dp_handle(lc, g, port, pkts[j], now_ms, tsc) == 0)
 			drops[n_drop++] = pkts[j];
 	}
 	if (n_drop != 0)
@@ -326,10 +344,14 @@ dp_worker_main(void *arg)
 			rx_tsc = rte_rdtsc(); /* the burst's arrival, for now_ms and latency */
 			n_drop = dp_burst(lc, port, pkts, nb_rx, rx_tsc);
 			dp_tx_flush_all(lc);
+			if (lc->eg_sched != NULL)
+				dp_egress_run(lc);
 			dp_latency_burst(lc, rx_tsc, n_drop);
 		}
 		if (lc->worker == 0)
 			dp_release_poll(lc);
+		if (lc->eg_sched != NULL)
+			dp_egress_run(lc);
 		/* nothing of this iteration's generation is held past here (tx is flushed) */
 		dp_reload_quiescent(lc->qsbr, lc->worker);
 	}

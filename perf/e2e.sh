@@ -35,17 +35,24 @@
 # switches; with a CPU per poller tens to a few hundred a run, with a shared CPU hundreds
 # more). Both go to results.tsv and the table.
 #
+# --boxes "guardd guardd-direct" compares guardd with its priority egress (the default: class
+# queues, worker 0 sends; every port at line rate in the sample policy) against guardd
+# --egress-direct (each worker sends at once, no queues): the scheduler's cost (issue 14,
+# docs/egress.md; perf/egress.sh runs it).
+#
 # Usage: perf/e2e.sh [BUILD_DIR] [--runs N] [--count N] [--workers "1 2"] [--quiet SEC]
+#                    [--boxes "guardd testpmd guardd-direct"]
 # Raw results: out/e2e/ (results.tsv, table.md; each run's memif-run.sh directory).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/build runs=5 count=200000 workers_list="1 2" quiet=30
+build=$root/build runs=5 count=200000 workers_list="1 2" quiet=30 boxes="guardd testpmd"
 while (($#)); do
 	case $1 in
 	--runs) runs=${2:?}; shift 2 ;;
 	--count) count=${2:?}; shift 2 ;;
 	--workers) workers_list=${2:?}; shift 2 ;;
 	--quiet) quiet=${2:?}; shift 2 ;;
+	--boxes) boxes=${2:?}; shift 2 ;;
 	-h | --help) sed -n '2,/^# Raw results/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "e2e: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	*) build=$(realpath "$1"); shift ;;
@@ -55,6 +62,12 @@ for v in "$runs" "$count"; do
 	[[ $v =~ ^[1-9][0-9]*$ ]] || { echo "e2e: --runs and --count want positive numbers" >&2; exit 2; }
 done
 [[ $quiet =~ ^[0-9]+$ ]] || { echo "e2e: --quiet wants seconds" >&2; exit 2; }
+for b in $boxes; do
+	case $b in
+	guardd | guardd-direct | testpmd) ;;
+	*) echo "e2e: --boxes wants guardd, guardd-direct or testpmd, got '$b'" >&2; exit 2 ;;
+	esac
+done
 for w in $workers_list; do
 	if [[ ! $w =~ ^[1-9][0-9]*$ ]] || ((w > 16)); then
 		echo "e2e: --workers wants numbers 1..16" >&2
@@ -110,7 +123,7 @@ wait_quiet() {
 # run_case BOX W R: one memif-run.sh replay; appends a line to results.tsv
 run_case() {
 	local box=$1 w=$2 r=$3 d=$1-w$2-r$3 args frames bytes sbytes secs pb ps
-	if [[ $box == guardd || ! -e traffic.pcap ]]; then
+	if [[ $box == guardd* || ! -e traffic.pcap ]]; then
 		# the same frames every time, with this minute's clock (the events go stale)
 		"$gen" --out traffic.pcap --expect traffic.expect --count "$count" --seed 1 \
 			--formats all >gen.log 2>&1 || die "gen-traffic failed: $(cat gen.log)"
@@ -118,6 +131,9 @@ run_case() {
 	wait_quiet
 	if [[ $box == guardd ]]; then
 		args=(--guardd "$guardd" --ruleset sample.rules --expect traffic.expect)
+	elif [[ $box == guardd-direct ]]; then
+		args=(--guardd "$guardd" --ruleset sample.rules --expect traffic.expect
+			--guardd-opt --egress-direct)
 	else
 		args=(--standin)
 	fi
@@ -131,7 +147,7 @@ run_case() {
 	bytes=$(awk '/NIC statistics for port 0 / { on = 1 } on && /RX-bytes:/ { b = $NF; on = 0 }
 		END { print b }' "$d/testpmd.log")
 	[[ -n $bytes ]] || die "$d: no RX-bytes of net_pcap in $d/testpmd.log"
-	if [[ $box == guardd ]]; then
+	if [[ $box == guardd* ]]; then
 		read -r frames secs < <(awk '$1 == "total" && $2 == "rx" { rx = $3 }
 			$1 == "total" && $2 == "seconds" { s = $3 } END { print rx, s }' "$d/guardd.stats")
 	else
@@ -153,8 +169,9 @@ log "traffic: gen-traffic --count $count --seed 1 --formats all, again before ea
 for r in $(seq "$runs"); do
 	log "round $r of $runs"
 	for w in $workers_list; do
-		run_case guardd "$w" "$r"
-		run_case testpmd "$w" "$r"
+		for box in $boxes; do
+			run_case "$box" "$w" "$r"
+		done
 	done
 done
 rm -f traffic.pcap # 200 MB; gen-traffic makes it again in seconds
@@ -162,20 +179,24 @@ rm -f traffic.pcap # 200 MB; gen-traffic makes it again in seconds
 python3 - "$count" "$(nproc)" <<'EOF' | tee table.md
 import csv, statistics, sys
 count, ncpu = int(sys.argv[1]), int(sys.argv[2])
-rows = {}
+rows, rate, runs_of = {}, {}, []
 for r in csv.DictReader(open('results.tsv'), delimiter='\t'):
     s = float(r['seconds'])
+    rate[r['case'], int(r['workers']), r['run']] = int(r['frames']) / s
+    if r['run'] not in runs_of:
+        runs_of.append(r['run'])
     rows.setdefault((r['case'], int(r['workers'])), []).append(
         (int(r['frames']) / s, int(r['bytes']) * 8 / s, int(r['preempted_box']),
          int(r['others_cpu_pct'])))
-name = {'guardd': 'guardd, sample ruleset', 'testpmd': 'dpdk-testpmd io (stand-in)'}
+name = {'guardd': 'guardd, sample ruleset', 'testpmd': 'dpdk-testpmd io (stand-in)',
+        'guardd-direct': 'guardd --egress-direct (no class queues)'}
 print(f'traffic: {count:,} frames of the demo mix per run; net_memif, {ncpu} CPUs; '
       'Gbit/s = L2 frame bytes (no FCS, preamble, gap)')
 print('| box between the memifs | workers | Mpps (median) | min..max | Gbit/s (median) | '
       'preempted (median) | runs |')
 print('|---|---:|---:|---:|---:|---:|---:|')
 med = {}
-for (box, w), v in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][0] != 'guardd')):
+for (box, w), v in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][0] != 'guardd', kv[0][0])):
     pps = [x[0] for x in v]
     med[box, w] = statistics.median(pps)
     print(f'| {name[box]} | {w} | {med[box, w] / 1e6:.3f} | {min(pps) / 1e6:.3f}..'
@@ -189,6 +210,18 @@ for w in ws:
     if ('guardd', w) in med and ('testpmd', w) in med:
         tail = '' if w == 1 else f', {w} workers'
         print(f'ratio: {med["guardd", w] / med["testpmd", w]:.2f} (guardd/testpmd, memif{tail})')
+    if ('guardd', w) in med and ('guardd-direct', w) in med:
+        tail = '' if w == 1 else f', {w} workers'
+        print(f'ratio: {med["guardd", w] / med["guardd-direct", w]:.3f} (guardd with priority '
+              f'egress/guardd --egress-direct{tail})')
+        # the two ran back to back in each round: the ratio within a round cancels most of
+        # what the shared machine did to that round
+        pair = [rate['guardd', w, r] / rate['guardd-direct', w, r] for r in runs_of
+                if ('guardd', w, r) in rate and ('guardd-direct', w, r) in rate]
+        if pair:
+            print(f'paired ratio: {statistics.median(pair):.3f} median of {len(pair)} rounds '
+                  f'({" ".join(f"{x:.3f}" for x in pair)}), guardd with priority '
+                  f'egress/--egress-direct{tail}')
 for box in ('guardd', 'testpmd'):
     for w in ws[1:]:
         if (box, 1) in med and (box, w) in med:

@@ -321,6 +321,28 @@ slowpath_print(FILE *out, const struct dp_shared *sh)
 		SP_LOAD(s->objects), SP_LOAD(s->bytes), SP_LOAD(s->audit_lost));
 }
 
+/* Priority egress per port and class that saw a packet (dp_egress.h). */
+static void
+egress_json(struct gc_json *j, const struct dp_stats_sum *sum, uint64_t tsc_hz)
+{
+	gc_json_begin_array(j, "egress");
+	for (unsigned int port = 0; port < DP_EGRESS_PORTS; port++)
+		for (unsigned int c = 0; c < INSP_TCLASS_COUNT; c++) {
+			struct dp_egress_field v[DP_EGRESS_FIELDS];
+
+			if (!dp_stats_egress_used(&sum->egress[port][c]))
+				continue;
+			dp_stats_egress_fields(&sum->egress[port][c], tsc_hz, v);
+			gc_json_begin_object(j, NULL);
+			gc_json_uint(j, "port", port);
+			gc_json_str(j, "class", dp_stats_tclass_name(c));
+			for (unsigned int i = 0; i < DP_EGRESS_FIELDS; i++)
+				gc_json_uint(j, v[i].name, v[i].value);
+			gc_json_end_object(j);
+		}
+	gc_json_end_array(j);
+}
+
 static int
 cmd_stats(struct gd_ctx *c, bool json, FILE *out)
 {
@@ -356,6 +378,7 @@ cmd_stats(struct gd_ctx *c, bool json, FILE *out)
 				gc_json_end_object(&j);
 			}
 		gc_json_end_array(&j);
+		egress_json(&j, sum, sh->tsc_hz);
 		slowpath_json(&j, sh);
 		gc_json_begin_array(&j, "lcores");
 		for (w = 0; w < sh->n_workers; w++) {
@@ -373,6 +396,7 @@ cmd_stats(struct gd_ctx *c, bool json, FILE *out)
 		gc_json_finish(&j);
 	} else {
 		dp_stats_print(out, sum, sh, sh->tsc_hz);
+		dp_stats_print_egress(out, sum, sh->tsc_hz);
 		for (w = 0; w < sh->n_workers; w++)
 			fprintf(out,
 				"lcore %u: rx %" PRIu64 ", audit records %" PRIu64 ", lost %" PRIu64

@@ -19,13 +19,8 @@
 #include "rq_store.h"
 #include "gd_time.h"
 
-#define PUMP_IDLE_MS 50 /* between looks at the queue when nothing is sending */
-/*
- * Largest datagram of a released object: the channel's max_size may allow jumbo datagrams,
- * but the low side's links are not known to; 1400 bytes of UDP payload fit a 1500-byte MTU
- * behind IPv6 and a VLAN tag, so no released chunk depends on IP fragmentation.
- */
-#define PUMP_CHUNK_DATAGRAM 1400u
+#define PUMP_IDLE_MS	    50 /* between looks at the queue when nothing is sending */
+#define PUMP_CHUNK_DATAGRAM INSP_CHUNK_RELEASE_DATAGRAM
 #define PUMP_BUSY_MS	    1 /* while an item is sending */
 
 /* The item being sent: its datagrams, built from the queue. */

@@ -71,6 +71,7 @@ pc_image_write(const struct pc_image_parts *parts, uint8_t **bytes, size_t *len,
 	core.channels = NULL;
 	core.category_hints = NULL;
 	core.priorities = NULL;
+	core.egress_links = NULL;
 	core.patterns = NULL;
 	core.strings = NULL;
 	core.hint_order = NULL;
@@ -95,6 +96,7 @@ pc_image_write(const struct pc_image_parts *parts, uint8_t **bytes, size_t *len,
 	SEC(RS_SEC_HINT_ORDER, p->hint_order, p->n_category_hints, uint32_t);
 	SEC(RS_SEC_PRIO_ORDER, p->prio_order, p->n_prio_order, uint32_t);
 	SEC(RS_SEC_CHANNEL_KEYS, p->channel_keys, p->n_channels, struct insp_channel_key);
+	SEC(RS_SEC_EGRESS_LINKS, p->egress_links, p->n_egress_links, struct insp_egress_link);
 #undef SEC
 	s[RS_SEC_STRINGS] = (struct part){p->strings, p->strings_len, 0, 0};
 	s[RS_SEC_HS_REGEX] = (struct part){ser[0], ser_len[0], 0, 0};

@@ -44,8 +44,8 @@
 #define LD_MAX_PRIORITIES     1024
 #define LD_MAX_TERM_FILES     256
 #define LD_MAX_PATH	      4095
-#define LD_MAX_KEYS	      24  /* keys of the largest fixed mapping */
-#define LD_LIST_MAX	      272 /* longest "(known: ...)" list quoted in a message */
+#define LD_MAX_KEYS	      24 /* keys of the largest fixed mapping */
+#define LD_LIST_MAX	      288 /* longest "(known: ...)" list quoted in a message: the top-level keys */
 #define LD_WHAT_MAX	      160 /* "'ttl' in channel '...' egress" */
 
 struct ld {
@@ -211,6 +211,7 @@ int ld_req_uint(struct ld *c, const yaml_node_t *map, yaml_node_t *const *f,
 int ld_load_channels(struct ld *c, const yaml_node_t *seq);
 int ld_load_priorities(struct ld *c, const yaml_node_t *seq);
 int ld_load_tclasses(struct ld *c, const yaml_node_t *map);
+int ld_load_egress_links(struct ld *c, const yaml_node_t *seq);
 int ld_load_review(struct ld *c, const yaml_node_t *map);
 int ld_has_buffer_anchor(const char *re);
 int ld_make_expr(struct ld *c, struct insp_pattern *pat, struct pat_src *src, const char *text,

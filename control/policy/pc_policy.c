@@ -24,6 +24,7 @@ enum {
 	T_TCLASSES,
 	T_AUDIT,
 	T_REVIEW,
+	T_EGRESS,
 	T_COUNT
 };
 /* The original ten first, so messages listing them read as before, then the newer ones. */
@@ -48,6 +49,7 @@ static const char *const top_keys[T_COUNT] = {
 	"traffic_classes",
 	"audit",
 	"review",
+	"egress",
 };
 
 enum { L_STRICTNESS, L_SKEW, L_COUNT };
@@ -338,6 +340,8 @@ load_root(struct ld *c, const yaml_node_t *root)
 		return -1;
 	if (f[T_TCLASSES] != NULL && ld_load_tclasses(c, f[T_TCLASSES]) < 0)
 		return -1;
+	if (f[T_EGRESS] != NULL && ld_load_egress_links(c, f[T_EGRESS]) < 0)
+		return -1;
 	/* Last: reading term files and compiling are the expensive steps. */
 	return ld_load_patterns(c, f[T_TERMS], f[T_TERM_FILES], f[T_MARKINGS]);
 }
@@ -355,6 +359,7 @@ ld_policy_free(struct insp_policy *p)
 	free(p->channels);
 	free(p->category_hints);
 	free(p->priorities);
+	free(p->egress_links);
 	free(p->patterns);
 	free(p->hint_order);
 	free(p->prio_order);

@@ -73,16 +73,23 @@ enum insp_obj_type {
 };
 
 #define INSP_CHUNK_MAGIC	  "GOBJ"
-#define INSP_CHUNK_VERSION	  1u	       /**< marking strings up to 255 bytes */
-#define INSP_CHUNK_VERSION2	  2u	       /**< 16-bit label length, 4774 labels */
-#define INSP_CHUNK_FIXED	  32u	       /**< v1 header bytes before the label */
-#define INSP_CHUNK_FIXED2	  34u	       /**< v2 header bytes before the label */
-#define INSP_CHUNK_LABEL_MAX_V1	  255u	       /**< label length bound in version 1 */
-#define INSP_CHUNK_LABEL_MAX	  4096u	       /**< label length bound (version 2) */
-#define INSP_CHUNK_TYPE_4774	  0x80u	       /**< v2 type byte: the label is 4774 XML */
-#define INSP_CHUNK_ORIGINATOR_MAX 64u	       /**< originator length bound */
-#define INSP_CHUNK_COUNT_MAX	  (1u << 20)   /**< chunks per object */
-#define INSP_CHUNK_TOTAL_MAX	  (1ull << 31) /**< bytes per object */
+#define INSP_CHUNK_VERSION	  1u	/**< marking strings up to 255 bytes */
+#define INSP_CHUNK_VERSION2	  2u	/**< 16-bit label length, 4774 labels */
+#define INSP_CHUNK_FIXED	  32u	/**< v1 header bytes before the label */
+#define INSP_CHUNK_FIXED2	  34u	/**< v2 header bytes before the label */
+#define INSP_CHUNK_LABEL_MAX_V1	  255u	/**< label length bound in version 1 */
+#define INSP_CHUNK_LABEL_MAX	  4096u /**< label length bound (version 2) */
+#define INSP_CHUNK_TYPE_4774	  0x80u /**< v2 type byte: the label is 4774 XML */
+#define INSP_CHUNK_ORIGINATOR_MAX 64u	/**< originator length bound */
+/**
+ * Largest datagram of a released object (guard-control's release pump re-chunks to it): the
+ * channel's max_size may allow jumbo datagrams, but the low side's links are not known to;
+ * 1400 bytes of UDP payload fit a 1500-byte MTU behind IPv6 and a VLAN tag, so no released
+ * chunk depends on IP fragmentation.
+ */
+#define INSP_CHUNK_RELEASE_DATAGRAM 1400u
+#define INSP_CHUNK_COUNT_MAX	    (1u << 20)	 /**< chunks per object */
+#define INSP_CHUNK_TOTAL_MAX	    (1ull << 31) /**< bytes per object */
 
 /** MIME type of an object type ("application/pdf"), or NULL outside 1..4. */
 const char *insp_obj_type_mime(unsigned t);

@@ -334,12 +334,16 @@ static STAGE uint8_t
 traffic_class(const struct insp_policy *p, uint32_t channel, const struct insp_msg *m)
 {
 	const struct insp_range rg = p->prio_by_channel[channel];
+	const uint32_t fmt = 1u << p->channels[channel].format;
 
 	/* the channel's rules and the "any channel" ones, in policy order */
 	for (uint32_t i = rg.first; i < rg.first + rg.n; i++) {
 		const struct insp_priority_rule *r = &p->priorities[p->prio_order[i]];
 		size_t n = r->type_prefix_len;
 
+		/* a prefix means something only in the formats it was written for */
+		if (r->formats != 0 && !(r->formats & fmt))
+			continue;
 		if (r->qos_priority >= 0 && r->qos_priority != m->qos_priority)
 			continue;
 		if (n > m->type.len || memcmp(m->type.p, r->type_prefix, n) != 0)

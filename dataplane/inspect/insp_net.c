@@ -211,7 +211,7 @@ insp_egress_hdr_len(const struct insp_egress *e)
 
 void
 insp_egress_build(const struct insp_egress *e, const uint8_t src_mac[6], uint16_t ip_id,
-		  uint8_t *hdr, uint32_t payload_len, uint32_t payload_sum)
+		  uint8_t dscp, uint8_t *hdr, uint32_t payload_len, uint32_t payload_sum)
 {
 	uint8_t *ip = hdr + ETH_HLEN, *udp;
 	uint32_t udp_len = payload_len + 8;
@@ -221,7 +221,7 @@ insp_egress_build(const struct insp_egress *e, const uint8_t src_mac[6], uint16_
 	if (e->dst.version == 4) {
 		wr16(hdr + 12, ETH_P_IPV4);
 		ip[0] = 0x45;
-		ip[1] = (uint8_t)(e->dscp << 2);
+		ip[1] = (uint8_t)((dscp & 0x3F) << 2);
 		wr16(ip + 2, (uint16_t)(20 + udp_len));
 		wr16(ip + 4, ip_id);
 		wr16(ip + 6, IPV4_DF);
@@ -234,8 +234,8 @@ insp_egress_build(const struct insp_egress *e, const uint8_t src_mac[6], uint16_
 		udp = ip + 20;
 	} else {
 		wr16(hdr + 12, ETH_P_IPV6);
-		ip[0] = (uint8_t)(0x60 | (e->dscp >> 2));
-		ip[1] = (uint8_t)((e->dscp & 0x3) << 6);
+		ip[0] = (uint8_t)(0x60 | ((dscp & 0x3F) >> 2));
+		ip[1] = (uint8_t)((dscp & 0x3) << 6);
 		ip[2] = 0;
 		ip[3] = 0;
 		wr16(ip + 4, (uint16_t)udp_len);

@@ -64,13 +64,14 @@ uint32_t insp_egress_hdr_len(const struct insp_egress *e);
 /**
  * Write fresh Ethernet + IP + UDP headers for a released payload into @p hdr
  * (insp_egress_hdr_len() bytes, immediately followed in the packet by the payload).
- * Addresses, ports, TTL/hop limit and DSCP come only from @p e; checksums are computed.
+ * Addresses, ports and TTL/hop limit come only from @p e; checksums are computed.
  * @param src_mac     the egress port's MAC, used unless e->has_src_mac
  * @param ip_id       IPv4 identification (fresh per packet; ignored for IPv6)
+ * @param dscp        6-bit DSCP: insp_egress_dscp() of the packet's traffic class
  * @param payload_sum insp_net_sum() of the payload
  */
 void insp_egress_build(const struct insp_egress *e, const uint8_t src_mac[6], uint16_t ip_id,
-		       uint8_t *hdr, uint32_t payload_len, uint32_t payload_sum);
+		       uint8_t dscp, uint8_t *hdr, uint32_t payload_len, uint32_t payload_sum);
 
 #ifdef __cplusplus
 }

@@ -36,9 +36,10 @@
  * Details are "object: what" with m->err_offset at the offending byte.
  *
  * View: marking = the label (a carrier unit), or the 4774 label; type = the MIME type (the key of
- * category hints and priorities of format `object`); uid = the id's 16 hex digits; no validity
- * time. The whole text is ONE content unit (src = its offset in the envelope), so a phrase
- * wrapped over a line break matches as it does within a line.
+ * category hints of format `object`; no priority row classes objects, they leave as routine);
+ * uid = the id's 16 hex digits; no validity time. The whole text is ONE content unit (src = its
+ * offset in the envelope), so a phrase wrapped over a line break matches as it does within a
+ * line.
  */
 #ifndef INSP_OBJ_H
 #define INSP_OBJ_H

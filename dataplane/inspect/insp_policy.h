@@ -108,7 +108,8 @@ struct insp_egress {
 	uint16_t src_udp_port; /**< host order */
 	uint16_t dst_udp_port; /**< host order */
 	uint8_t ttl;	       /**< TTL / hop limit of re-originated packets */
-	uint8_t dscp;	       /**< 6-bit DSCP */
+	uint8_t dscp;	       /**< 6-bit DSCP, when has_dscp */
+	uint8_t has_dscp;      /**< 1: dscp replaces the traffic class's DSCP on this channel */
 };
 
 struct insp_channel {
@@ -196,11 +197,40 @@ struct insp_category_hint {
  * traffic class; unmatched messages are routine (3).
  */
 struct insp_priority_rule {
-	int32_t channel;		 /**< channel index, -1 = any */
+	int32_t channel; /**< channel index, -1 = any */
+	/** bit (1u << enum insp_format) per format the rule applies to; 0 = any format */
+	uint32_t formats;
 	uint32_t type_prefix_len;	 /**< strlen(type_prefix) */
-	char type_prefix[INSP_NAME_MAX]; /**< CoT type prefix, "" = any */
-	int8_t qos_priority;		 /**< CoT qos priority digit, -1 = any */
+	char type_prefix[INSP_NAME_MAX]; /**< prefix of the format's key (insp_msg.type), "" = any
+					  */
+	int8_t qos_priority;		 /**< CoT / TAK qos priority digit, -1 = any */
 	uint8_t tclass;			 /**< 0 flash, 1 immediate, 2 priority, 3 routine */
+};
+
+/** Egress link settings (GUARD-SPEC 7, docs/egress.md). */
+#define INSP_EGRESS_RATE_LINE	     0u	     /**< rate_bps: no shaping, as fast as the port takes */
+#define INSP_EGRESS_RATE_MIN	     100000u /**< slowest link rate, bit/s */
+#define INSP_EGRESS_QUEUE_MAX	     4096u   /**< largest class queue, packets */
+#define INSP_EGRESS_QUEUE_DEFAULT    256u    /**< class queue of a port the policy does not list */
+#define INSP_EGRESS_OVERHEAD_DEFAULT 24u     /**< Ethernet preamble, SFD, FCS, inter-frame gap */
+#define INSP_EGRESS_BURST_MIN	     1600u   /**< smallest token bucket: one full frame */
+/* The policy's upper bounds (docs/policy.md "egress"); the image loader checks them too. */
+#define INSP_EGRESS_RATE_MAX	 400000000000ull /**< fastest shaped rate, bit/s (400 Gbit/s) */
+#define INSP_EGRESS_BURST_MAX	 (16u << 20)	 /**< largest token bucket, bytes */
+#define INSP_EGRESS_OVERHEAD_MAX 64u		 /**< largest frame_overhead, bytes */
+
+/**
+ * The link behind one egress port: the scheduler sends at most rate_bps (counting each
+ * frame's bytes plus frame_overhead), strict priority between the classes, each class's
+ * queue bounded to queue_max packets (a packet that finds its queue full is dropped:
+ * queue_full). Ports the policy does not list run at line rate with default queues.
+ */
+struct insp_egress_link {
+	uint16_t port;		 /**< DPDK port id */
+	uint16_t frame_overhead; /**< bytes the link adds to each frame, for the rate */
+	uint32_t burst_bytes;	 /**< token bucket depth (bytes sent back to back after idle) */
+	uint64_t rate_bps;	 /**< link rate, bit/s; INSP_EGRESS_RATE_LINE: not shaped */
+	uint32_t queue_max[INSP_TCLASS_COUNT]; /**< packets per class queue, 1..QUEUE_MAX */
 };
 
 #include "insp_match.h"
@@ -268,6 +298,8 @@ struct insp_policy {
 	uint32_t n_priorities;
 	struct insp_priority_rule *priorities;
 	uint8_t class_dscp[INSP_TCLASS_COUNT]; /**< DSCP per traffic class */
+	uint32_t n_egress_links;
+	struct insp_egress_link *egress_links; /**< at most one per port, any order */
 	uint32_t n_patterns;
 	struct insp_pattern *patterns;
 	uint32_t n_terms;    /**< patterns of kind TERM */
@@ -284,6 +316,25 @@ struct insp_policy {
 	uint32_t review_max_items; /**< items the review queue holds at most */
 	uint64_t review_max_bytes; /**< bytes of stored content + text it holds at most */
 };
+
+/** DSCP of a packet of traffic class @p tclass released on channel @p ch. */
+static inline uint8_t
+insp_egress_dscp(const struct insp_policy *p, const struct insp_channel *ch, uint8_t tclass)
+{
+	if (ch->egress.has_dscp)
+		return ch->egress.dscp;
+	return p->class_dscp[tclass < INSP_TCLASS_COUNT ? tclass : INSP_TCLASS_COUNT - 1];
+}
+
+/** The policy's link settings for egress @p port, or NULL (line rate, default queues). */
+static inline const struct insp_egress_link *
+insp_policy_egress_link(const struct insp_policy *p, uint16_t port)
+{
+	for (uint32_t i = 0; i < p->n_egress_links; i++)
+		if (p->egress_links[i].port == port)
+			return &p->egress_links[i];
+	return NULL;
+}
 
 /** A pattern's expression (regex or phrase), NUL-terminated. */
 static inline const char *

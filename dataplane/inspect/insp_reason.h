@@ -60,7 +60,9 @@ extern "C" {
 	X(REVIEW_QUEUE_FULL, "review_queue_full",                                                  \
 	  "the review queue is at its bound: refused, not queued")                                 \
 	X(RELEASED_REVIEWED, "released_reviewed",                                                  \
-	  "a reviewed item left through the dataplane after approval")
+	  "a reviewed item left through the dataplane after approval")                             \
+	X(QUEUE_FULL, "queue_full",                                                                \
+	  "released, but its traffic class's egress queue was full (the link is saturated)")
 
 enum insp_reason {
 #define INSP_REASON_ENUM(e, name, text) INSP_R_##e,

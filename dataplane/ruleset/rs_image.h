@@ -27,9 +27,13 @@
 extern "C" {
 #endif
 
-/* Version 3: object channels (insp_channel.object_*), the review block (insp_policy). */
+/*
+ * Version 3: object channels (insp_channel.object_*), the review block (insp_policy).
+ * Version 4: egress links (RS_SEC_EGRESS_LINKS), priority rows scoped by format
+ * (insp_priority_rule.formats), a channel's DSCP override (insp_egress.has_dscp).
+ */
 #define RS_IMAGE_MAGIC	       "GRDRSIMG" /**< 8 bytes, no NUL */
-#define RS_IMAGE_VERSION       3u	  /**< bumped on any change to this file or the records */
+#define RS_IMAGE_VERSION       4u	  /**< bumped on any change to this file or the records */
 #define RS_IMAGE_ALIGN	       64u	  /**< section alignment: a cache line */
 #define RS_IMAGE_HEADER_BYTES  1024u
 #define RS_IMAGE_MAX_INPUTS    257u /**< the policy and up to 256 term files */
@@ -54,6 +58,7 @@ enum rs_section {
 	RS_SEC_HINT_ORDER,     /**< uint32_t[]: hint indexes by format, longest prefix first */
 	RS_SEC_PRIO_ORDER,     /**< uint32_t[]: priority rule indexes by channel */
 	RS_SEC_CHANNEL_KEYS,   /**< struct insp_channel_key[], sorted by key */
+	RS_SEC_EGRESS_LINKS,   /**< struct insp_egress_link[] in policy order, one per port */
 	RS_SEC_COUNT,
 };
 

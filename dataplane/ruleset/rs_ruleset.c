@@ -58,6 +58,7 @@ rs_image_layout(void)
 		(uint32_t)sizeof(struct insp_category_hint),
 		(uint32_t)sizeof(struct insp_priority_rule),
 		(uint32_t)sizeof(struct insp_pattern),
+		(uint32_t)sizeof(struct insp_egress_link),
 		(uint32_t)sizeof(struct rs_input),
 		(uint32_t)sizeof(struct rs_image_header),
 		INSP_MAX_NATIONS,
@@ -66,6 +67,7 @@ rs_image_layout(void)
 		INSP_MAX_CATEGORIES,
 		INSP_FORMAT_COUNT,
 		INSP_MAX_REVIEWERS,
+		INSP_TCLASS_COUNT,
 	};
 	uint32_t h = 2166136261u;
 
@@ -148,7 +150,7 @@ terminated(const char *s, size_t cap)
 static const char *const section_names[RS_SEC_COUNT] = {
 	"core",	    "groups",	  "class_policies", "class_names", "destinations", "held",
 	"channels", "hints",	  "priorities",	    "patterns",	   "strings",	   "inputs",
-	"hs_regex", "hs_literal", "hint_order",	    "prio_order",  "channel_keys",
+	"hs_regex", "hs_literal", "hint_order",	    "prio_order",  "channel_keys", "egress_links",
 };
 
 const char *
@@ -172,6 +174,7 @@ static const uint32_t section_elem[RS_SEC_COUNT] = {
 	[RS_SEC_HINT_ORDER] = sizeof(uint32_t),
 	[RS_SEC_PRIO_ORDER] = sizeof(uint32_t),
 	[RS_SEC_CHANNEL_KEYS] = sizeof(struct insp_channel_key),
+	[RS_SEC_EGRESS_LINKS] = sizeof(struct insp_egress_link),
 };
 
 static int
@@ -327,6 +330,59 @@ check_review(const struct insp_policy *p, const char *name, struct insp_err *err
 	return RS_OK;
 }
 
+/* Printable ASCII, as the compiler accepts a prefix (a key it could never match else). */
+static int
+printable(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* Formats a priority row may name: every one but object (objects leave as routine). */
+#define PRIO_FORMAT_BITS ((uint32_t)(((1u << INSP_FORMAT_COUNT) - 1) & ~(1u << INSP_FORMAT_OBJECT)))
+
+/*
+ * Egress links: the ranges the compiler enforces, each port once and a port some channel
+ * sends on; the dataplane sizes its queues and token buckets from these numbers.
+ */
+static int
+check_egress_links(const struct insp_policy *p, const char *name, struct insp_err *err)
+{
+	if (p->n_egress_links > INSP_MAX_CHANNELS)
+		return BAD("%u egress links (at most %d)", p->n_egress_links, INSP_MAX_CHANNELS);
+	for (uint32_t i = 0; i < p->n_egress_links; i++) {
+		const struct insp_egress_link *l = &p->egress_links[i];
+		uint32_t k;
+
+		if ((l->rate_bps != INSP_EGRESS_RATE_LINE &&
+		     (l->rate_bps < INSP_EGRESS_RATE_MIN || l->rate_bps > INSP_EGRESS_RATE_MAX)) ||
+		    l->burst_bytes < INSP_EGRESS_BURST_MIN ||
+		    l->burst_bytes > INSP_EGRESS_BURST_MAX ||
+		    l->frame_overhead > INSP_EGRESS_OVERHEAD_MAX)
+			return BAD("egress link %u (port %u): rate, burst or frame overhead out of "
+				   "range",
+				   i, l->port);
+		for (int t = 0; t < INSP_TCLASS_COUNT; t++)
+			if (l->queue_max[t] == 0 || l->queue_max[t] > INSP_EGRESS_QUEUE_MAX)
+				return BAD("egress link %u (port %u): queue of class %d holds %u "
+					   "packets (1..%u)",
+					   i, l->port, t, l->queue_max[t], INSP_EGRESS_QUEUE_MAX);
+		for (k = 0; k < i; k++)
+			if (p->egress_links[k].port == l->port)
+				return BAD("egress link %u repeats port %u of link %u", i, l->port,
+					   k);
+		for (k = 0; k < p->n_channels; k++)
+			if (p->channels[k].egress.port == l->port)
+				break;
+		if (k == p->n_channels)
+			return BAD("egress link %u names port %u, which no channel sends on", i,
+				   l->port);
+	}
+	return RS_OK;
+}
+
 static int
 check_topology(const struct insp_policy *p, const char *name, struct insp_err *err)
 {
@@ -337,7 +393,8 @@ check_topology(const struct insp_policy *p, const char *name, struct insp_err *e
 		    c->direction > INSP_DIR_LOW_TO_HIGH || c->format >= INSP_FORMAT_COUNT ||
 		    c->destination >= p->n_destinations || c->allow_bidi > 1 ||
 		    !valid_ip(&c->ingress.dst) || !valid_ip(&c->egress.src) ||
-		    !valid_ip(&c->egress.dst) || c->egress.dscp > 63 || c->egress.has_src_mac > 1)
+		    !valid_ip(&c->egress.dst) || c->egress.dscp > 63 || c->egress.has_dscp > 1 ||
+		    (!c->egress.has_dscp && c->egress.dscp != 0) || c->egress.has_src_mac > 1)
 			return BAD("channel %u does not hold together", i);
 		/* object settings only on object channels: types 1..4, a bound, review|direct */
 		if (c->format == INSP_FORMAT_OBJECT
@@ -362,10 +419,12 @@ check_topology(const struct insp_policy *p, const char *name, struct insp_err *e
 		if (r->channel < -1 || r->channel >= (int32_t)p->n_channels ||
 		    r->type_prefix_len >= sizeof(r->type_prefix) ||
 		    strlen(r->type_prefix) != r->type_prefix_len || r->qos_priority < -1 ||
-		    r->qos_priority > 9 || r->tclass >= INSP_TCLASS_COUNT)
+		    r->qos_priority > 9 || r->tclass >= INSP_TCLASS_COUNT ||
+		    (r->formats & ~PRIO_FORMAT_BITS) != 0 ||
+		    !printable(r->type_prefix, r->type_prefix_len))
 			return BAD("priority rule %u does not hold together", i);
 	}
-	return RS_OK;
+	return check_egress_links(p, name, err);
 }
 
 static int
@@ -521,6 +580,7 @@ check_counts(const struct insp_policy *p, const struct rs_image_header *h, const
 		{p->n_category_hints, RS_SEC_HINT_ORDER},
 		{p->n_prio_order, RS_SEC_PRIO_ORDER},
 		{p->n_channels, RS_SEC_CHANNEL_KEYS},
+		{p->n_egress_links, RS_SEC_EGRESS_LINKS},
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
@@ -674,6 +734,7 @@ rs_ruleset_open(struct rs_ruleset *rs, const uint8_t *image, size_t len,
 	p->hint_order = (void *)(uintptr_t)sect(image, h, RS_SEC_HINT_ORDER);
 	p->prio_order = (void *)(uintptr_t)sect(image, h, RS_SEC_PRIO_ORDER);
 	p->channel_keys = (void *)(uintptr_t)sect(image, h, RS_SEC_CHANNEL_KEYS);
+	p->egress_links = (void *)(uintptr_t)sect(image, h, RS_SEC_EGRESS_LINKS);
 	memset(&p->matcher, 0, sizeof(p->matcher));
 	rc = check_counts(p, h, name, err);
 	if (rc == RS_OK)

@@ -10,12 +10,16 @@
  *     (as a multiset: guardd may reorder across queues);
  *  2. every output frame is the protocol break of its channel: Ethernet, IP and UDP
  *     headers only from the channel's egress settings (MACs, addresses, ports, TTL/hop
- *     limit, DSCP), IPv4 without options and not fragmentable, valid IPv4 header and UDP
- *     checksums, and nothing after the payload;
+ *     limit), the DSCP of the message's traffic class (or the channel's own 'dscp'), IPv4
+ *     without options and not fragmentable, valid IPv4 header and UDP checksums, and
+ *     nothing after the payload;
  *  3. every (channel, reason) counter in the stats file equals the sidecar's count, and
  *     the totals agree.
  * Frames are parsed here by hand, not with the library under test, so a classifier bug
- * cannot hide itself. The policy is loaded with the library only for the egress settings.
+ * cannot hide itself. The policy is loaded with the library for the egress settings, and
+ * each released payload is decided with it at its input frame's capture time for its
+ * traffic class: which DSCP guardd must write (the class decision itself is tested in
+ * tests/unit/test_priority.c; here, that guardd writes the DSCP of the class it decided).
  * Exit 0: all equal; 1: any difference or unreadable input.
  */
 #include <errno.h>
@@ -27,6 +31,7 @@
 
 #include <pcap/pcap.h>
 
+#include "insp_inspect.h"
 #include "insp_policy.h"
 #include "pc_policy.h"
 #include "insp_reason.h"
@@ -34,6 +39,7 @@
 struct frame {
 	uint8_t *data;
 	uint32_t len;
+	int64_t ts_ms; /* capture time */
 };
 
 struct frames {
@@ -48,6 +54,7 @@ struct expect {
 	uint32_t payload_len;
 	const uint8_t *payload; /* release only: into the input frame */
 	bool used;		/* matched by an output frame */
+	uint8_t dscp;		/* release only: what its headers must carry */
 };
 
 struct counter {
@@ -99,6 +106,7 @@ read_pcap(const char *path, struct frames *out)
 			goto nomem;
 		memcpy(out->f[out->n].data, d, h->caplen);
 		out->f[out->n].len = h->caplen;
+		out->f[out->n].ts_ms = (int64_t)h->ts.tv_sec * 1000 + h->ts.tv_usec / 1000;
 		out->n++;
 	}
 	if (r == -1) {
@@ -284,7 +292,8 @@ dest_matches(const struct frame *fr, const struct insp_egress *e)
 
 /* Check one output frame against its channel's egress and the payload it should carry. */
 static void
-check_headers(const char *where, const struct frame *fr, const struct insp_egress *e, uint32_t plen)
+check_headers(const char *where, const struct frame *fr, const struct insp_egress *e, uint32_t plen,
+	      uint8_t dscp)
 {
 	const uint8_t *p = fr->data;
 	uint32_t hl = e->dst.version == 4 ? 42 : 62, l3 = 14, l4 = hl - 8;
@@ -300,7 +309,7 @@ check_headers(const char *where, const struct frame *fr, const struct insp_egres
 		WANT_U(where, "ethertype", rd16(p + 12), 0x0800);
 		WANT_U(where, "ip version", p[l3] >> 4, 4);
 		WANT_U(where, "ipv4 ihl", p[l3] & 0xf, 5);
-		WANT_U(where, "dscp", p[l3 + 1] >> 2, e->dscp);
+		WANT_U(where, "dscp", p[l3 + 1] >> 2, dscp);
 		WANT_U(where, "ecn", p[l3 + 1] & 3, 0);
 		WANT_U(where, "ipv4 total length", rd16(p + l3 + 2), 28 + plen);
 		WANT_U(where, "ipv4 DF", (rd16(p + l3 + 6) >> 14) & 1, 1);
@@ -316,7 +325,7 @@ check_headers(const char *where, const struct frame *fr, const struct insp_egres
 	} else {
 		WANT_U(where, "ethertype", rd16(p + 12), 0x86dd);
 		WANT_U(where, "ip version", p[l3] >> 4, 6);
-		WANT_U(where, "dscp", ((p[l3] & 0xf) << 2) | (p[l3 + 1] >> 6), e->dscp);
+		WANT_U(where, "dscp", ((p[l3] & 0xf) << 2) | (p[l3 + 1] >> 6), dscp);
 		WANT_U(where, "ecn", (p[l3 + 1] >> 4) & 3, 0);
 		WANT_U(where, "ipv6 flow label",
 		       ((uint32_t)(p[l3 + 1] & 0xf) << 16) | rd16(p + l3 + 2), 0);
@@ -441,6 +450,7 @@ main(int argc, char **argv)
 	struct frames in = {0}, out = {0};
 	struct expect *ex = NULL;
 	struct insp_policy *pol;
+	struct insp_scratch *scr;
 	struct insp_err err;
 	uint32_t n_ex = 0, i, j, base, plen;
 	char where[160];
@@ -458,6 +468,11 @@ main(int argc, char **argv)
 	if (read_pcap(argv[1], &in) != 0 || read_expect(argv[2], &ex, &n_ex) != 0 ||
 	    read_pcap(argv[3], &out) != 0)
 		return 1;
+	scr = insp_scratch_create(pol, 65536);
+	if (scr == NULL) {
+		fprintf(stderr, "check_golden: out of memory\n");
+		return 1;
+	}
 
 	/* The sidecar lists every input frame once, in order (0- or 1-based). */
 	WANT_U(argv[2], "entries (one per input frame)", n_ex, in.n);
@@ -486,6 +501,17 @@ main(int argc, char **argv)
 		snprintf(where, sizeof(where), "in[%u] (%s)", ex[i].index, ex[i].channel);
 		WANT_U(where, "payload length (in.pcap vs sidecar)", plen, ex[i].payload_len);
 		ex[i].payload_len = plen;
+		{
+			int ch = find_channel(pol, ex[i].channel);
+			struct insp_result res;
+
+			/* its class as decided when it arrived: the DSCP guardd must write */
+			if (insp_inspect(pol, scr, (uint32_t)ch, ex[i].payload, plen, in.f[i].ts_ms,
+					 &res) != INSP_R_RELEASE)
+				DIFF("%s: the library decides %s at the capture time: %s", where,
+				     insp_reason_name(res.reason), res.detail);
+			ex[i].dscp = insp_egress_dscp(pol, &pol->channels[ch], res.tclass);
+		}
 	}
 
 	/* (1) and (2): match each output frame to an unused released payload. */
@@ -522,7 +548,8 @@ main(int argc, char **argv)
 		ch = find_channel(pol, ex[best].channel);
 		snprintf(where, sizeof(where), "out[%u] (in[%u], %s)", j, ex[best].index,
 			 ex[best].channel);
-		check_headers(where, fr, &pol->channels[ch].egress, ex[best].payload_len);
+		check_headers(where, fr, &pol->channels[ch].egress, ex[best].payload_len,
+			      ex[best].dscp);
 	}
 	for (i = 0; i < n_ex; i++)
 		if (ex[i].payload != NULL && !ex[i].used)
@@ -542,6 +569,7 @@ out:
 	free(in.f);
 	free(out.f);
 	free(ex);
+	insp_scratch_free(scr);
 	pc_policy_free(pol);
 	return n_diff == 0 ? 0 : 1;
 }

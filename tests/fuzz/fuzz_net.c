@@ -23,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 &res) == INSP_R_RELEASE) {
 		const struct insp_egress *e = &fuzz_policy->channels[flow.channel].egress;
 
-		insp_egress_build(e, mac, 1, hdr, flow.payload_len, flow.payload_sum);
+		insp_egress_build(e, mac, 1, e->dscp, hdr, flow.payload_len, flow.payload_sum);
 	}
 	return 0;
 }

@@ -12,6 +12,9 @@
 #             the one in the file's name, in the table and in --json
 #   json      --json of both commands parsed back; escaping of hostile uids and file names
 #   usage     usage errors exit 2 with a message; help exits 0
+#   classes   the traffic class of each release (CLASS column, "class" and "tclass" in
+#             --json) for messages of every format: the sample's priority table and one
+#             written here (format and channel scoping, first match wins), and --pcap
 # Every check runs; the test fails at the end if any failed, listing them.
 set -u
 
@@ -280,7 +283,7 @@ for m in msgs:
     assert m["reason"] == want, (m["file"], m["reason"], want)
     assert m["decision"] == ("REVIEW" if want == "review" else "DROP"), m
     assert m["channel"] == "cot-mn" and m["detail"], m
-    assert m["tclass"] is None
+    assert m["tclass"] is None and m["class"] is None
     if want in ("prohibited_content", "marking_inconsistent", "review"):
         assert isinstance(m["rule_id"], int) and m["rule_id"] > 0, m
 s = recs[-1]
@@ -332,9 +335,11 @@ assert recs[0]["uid"] == want_uid, repr(recs[0]["uid"])
 assert recs[0]["file"] == "esc.xml" and recs[0]["decision"] == "RELEASE", recs[0]
 assert recs[1]["file"] == "we\"ird\\\tna\nme\ufffd.xml", repr(recs[1]["file"])
 assert set(recs[0]) == {"type", "file", "channel", "decision", "reason", "rule_id", "uid",
-                        "offset", "detail", "level", "tclass", "label_normalised"}, set(recs[0])
+                        "offset", "detail", "level", "tclass", "class",
+                        "label_normalised"}, set(recs[0])
 assert recs[0]["reason"] == "release" and recs[0]["rule_id"] is None
 assert recs[0]["detail"] is None and isinstance(recs[0]["tclass"], int)
+assert recs[0]["class"] == ["flash", "immediate", "priority", "routine"][recs[0]["tclass"]]
 assert recs[2] == {"type": "summary", "messages": 2, "released": 2, "dropped": 0,
                    "review": 0, "unreadable": 0, "exit_status": 0}, recs[2]
 '
@@ -363,7 +368,7 @@ assert types == {"frame", "total", "summary"}, types
 f = [r for r in recs if r["type"] == "frame"]
 assert len(f) == 200
 need = {"index", "channel", "decision", "reason", "rule_id", "uid", "offset", "detail",
-        "payload_len", "level", "tclass", "label_normalised", "expected", "match"}
+        "payload_len", "level", "tclass", "class", "label_normalised", "expected", "match"}
 for r in f:
     assert need <= set(r), set(r) ^ need
     assert r["decision"] in ("RELEASE", "DROP", "REVIEW")
@@ -435,8 +440,165 @@ case_usage() {
 	run version 0 "$gc" --version
 }
 
+# class_of OUT FILE: the CLASS cell (4th column) of FILE's row in a check table
+class_of() {
+	awk -v f="$2" 'NR > 1 && $1 == f { print $4 }' "$1"
+}
+
+# classes NAME OUT FILE=CLASS...: each FILE's row of table OUT shows CLASS
+classes() {
+	name=$1
+	out=$2
+	shift 2
+	for pair in "$@"; do
+		f=${pair%%=*}
+		want=${pair#*=}
+		got=$(class_of "$out" "$f")
+		if [ "$got" = "$want" ]; then
+			ok "$name: $f: class $want"
+		else
+			fail "$name: $f: class '$got', want '$want'"
+			sed 's/^/    /' "$out" >&2
+		fi
+	done
+}
+
+# json_classes NAME OUT FILE=CLASS...: the same in check --json ("class", "tclass")
+json_classes() {
+	name=$1
+	out=$2
+	shift 2
+	py "$name: --json class and tclass" '
+import json, sys
+names = ["flash", "immediate", "priority", "routine"]
+want = dict(a.split("=", 1) for a in sys.argv[2:])
+recs = {r["file"]: r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "message"}
+assert set(recs) == set(want), (sorted(recs), sorted(want))
+for f, c in want.items():
+    r = recs[f]
+    if c == "-":
+        assert r["decision"] != "RELEASE" and r["class"] is None and r["tclass"] is None, r
+    else:
+        assert r["decision"] == "RELEASE" and r["class"] == c, (f, r)
+        assert names[r["tclass"]] == c, (f, r)
+' "$out" "$@"
+}
+
+case_classes() {
+	data=$root/tests/data
+	# TAK samples are hex text: the datagram's bytes, as the channel receives them
+	for f in wintak-pli.mesh wintak-pli.stream; do
+		python3 - "$data/tak/$f.hex" "$f.bin" <<'EOF' || fail "classes: $f.bin"
+import sys
+t = "".join(l.split("#")[0] for l in open(sys.argv[1]))
+open(sys.argv[2], "wb").write(bytes.fromhex(t))
+EOF
+	done
+	# CoT: the sample PLI (a-f: priority), an emergency and a hostile track made from it
+	cp "$data/cot/pass/wintak-pli.xml" pli.xml
+	sed "s/type='a-f-G-U-C'/type='b-a-o-tbl'/" pli.xml >emergency.xml
+	sed "s/type='a-f-G-U-C'/type='a-h-G'/" pli.xml >hostile.xml
+	cp "$data/cot/drop/stale__two-minutes.xml" stale.xml
+	cp "$data/lxml/friendly_force_report.lxml" ffr.lxml
+	cp "$data/lxml/casualty_report.lxml" casrep.lxml
+	for f in oprep3 sitrep intrep medevac_no_final_newline; do
+		cp "$data/adatp3/$f.adatp3" .
+	done
+
+	# the sample's priority table (rules/README.md)
+	run cot 1 "$gc" check --policy "$policy" --channel cot-mn --now "$NOW" pli.xml \
+		emergency.xml hostile.xml stale.xml
+	has "cot: CLASS column" cot.out "CLASS"
+	classes cot cot.out pli.xml=priority emergency.xml=flash hostile.xml=immediate \
+		stale.xml=-
+	run cot-json 1 "$gc" check --policy "$policy" --channel cot-mn --now "$NOW" --json \
+		pli.xml emergency.xml hostile.xml stale.xml
+	json_classes cot-json cot-json.out pli.xml=priority emergency.xml=flash \
+		hostile.xml=immediate stale.xml=-
+	run cot-nato 0 "$gc" check --policy "$policy" --channel cot-nato --now "$NOW" pli.xml
+	classes cot-nato cot-nato.out pli.xml=routine
+	run tak-mesh 0 "$gc" check --policy "$policy" --channel tak-mn --now "$NOW" \
+		wintak-pli.mesh.bin
+	classes tak-mesh tak-mesh.out wintak-pli.mesh.bin=priority
+	run tak-stream 0 "$gc" check --policy "$policy" --channel tak-mn-stream --now "$NOW" \
+		wintak-pli.stream.bin
+	classes tak-stream tak-stream.out wintak-pli.stream.bin=priority
+	run lxml 0 "$gc" check --policy "$policy" --channel lxml-mn --now "$NOW" ffr.lxml \
+		casrep.lxml
+	classes lxml lxml.out ffr.lxml=priority casrep.lxml=immediate
+	run adatp3 1 "$gc" check --policy "$policy" --channel adatp3-mn --now "$NOW" \
+		oprep3.adatp3 sitrep.adatp3 intrep.adatp3 medevac_no_final_newline.adatp3
+	classes adatp3 adatp3.out oprep3.adatp3=flash sitrep.adatp3=routine intrep.adatp3=- \
+		medevac_no_final_newline.adatp3=immediate
+	run adatp3-json 1 "$gc" check --policy "$policy" --channel adatp3-mn --now "$NOW" --json \
+		oprep3.adatp3 sitrep.adatp3 intrep.adatp3 medevac_no_final_newline.adatp3
+	json_classes adatp3-json adatp3-json.out oprep3.adatp3=flash sitrep.adatp3=routine \
+		intrep.adatp3=- medevac_no_final_newline.adatp3=immediate
+
+	# a table of this test's own: each format's key, rows of other formats with a prefix
+	# that would match if formats were ignored, a row scoped to one channel, no match routine
+	awk '/^priorities:/ { skip = 1; next } skip && /^[a-z_]+:/ { skip = 0 } !skip' \
+		"$policy" >own.yaml
+	cat >>own.yaml <<'EOF'
+priorities:
+  - {format: [labelled-xml, adatp3], type_prefix: "a-f", class: flash}
+  - {format: tak-stream, type_prefix: "a-f-G-U-C", class: flash}
+  - {channel: tak-mn, format: tak-mesh, type_prefix: "a-f", class: immediate}
+  - {format: cot, type_prefix: "Friendly", class: flash}
+  - {format: labelled-xml, type_prefix: "FriendlyForceReport", class: immediate}
+  - {format: adatp3, type_prefix: "SITREP", class: priority}
+  - {format: adatp3, type_prefix: "OPREP-3", class: routine}
+  - {format: adatp3, type_prefix: "OPREP-3 PINNACLE", class: flash}
+EOF
+	# term files are relative to the policy: link the sample's
+	ln -sf "$root/rules/terms" terms
+	run own-policy 0 "$gc" policy check own.yaml
+	has "own-policy: 8 rows" own-policy.out "priorities:      8"
+	run own-cot 0 "$gc" check --policy own.yaml --channel cot-mn --now "$NOW" pli.xml
+	classes own-cot own-cot.out pli.xml=routine
+	run own-mesh 0 "$gc" check --policy own.yaml --channel tak-mn --now "$NOW" \
+		wintak-pli.mesh.bin
+	classes own-mesh own-mesh.out wintak-pli.mesh.bin=immediate
+	run own-stream 0 "$gc" check --policy own.yaml --channel tak-mn-stream --now "$NOW" \
+		wintak-pli.stream.bin
+	classes own-stream own-stream.out wintak-pli.stream.bin=flash
+	run own-lxml 0 "$gc" check --policy own.yaml --channel lxml-mn --now "$NOW" ffr.lxml \
+		casrep.lxml
+	classes own-lxml own-lxml.out ffr.lxml=immediate casrep.lxml=routine
+	run own-adatp3 0 "$gc" check --policy own.yaml --channel adatp3-mn --now "$NOW" \
+		oprep3.adatp3 sitrep.adatp3
+	# OPREP-3 comes before OPREP-3 PINNACLE here: the first row that matches wins
+	classes own-adatp3 own-adatp3.out oprep3.adatp3=routine sitrep.adatp3=priority
+
+	# pcap mode: the CLASS column agrees with --json on every frame of every format
+	"$gen" --out all.pcap --expect all.expect --count 400 --seed 11 --now "$NOW" \
+		--formats all >gen-all.out || { fail "gen-traffic --formats all failed"; return; }
+	run pcap 1 "$gc" check --policy "$policy" --pcap all.pcap --now pcap
+	has "pcap: CLASS column" pcap.out "CLASS"
+	run pcap-json 1 "$gc" check --policy "$policy" --pcap all.pcap --now pcap --json
+	py "pcap: table and --json agree on each frame's class" '
+import json
+names = ["flash", "immediate", "priority", "routine"]
+frames = [r for r in map(json.loads, open("pcap-json.out")) if r["type"] == "frame"]
+rows = [l.split() for l in open("pcap.out").read().splitlines()[1:len(frames) + 1]]
+assert len(rows) == len(frames) == 400, (len(rows), len(frames))
+seen = set()
+for row, f in zip(rows, frames):
+    assert int(row[0]) == f["index"], (row, f)
+    if f["decision"] == "RELEASE":
+        assert row[4] == f["class"] == names[f["tclass"]], (row, f)
+        seen.add((f["channel"], f["class"]))
+    else:
+        assert row[4] == "-" and f["class"] is None and f["tclass"] is None, (row, f)
+chans = {c for c, _ in seen}
+for c in ("cot-mn", "tak-mn", "tak-mn-stream", "lxml-mn", "adatp3-mn"):
+    assert c in chans, (c, sorted(seen))
+print(sorted(seen))
+'
+}
+
 case $case in
-golden | policy | messages | json | usage) "case_$case" ;;
+golden | policy | messages | json | usage | classes) "case_$case" ;;
 *)
 	echo "$0: unknown case '$case'" >&2
 	exit 2

@@ -13,7 +13,9 @@
 #            without compiling (policy check IMAGE: "compile: none"); both runs timed
 #   refuse   a truncated image, one flipped byte, a trailing byte, an empty file, a
 #            directory and a FIFO (as policy, term file, image, message and pcap): exit 2
-#            at once with a message naming the file; a policy named .rules is still a policy
+#            at once with a message naming the file; a policy named .rules is still a
+#            policy; hostile images (an egress link edited, the SHA-256 recomputed) refused
+#            with the reason
 #   hostile  nesting 200,000 levels deep, a policy over 4 MiB, term files over the size and
 #            pattern limits: refused fast, naming the limit; a regex that keeps Hyperscan
 #            busy cut off at --compile-timeout; a Hyperscan allocation failure (prlimit
@@ -362,6 +364,42 @@ import json, sys
 j = json.load(open(sys.argv[1] + "-json.out"))
 assert j["valid"] is False and j["error"] == sys.argv[2], j
 ' "$f" "$msg"
+	done
+
+	# a hostile image: the sample's egress link edited and the SHA-256 recomputed (who can
+	# write images can hash them): the structural checks refuse it, saying what is wrong
+	for e in "queue0:egress link 0 (port 1): queue of class 3 holds 0 packets (1..4096)" \
+		"rate:egress link 0 (port 1): rate, burst or frame overhead out of range" \
+		"port:egress link 0 names port 9, which no channel sends on" \
+		"count:section 'egress_links' holds 2 records of 32 bytes in 32 bytes (this guard's records are 32 bytes)"; do
+		f=${e%%:*}
+		python3 - sample.rules "link-$f.rules" "$f" <<'EOF' || fail "link-$f: cannot edit the image"
+import hashlib, struct, sys
+img = bytearray(open(sys.argv[1], "rb").read())
+SECT, EGRESS = 224, 17  # offsetof(struct rs_image_header, sect); RS_SEC_EGRESS_LINKS
+ref = SECT + 24 * EGRESS
+off, size, count, elem = struct.unpack_from("<QQII", img, ref)
+assert (size, count, elem) == (32, 1, 32), (size, count, elem)
+port, over, burst, rate = struct.unpack_from("<HHIQ", img, off)
+assert port == 1, port
+what = sys.argv[3]
+if what == "queue0":
+    struct.pack_into("<I", img, off + 16 + 4 * 3, 0)   # queue_max[routine]
+elif what == "rate":
+    struct.pack_into("<Q", img, off + 8, 99999)         # below 100 kbit/s
+elif what == "port":
+    struct.pack_into("<H", img, off, 9)
+elif what == "count":
+    struct.pack_into("<I", img, ref + 16, 2)            # the section's record count
+img[32:64] = bytes(32)                                  # image_sha256, zeroed to hash
+img[32:64] = hashlib.sha256(img).digest()
+open(sys.argv[2], "wb").write(img)
+EOF
+		timed "link-$f" 2 2000 "$gc" policy check "link-$f.rules"
+		is "link-$f: refused with the reason" "link-$f.err" "link-$f.rules: ${e#*:}"
+		timed "link-$f-use" 2 2000 "$gc" check --policy "link-$f.rules" --channel cot-mn \
+			"$root/tests/data/cot/pass/geochat.xml"
+		is "link-$f-use: refused with the reason" "link-$f-use.err" "link-$f.rules: ${e#*:}"
 	done
 
 	# a YAML policy named .rules is a policy: told apart by content, not name

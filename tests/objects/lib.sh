@@ -74,6 +74,9 @@ kill_slowpath() {
 start_pace() {
 	local n
 	n=$(python3 "$OBJECTS_PY" count "$1") || fail "cannot count the frames of $1"
+	# emptied here, not by the background job's redirection: wait_pace must not read the
+	# previous pace's "pace sent" line before the new one has started
+	: >"$SCRATCH/pace.log"
 	# its second port (it counts what comes back there) is an empty capture: nothing returns
 	stdbuf -oL "$PACE" -l 0 --no-pci --file-prefix "$PREFIX-pace" -m 256 \
 		--log-level=lib.eal:warning \

@@ -7,6 +7,7 @@
 #ifndef GUARD_TEST_H
 #define GUARD_TEST_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,41 @@ test_read_file(const char *path, size_t *len)
 	}
 	fclose(f);
 	return buf;
+}
+
+/**
+ * Hex text (two digits a byte, anything else skipped, '#' to the end of a line a comment)
+ * into at most @p cap bytes of @p out. @return the bytes, or -1 for an odd digit count.
+ */
+static inline long
+test_hex_decode(const char *t, size_t len, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = t[i];
+		int v;
+
+		if (c == '#') {
+			while (i < len && t[i] != '\n')
+				i++;
+			continue;
+		}
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else
+			continue;
+		if (hi < 0) {
+			hi = v;
+		} else if (n < cap) {
+			out[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	return hi < 0 ? (long)n : -1;
 }
 
 static inline int

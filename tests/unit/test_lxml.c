@@ -496,8 +496,9 @@ static void
 test_decisions(void)
 {
 	decide_sample("friendly_force_report.lxml", INSP_R_RELEASE);
-	CHECK(res.tclass == 3, "friendly-force report: routine (no priority rule keys it)");
+	CHECK(res.tclass == 2, "friendly-force report: priority (the sample's FriendlyForce row)");
 	decide_sample("casualty_report.lxml", INSP_R_RELEASE);
+	CHECK(res.tclass == 1, "casualty report: immediate (the sample's Casualty row)");
 	decide_sample("intelligence_summary.lxml", INSP_R_NO_SHARING_AGREEMENT);
 	CHECK(strcmp(res.detail, "category 'intelligence' not shared with POL (member of MN)") == 0,
 	      "intelligence summary: POL has no agreement (%s)", res.detail);

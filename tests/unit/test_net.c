@@ -614,7 +614,7 @@ test_egress(void)
 	/* IPv4 */
 	memset(pkt, 0xA5, sizeof(pkt));
 	memcpy(pkt + 42, payload, plen);
-	insp_egress_build(e4, port_mac, 0xBEEF, pkt, plen, insp_net_sum(payload, plen));
+	insp_egress_build(e4, port_mac, 0xBEEF, e4->dscp, pkt, plen, insp_net_sum(payload, plen));
 	ip = pkt + 14;
 	udp = ip + 20;
 	CHECK(memcmp(pkt, e4->dst_mac, 6) == 0, "v4: destination MAC is the next hop");
@@ -640,7 +640,7 @@ test_egress(void)
 	/* IPv6, own source MAC */
 	memset(pkt, 0xA5, sizeof(pkt));
 	memcpy(pkt + 62, payload, plen);
-	insp_egress_build(e6, port_mac, 0xBEEF, pkt, plen, insp_net_sum(payload, plen));
+	insp_egress_build(e6, port_mac, 0xBEEF, e6->dscp, pkt, plen, insp_net_sum(payload, plen));
 	ip = pkt + 14;
 	udp = ip + 40;
 	CHECK(memcmp(pkt, e6->dst_mac, 6) == 0, "v6: destination MAC");
@@ -662,7 +662,8 @@ test_egress(void)
 	/* the payload's sum is what the checksum covers: a different sum gives a bad one */
 	memset(pkt, 0, sizeof(pkt));
 	memcpy(pkt + 42, payload, plen);
-	insp_egress_build(e4, port_mac, 1, pkt, plen, insp_net_sum(payload, plen) ^ 0x0100);
+	insp_egress_build(e4, port_mac, 1, e4->dscp, pkt, plen,
+			  insp_net_sum(payload, plen) ^ 0x0100);
 	CHECK(ref_udp_sum(0, pkt + 26, pkt + 30, pkt + 34, 8 + plen) != 0xFFFF,
 	      "v4: checksum depends on payload_sum");
 
@@ -676,7 +677,7 @@ test_egress(void)
 			uint8_t pl[2] = {(uint8_t)(w >> 8), (uint8_t)w};
 
 			memcpy(pkt + h, pl, 2);
-			insp_egress_build(e, port_mac, 1, pkt, 2, insp_net_sum(pl, 2));
+			insp_egress_build(e, port_mac, 1, e->dscp, pkt, 2, insp_net_sum(pl, 2));
 			udp = pkt + h - 8;
 			if (rd16(udp + 6) != 0xFFFF)
 				continue;
@@ -699,7 +700,8 @@ test_egress(void)
 
 		memset(pkt, 0x77, sizeof(pkt));
 		memcpy(pkt + h, msg, n);
-		insp_egress_build(e, port_mac, (uint16_t)(0x100 + i), pkt, n, insp_net_sum(msg, n));
+		insp_egress_build(e, port_mac, (uint16_t)(0x100 + i), e->dscp, pkt, n,
+				  insp_net_sum(msg, n));
 		memset(&flow, 0, sizeof(flow));
 		CHECK(insp_net_classify(&rt_pol, e->port, pkt, h + n, 0, &flow) == INSP_R_RELEASE,
 		      "round trip v%d: rebuilt frame released by the next guard", i ? 6 : 4);

@@ -539,9 +539,9 @@ test_type_hints(void)
 	      "image/png: the longer hint, reports: released, routine (got %s: %s)",
 	      insp_reason_name(r), res.detail);
 	r = insp_inspect(p, s, 0, (const uint8_t *)env[2], strlen(env[2]), T_NOW_MS, &res);
-	CHECK(r == INSP_R_RELEASE && res.tclass == 1,
-	      "application/pdf: the channel's reports, priority row on the type: immediate "
-	      "(got %s, class %u)",
+	CHECK(r == INSP_R_RELEASE && res.tclass == 3,
+	      "application/pdf: the channel's reports; the cot_type_prefix row is for CoT and "
+	      "TAK, and objects leave as routine (got %s, class %u)",
 	      insp_reason_name(r), res.tclass);
 	insp_scratch_free(s);
 	pc_policy_free(p);

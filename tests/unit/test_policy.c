@@ -29,6 +29,9 @@
 
 #define EXPECT_TAG "# expect: "
 
+/* The formats whose key is a CoT event type: what cot_type_prefix and qos_priority imply. */
+#define COT_BITS (1u << INSP_FORMAT_COT | 1u << INSP_FORMAT_TAK_MESH | 1u << INSP_FORMAT_TAK_STREAM)
+
 static struct insp_policy *
 load_str(const char *yaml, struct insp_err *err)
 {
@@ -436,10 +439,13 @@ test_sample(const char *path)
 		      ch->ingress.dst.version == 4 &&
 		      memcmp(ch->ingress.dst.a, "\xef\x02\x03\x01", 4) == 0,
 	      "channel 0 ingress 239.2.3.1:6969");
-	CHECK(ch->egress.port == 1 && ch->egress.ttl == 32 && ch->egress.dscp == 18 &&
-		      ch->egress.src_udp_port == 6969 && ch->egress.dst_udp_port == 6969 &&
-		      ch->egress.has_src_mac == 0,
-	      "channel 0 egress");
+	CHECK(ch->egress.port == 1 && ch->egress.ttl == 32 && ch->egress.has_dscp == 0 &&
+		      ch->egress.dscp == 0 && ch->egress.src_udp_port == 6969 &&
+		      ch->egress.dst_udp_port == 6969 && ch->egress.has_src_mac == 0,
+	      "channel 0 egress (no dscp of its own: its packets carry their class's DSCP)");
+	for (uint32_t c = 0; c < p->n_channels; c++)
+		CHECK(p->channels[c].egress.has_dscp == 0, "channel %u (%s) sets no DSCP", c,
+		      p->channels[c].name);
 	CHECK(memcmp(ch->egress.dst_mac, "\x01\x00\x5e\x0a\x03\x01", 6) == 0, "next hop MAC");
 	CHECK(memcmp(ch->egress.src.a, "\xcb\x00\x71\x0a", 4) == 0 &&
 		      memcmp(ch->egress.dst.a, "\xef\x0a\x03\x01", 4) == 0,
@@ -489,14 +495,47 @@ test_sample(const char *path)
 	CHECK(insp_policy_channel_lookup(p, 0, &a, 6969) == 2, "lookup [ff05::2:3:1]:6969");
 	CHECK(insp_policy_channel_lookup(p, 0, NULL, 6969) == -1, "NULL address");
 
-	CHECK(p->n_priorities == 8, "8 priority rows");
-	CHECK(p->n_priorities == 8 && strcmp(p->priorities[0].type_prefix, "b-a-o") == 0 &&
+	CHECK(p->n_priorities == 15, "15 priority rows");
+	CHECK(p->n_priorities == 15 && strcmp(p->priorities[0].type_prefix, "b-a-o") == 0 &&
 		      p->priorities[0].tclass == 0 && p->priorities[1].qos_priority == 9 &&
 		      p->priorities[5].channel == 3 && p->priorities[5].tclass == 3,
 	      "priority rows in file order");
+	for (uint32_t r = 0; r < 8 && r < p->n_priorities; r++)
+		CHECK(p->priorities[r].formats == COT_BITS,
+		      "priority row %u (CoT keys) applies to cot, tak-mesh, tak-stream", r + 1);
+	if (p->n_priorities == 15) {
+		const struct insp_priority_rule *r = p->priorities;
+
+		CHECK(r[8].formats == 1u << INSP_FORMAT_LABELLED_XML &&
+			      strcmp(r[8].type_prefix, "ThreatWarning") == 0 && r[8].tclass == 0,
+		      "row 9: labelled-xml ThreatWarning flash");
+		CHECK(r[11].formats == 1u << INSP_FORMAT_ADATP3 &&
+			      strcmp(r[11].type_prefix, "OPREP-3 PINNACLE") == 0 &&
+			      r[11].tclass == 0 && r[11].channel == -1 && r[11].qos_priority == -1,
+		      "row 12: adatp3 OPREP-3 PINNACLE flash, any channel, no qos");
+		CHECK(r[14].formats == 1u << INSP_FORMAT_ADATP3 &&
+			      strcmp(r[14].type_prefix, "OPREP-3") == 0 && r[14].tclass == 2,
+		      "row 15: adatp3 OPREP-3 priority");
+	}
 	CHECK(p->class_dscp[0] == 46 && p->class_dscp[1] == 34 && p->class_dscp[2] == 18 &&
 		      p->class_dscp[3] == 8,
 	      "class DSCPs");
+	CHECK(insp_egress_dscp(p, &p->channels[0], 0) == 46 &&
+		      insp_egress_dscp(p, &p->channels[0], 3) == 8,
+	      "a sample channel's packets carry their class's DSCP");
+	CHECK(p->n_egress_links == 1, "one egress link");
+	if (p->n_egress_links == 1) {
+		const struct insp_egress_link *l = insp_policy_egress_link(p, 1);
+
+		CHECK(l != NULL && l->rate_bps == INSP_EGRESS_RATE_LINE &&
+			      l->frame_overhead == INSP_EGRESS_OVERHEAD_DEFAULT &&
+			      l->burst_bytes == 2 * (1514 + INSP_EGRESS_OVERHEAD_DEFAULT),
+		      "egress port 1: line rate, default overhead and burst");
+		CHECK(l != NULL && l->queue_max[0] == 256 && l->queue_max[1] == 256 &&
+			      l->queue_max[2] == 512 && l->queue_max[3] == 1024,
+		      "egress port 1: queues 256, 256, 512, 1024");
+		CHECK(insp_policy_egress_link(p, 0) == NULL, "port 0: no link settings");
+	}
 
 	/* Patterns: inline terms, then the term files, then markings. */
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -886,6 +925,8 @@ test_new_defaults(void)
 	CHECK(insp_policy_category(p, "tracks", 6) == -1, "no other category");
 	CHECK(p->n_category_hints == 0 && p->category_hints == NULL, "no hints");
 	CHECK(p->n_priorities == 0 && p->priorities == NULL, "no priorities");
+	CHECK(p->n_egress_links == 0 && insp_policy_egress_link(p, 1) == NULL,
+	      "no egress links: every port at line rate with default queues");
 	CHECK(p->class_dscp[0] == 46 && p->class_dscp[1] == 34 && p->class_dscp[2] == 18 &&
 		      p->class_dscp[3] == 8,
 	      "class DSCP defaults EF, AF41, AF21, CS1");
@@ -1024,6 +1065,9 @@ test_new_sections(void)
 	CHECK(r != NULL && r[3].channel == -1 && r[3].type_prefix[0] == '\0' &&
 		      r[3].qos_priority == -1 && r[3].tclass == 3,
 	      "row 4: catch-all routine");
+	CHECK(r != NULL && r[0].formats == COT_BITS && r[1].formats == COT_BITS &&
+		      r[2].formats == COT_BITS && r[3].formats == 0,
+	      "cot_type_prefix and qos_priority scope a row to CoT and TAK; a bare row: any");
 	CHECK(p->class_dscp[0] == 40 && p->class_dscp[1] == 34 && p->class_dscp[2] == 18 &&
 		      p->class_dscp[3] == 0,
 	      "traffic_classes override two DSCPs, the rest keep defaults");
@@ -1471,6 +1515,239 @@ test_term_files_large(void)
 	}
 }
 
+/* ---- priority rows by format, the DSCP override, egress links ---- */
+
+/* A channel of @p format, ingress 239.2.3.@p n, leaving on @p port; @p extra ends its egress. */
+static size_t
+add_channel(char *y, size_t cap, const char *name, const char *format, int n, int port,
+	    const char *extra)
+{
+	return (size_t)snprintf(
+		y, cap,
+		"  - {name: %s, direction: high_to_low, format: %s, destination: D,\n"
+		"     ingress: {port: 0, address: 239.2.3.%d, udp_port: 6969},\n"
+		"     egress: {port: %d, source_address: 10.0.0.1, address: 10.0.0.2, udp_port: "
+		"1,\n"
+		"              next_hop_mac: \"02:00:00:00:00:02\"%s}%s}\n",
+		name, format, n, port, extra,
+		strcmp(format, "object") == 0 ? ", object: {types: [text/plain]}" : "");
+}
+
+/* The header and six channels: cot, tak-mesh, tak-stream, labelled-xml, adatp3, object. */
+static size_t
+six_channels(char *y, size_t cap, const char *cot_extra)
+{
+	size_t n =
+		(size_t)snprintf(y, cap,
+				 "version: 1\n"
+				 "nations: [USA]\n"
+				 "classifications: {NATO: {SECRET: SECRET}}\n"
+				 "destinations: {D: {members: [USA], max_classification: SECRET}}\n"
+				 "channels:\n");
+
+	n += add_channel(y + n, cap - n, "c-cot", "cot", 1, 1, cot_extra);
+	n += add_channel(y + n, cap - n, "c-mesh", "tak-mesh", 2, 1, "");
+	n += add_channel(y + n, cap - n, "c-stream", "tak-stream", 3, 1, "");
+	n += add_channel(y + n, cap - n, "c-lxml", "labelled-xml", 4, 2, "");
+	n += add_channel(y + n, cap - n, "c-adatp3", "adatp3", 5, 2, "");
+	n += add_channel(y + n, cap - n, "c-obj", "object", 6, 3, "");
+	return n;
+}
+
+static void
+test_priority_formats(void)
+{
+	char y[8192];
+	size_t n = six_channels(y, sizeof(y), ", dscp: 10");
+	struct insp_err err;
+	struct insp_policy *p;
+	const struct insp_priority_rule *r;
+
+	snprintf(y + n, sizeof(y) - n,
+		 "priorities:\n"
+		 "  - {format: adatp3, type_prefix: OPREP-3 PINNACLE, class: flash}\n"
+		 "  - {format: [labelled-xml, adatp3], class: immediate}\n"
+		 "  - {format: [tak-mesh], cot_type_prefix: a-h, class: 1}\n"
+		 "  - {format: [tak-stream, cot], qos_priority: 9, class: flash}\n"
+		 "  - {channel: c-lxml, class: priority}\n"
+		 "  - {channel: c-mesh, format: tak-mesh, type_prefix: b-t-f, class: 2}\n"
+		 "  - {channel: c-cot, cot_type_prefix: a-f, class: priority}\n"
+		 "  - {format: cot, type_prefix: b-a-o, class: flash}\n"
+		 "  - {class: routine}\n");
+	p = load_str(y, &err);
+	CHECK(p != NULL, "priority rows with formats load (%s)", p ? "ok" : err.msg);
+	if (p == NULL)
+		return;
+	r = p->priorities;
+	CHECK(p->n_priorities == 9, "9 rows");
+	if (p->n_priorities != 9)
+		goto out;
+	CHECK(r[0].formats == 1u << INSP_FORMAT_ADATP3 &&
+		      strcmp(r[0].type_prefix, "OPREP-3 PINNACLE") == 0 &&
+		      r[0].type_prefix_len == 16 && r[0].qos_priority == -1 && r[0].channel == -1,
+	      "row 1: format adatp3, prefix with a space");
+	CHECK(r[1].formats == (1u << INSP_FORMAT_LABELLED_XML | 1u << INSP_FORMAT_ADATP3) &&
+		      r[1].type_prefix_len == 0 && r[1].tclass == 1,
+	      "row 2: a list of formats, no prefix");
+	CHECK(r[2].formats == 1u << INSP_FORMAT_TAK_MESH && strcmp(r[2].type_prefix, "a-h") == 0,
+	      "row 3: cot_type_prefix with a format that is one of CoT's: that format only");
+	CHECK(r[3].formats == (1u << INSP_FORMAT_COT | 1u << INSP_FORMAT_TAK_STREAM) &&
+		      r[3].qos_priority == 9,
+	      "row 4: qos_priority with CoT formats given");
+	CHECK(r[4].formats == 0 && r[4].channel == 3 && r[4].tclass == 2,
+	      "row 5: a channel only: no format restriction");
+	CHECK(r[5].formats == 1u << INSP_FORMAT_TAK_MESH && r[5].channel == 1,
+	      "row 6: channel and its own format");
+	CHECK(r[6].formats == COT_BITS && r[6].channel == 0,
+	      "row 7: cot_type_prefix on a cot channel");
+	CHECK(r[7].formats == 1u << INSP_FORMAT_COT, "row 8: type_prefix for cot alone");
+	CHECK(r[8].formats == 0 && r[8].channel == -1 && r[8].tclass == 3,
+	      "row 9: catch-all, every format");
+
+	/* the channel DSCP override: only where a channel gives 'dscp' */
+	CHECK(p->channels[0].egress.has_dscp == 1 && p->channels[0].egress.dscp == 10,
+	      "c-cot gives dscp 10");
+	CHECK(insp_egress_dscp(p, &p->channels[0], 0) == 10 &&
+		      insp_egress_dscp(p, &p->channels[0], 3) == 10,
+	      "c-cot's dscp replaces every class's");
+	CHECK(p->channels[1].egress.has_dscp == 0 &&
+		      insp_egress_dscp(p, &p->channels[1], 0) == 46 &&
+		      insp_egress_dscp(p, &p->channels[1], 1) == 34 &&
+		      insp_egress_dscp(p, &p->channels[1], 2) == 18 &&
+		      insp_egress_dscp(p, &p->channels[1], 3) == 8,
+	      "c-mesh: the class DSCPs (EF, AF41, AF21, CS1)");
+out:
+	pc_policy_free(p);
+}
+
+/* Load six_channels() plus @p egress; the link of port 1, or NULL with @p err set. */
+static struct insp_policy *
+load_egress(const char *egress, struct insp_err *err)
+{
+	char y[8192];
+	size_t n = six_channels(y, sizeof(y), "");
+
+	snprintf(y + n, sizeof(y) - n, "egress:\n%s", egress);
+	return load_str(y, err);
+}
+
+static void
+test_egress_links(void)
+{
+	static const struct {
+		const char *rate;
+		uint64_t bps; /* 0: line; UINT64_MAX: refused */
+	} rates[] = {
+		{"line", INSP_EGRESS_RATE_LINE},
+		{"100000", 100000},
+		{"100kbit", 100000},
+		{"500kbit", 500000},
+		{"0.5Mbit", 500000},
+		{"2.048Mbit", 2048000},
+		{"1.544Mbit", 1544000},
+		{"10Mbit", 10000000},
+		{"1.5Gbit", 1500000000},
+		{"400Gbit", 400000000000ull},
+		{"400000000000", 400000000000ull},
+		{"400.000000000Gbit", 400000000000ull},
+		{"99999", UINT64_MAX},
+		{"99.999kbit", UINT64_MAX},
+		{"400000000001", UINT64_MAX},
+		{"0", UINT64_MAX},
+		{"0kbit", UINT64_MAX},
+		{"1.5kbit", UINT64_MAX},
+		{"123456789012345678Gbit", UINT64_MAX},
+		{"1.2345Mbit", 1234500},
+		{"1.0000001Mbit", UINT64_MAX},
+		{"500 kbit", UINT64_MAX},
+		{"500kb", UINT64_MAX},
+		{"500KBIT", UINT64_MAX},
+		{"5.kbit", UINT64_MAX},
+		{".5Mbit", UINT64_MAX},
+		{"-500kbit", UINT64_MAX},
+		{"Line", UINT64_MAX},
+	};
+	struct insp_err err;
+	struct insp_policy *p;
+	const struct insp_egress_link *l;
+	char e[256];
+
+	p = load_egress("  - {port: 2, rate: 500kbit}\n"
+			"  - port: 1\n"
+			"    rate: 2.048Mbit\n"
+			"    burst: 20000\n"
+			"    frame_overhead: 0\n"
+			"    queues: {routine: 4096, flash: 1}\n",
+			&err);
+	CHECK(p != NULL, "two egress links load (%s)", p ? "ok" : err.msg);
+	if (p != NULL) {
+		CHECK(p->n_egress_links == 2 && p->egress_links[0].port == 2 &&
+			      p->egress_links[1].port == 1,
+		      "links in policy order");
+		l = insp_policy_egress_link(p, 2);
+		CHECK(l != NULL && l->rate_bps == 500000 &&
+			      l->frame_overhead == INSP_EGRESS_OVERHEAD_DEFAULT &&
+			      l->burst_bytes == 2 * (1514 + INSP_EGRESS_OVERHEAD_DEFAULT),
+		      "port 2: 500 kbit/s, default overhead and burst");
+		for (int t = 0; l != NULL && t < INSP_TCLASS_COUNT; t++)
+			CHECK(l->queue_max[t] == INSP_EGRESS_QUEUE_DEFAULT,
+			      "port 2: class %d queue default", t);
+		l = insp_policy_egress_link(p, 1);
+		CHECK(l != NULL && l->rate_bps == 2048000 && l->frame_overhead == 0 &&
+			      l->burst_bytes == 20000,
+		      "port 1: 2.048 Mbit/s, overhead 0, burst 20000");
+		CHECK(l != NULL && l->queue_max[0] == 1 && l->queue_max[1] == 256 &&
+			      l->queue_max[2] == 256 && l->queue_max[3] == 4096,
+		      "port 1: queues given and defaulted");
+		CHECK(insp_policy_egress_link(p, 3) == NULL, "port 3 (objects): not listed");
+		pc_policy_free(p);
+	}
+	/* the default burst follows frame_overhead */
+	p = load_egress("  - {port: 1, rate: line, frame_overhead: 64}\n", &err);
+	CHECK(p != NULL && p->egress_links[0].burst_bytes == 2 * (1514 + 64),
+	      "burst default: two frames of 1514 bytes plus the overhead");
+	pc_policy_free(p);
+	/* bounds */
+	p = load_egress("  - {port: 1, rate: line, burst: 1600, frame_overhead: 64,\n"
+			"     queues: {flash: 4096, immediate: 1, priority: 1, routine: 1}}\n"
+			"  - {port: 2, rate: line, burst: 16777216, frame_overhead: 0}\n",
+			&err);
+	CHECK(p != NULL && p->egress_links[0].burst_bytes == INSP_EGRESS_BURST_MIN &&
+		      p->egress_links[1].burst_bytes == INSP_EGRESS_BURST_MAX,
+	      "burst 1600 and 16 MiB, overhead 0 and 64, queues 1 and 4096 (%s)",
+	      p ? "ok" : err.msg);
+	pc_policy_free(p);
+
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		uint64_t want = rates[i].bps;
+
+		snprintf(e, sizeof(e), "  - {port: 1, rate: %s}\n", rates[i].rate);
+		p = load_egress(e, &err);
+		if (want == UINT64_MAX)
+			CHECK(p == NULL && strstr(err.msg, "'rate' in egress port 1") != NULL,
+			      "rate '%s' refused (%s)", rates[i].rate, p ? "loaded" : err.msg);
+		else
+			CHECK(p != NULL && p->egress_links[0].rate_bps == want,
+			      "rate '%s' is %llu bit/s (%s)", rates[i].rate,
+			      (unsigned long long)want, p ? "ok" : err.msg);
+		pc_policy_free(p);
+	}
+
+	/* the messages that name something the corpus files cannot: the object channel's port */
+	p = load_egress("  - {port: 4, rate: line}\n", &err);
+	CHECK(p == NULL && strstr(err.msg, "egress port 4 is not any channel's egress port "
+					   "(channels send on: 1, 2, 3)") != NULL,
+	      "unused port: lists each port once (%s)", err.msg);
+	pc_policy_free(p);
+	p = load_egress("  - {port: 3, rate: 500kbit}\n", &err);
+	CHECK(p != NULL, "a link for the port of an object channel is fine (%s)",
+	      p ? "ok" : err.msg);
+	pc_policy_free(p);
+	p = load_egress("  []\n", &err);
+	CHECK(p != NULL && p->n_egress_links == 0, "an empty 'egress' (%s)", p ? "ok" : err.msg);
+	pc_policy_free(p);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1494,6 +1771,8 @@ main(int argc, char **argv)
 	test_new_defaults();
 	test_new_sections();
 	test_objects_review();
+	test_priority_formats();
+	test_egress_links();
 	test_term_files_disk(argv[1]);
 	test_term_files_mem();
 	test_term_files_large();

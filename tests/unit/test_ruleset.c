@@ -311,7 +311,8 @@ out:
 /* ---- the small policy of b) and d) ---- */
 
 /* 3 nations, one destination, one CoT channel, 3 literals (one of two words), 1 regex, 1
- * marking. @p term3 is the third literal, so that b) can change one byte of the text. */
+ * marking, two priority rows (the adatp3 one must not class CoT), one egress link. @p term3
+ * is the third literal, so that b) can change one byte of the text. */
 #define SMALL_POLICY(term3)                                                          \
 	"version: 1\n"                                                               \
 	"nations: [USA, GBR, FRA]\n"                                                 \
@@ -337,7 +338,12 @@ out:
 	"  - {id: 103, literal: \"" term3 "\"}\n"                                    \
 	"  - {id: 104, regex: \"\\\\bZX-[0-9]{3}\\\\b\"}\n"                          \
 	"markings:\n"                                                                \
-	"  - {id: 201, literal: \"NATO SECRET\", classification: SECRET}\n"
+	"  - {id: 201, literal: \"NATO SECRET\", classification: SECRET}\n"          \
+	"priorities:\n"                                                              \
+	"  - {format: adatp3, type_prefix: \"a-f\", class: flash}\n"                 \
+	"  - {format: cot, type_prefix: \"a-f\", class: priority}\n"                 \
+	"egress:\n"                                                                  \
+	"  - {port: 1, rate: 500kbit, queues: {flash: 16, routine: 128}}\n"
 
 static const char small_policy[] = SMALL_POLICY("aurora");
 static const char small_policy_b[] = SMALL_POLICY("aurorb");
@@ -647,6 +653,25 @@ OBJ_EDIT(e_items_0, core->review_max_items = 0)
 OBJ_EDIT(e_bytes_0, core->review_max_bytes = 0)
 #undef OBJ_EDIT
 
+/*
+ * An image edited in place: re-hashed, then opened. @p word NULL: it must still open;
+ * otherwise it must be refused as corrupt with @p word in the reason.
+ */
+static void
+check_edited(uint8_t *c, size_t len, const char *what, const char *word)
+{
+	struct insp_err err;
+	int rc;
+
+	rehash(c, len);
+	memset(&err, 0, sizeof(err));
+	rc = open_code(c, len, &err);
+	if (word == NULL)
+		CHECK(rc == RS_OK, "%s: still a valid image (%s)", what, err.msg);
+	else
+		CHECK(rc == RS_ERR_CORRUPT && strstr(err.msg, word) != NULL,
+		      "%s: refused, '%s' (got %d: %s)", what, word, rc, err.msg);
+}
 static void
 test_object_review_image(void)
 {
@@ -691,7 +716,6 @@ test_object_review_image(void)
 		const struct rs_image_header *h;
 		struct insp_policy *core;
 		struct insp_channel *chans;
-		int rc;
 
 		memcpy(c, img.bytes, img.len);
 		h = hdr_of(c);
@@ -701,15 +725,202 @@ test_object_review_image(void)
 			      core->n_reviewers == 3,
 		      "%s: the sample image has an object channel and 3 reviewers", edits[i].what);
 		edits[i].edit(core, chans, h->sect[RS_SEC_CHANNELS].count);
-		rehash(c, img.len);
-		memset(&err, 0, sizeof(err));
-		rc = open_code(c, img.len, &err);
-		if (edits[i].word == NULL)
-			CHECK(rc == RS_OK, "%s: still a valid image (%s)", edits[i].what, err.msg);
-		else
-			CHECK(rc == RS_ERR_CORRUPT && strstr(err.msg, edits[i].word) != NULL,
-			      "%s: refused, '%s' (got %d: %s)", edits[i].what, edits[i].word, rc,
-			      err.msg);
+		check_edited(c, img.len, edits[i].what, edits[i].word);
+	}
+	free(c);
+	pc_image_free(&img);
+}
+
+/*
+ * Egress links, format-scoped priority rows and the channel DSCP override through an
+ * image: what the compiler wrote is what rs_ruleset_open() gives back, and each value the
+ * compiler never writes, put in and re-hashed, is refused with a reason.
+ */
+static const char egress_policy[] =
+	"version: 1\n"
+	"nations: [USA, GBR]\n"
+	"classifications: {NATO: {SECRET: SECRET}}\n"
+	"destinations: {MN: {members: [USA, GBR], max_classification: SECRET}}\n"
+	"channels:\n"
+	"  - {name: c-cot, direction: high_to_low, format: cot, destination: MN,\n"
+	"     ingress: {port: 0, address: 239.2.3.1, udp_port: 6969},\n"
+	"     egress: {port: 1, source_address: 10.0.0.1, address: 10.0.0.2, udp_port: 6969,\n"
+	"              next_hop_mac: \"02:00:00:00:00:02\", dscp: 40}}\n"
+	"  - {name: c-adatp3, direction: high_to_low, format: adatp3, destination: MN,\n"
+	"     ingress: {port: 0, address: 239.2.3.7, udp_port: 7200},\n"
+	"     egress: {port: 2, source_address: 10.0.0.1, address: 10.0.0.3, udp_port: 7200,\n"
+	"              next_hop_mac: \"02:00:00:00:00:03\"}}\n"
+	"priorities:\n"
+	"  - {format: adatp3, type_prefix: OPREP-3 PINNACLE, class: flash}\n"
+	"  - {cot_type_prefix: a-h, class: immediate}\n"
+	"  - {format: [labelled-xml, adatp3], class: priority}\n"
+	"  - {channel: c-cot, class: routine}\n"
+	"egress:\n"
+	"  - {port: 2, rate: 500kbit, burst: 4000, frame_overhead: 20,\n"
+	"     queues: {flash: 16, immediate: 32, priority: 64, routine: 128}}\n"
+	"  - {port: 1, rate: line}\n";
+
+/* Pointers into an image's sections, for the edits below. */
+struct img_view {
+	struct insp_policy *core;
+	struct insp_channel *chans;
+	struct insp_priority_rule *prios;
+	struct insp_egress_link *links;
+	struct rs_image_header *h;
+};
+
+static struct img_view
+view_of(uint8_t *c)
+{
+	struct rs_image_header *h = hdr_of(c);
+
+	return (struct img_view){
+		.core = (struct insp_policy *)(void *)(c + h->sect[RS_SEC_CORE].off),
+		.chans = (struct insp_channel *)(void *)(c + h->sect[RS_SEC_CHANNELS].off),
+		.prios = (struct insp_priority_rule *)(void *)(c + h->sect[RS_SEC_PRIORITIES].off),
+		.links = (struct insp_egress_link *)(void *)(c + h->sect[RS_SEC_EGRESS_LINKS].off),
+		.h = h,
+	};
+}
+
+#define LINK_EDIT(name, stmt)                \
+	static void name(struct img_view *v) \
+	{                                    \
+		stmt;                        \
+	}
+LINK_EDIT(l_rate_low, v->links[0].rate_bps = INSP_EGRESS_RATE_MIN - 1)
+LINK_EDIT(l_rate_high, v->links[0].rate_bps = INSP_EGRESS_RATE_MAX + 1)
+LINK_EDIT(l_rate_min, v->links[0].rate_bps = INSP_EGRESS_RATE_MIN)
+LINK_EDIT(l_rate_line, v->links[0].rate_bps = INSP_EGRESS_RATE_LINE)
+LINK_EDIT(l_burst_0, v->links[0].burst_bytes = 0)
+LINK_EDIT(l_burst_low, v->links[0].burst_bytes = INSP_EGRESS_BURST_MIN - 1)
+LINK_EDIT(l_burst_high, v->links[1].burst_bytes = INSP_EGRESS_BURST_MAX + 1)
+LINK_EDIT(l_overhead, v->links[1].frame_overhead = INSP_EGRESS_OVERHEAD_MAX + 1)
+LINK_EDIT(l_queue_0, v->links[0].queue_max[3] = 0)
+LINK_EDIT(l_queue_big, v->links[0].queue_max[0] = INSP_EGRESS_QUEUE_MAX + 1)
+LINK_EDIT(l_queue_max, v->links[0].queue_max[0] = INSP_EGRESS_QUEUE_MAX)
+LINK_EDIT(l_port_dup, v->links[1].port = v->links[0].port)
+LINK_EDIT(l_port_unused, v->links[1].port = 7)
+LINK_EDIT(l_count_core, v->core->n_egress_links = 3)
+LINK_EDIT(l_count_core_0, v->core->n_egress_links = 0)
+LINK_EDIT(l_count_sect, v->h->sect[RS_SEC_EGRESS_LINKS].count = 3)
+LINK_EDIT(l_count_both, v->core->n_egress_links = 1; v->h->sect[RS_SEC_EGRESS_LINKS].count = 1;
+	  v->h->sect[RS_SEC_EGRESS_LINKS].size = sizeof(struct insp_egress_link))
+LINK_EDIT(l_count_huge, v->core->n_egress_links = UINT32_MAX)
+LINK_EDIT(p_formats_object, v->prios[2].formats |= 1u << INSP_FORMAT_OBJECT)
+LINK_EDIT(p_formats_bit31, v->prios[0].formats |= 1u << 31)
+LINK_EDIT(p_formats_cot, v->prios[0].formats = 1u << INSP_FORMAT_COT)
+LINK_EDIT(c_has_dscp_2, v->chans[0].egress.has_dscp = 2)
+LINK_EDIT(c_dscp_without, v->chans[1].egress.dscp = 5)
+LINK_EDIT(c_dscp_64, v->chans[0].egress.dscp = 64)
+#undef LINK_EDIT
+
+static void
+test_egress_image(void)
+{
+	static const struct {
+		const char *what;
+		void (*edit)(struct img_view *v);
+		const char *word; /* in the message; NULL: the image still opens */
+	} edits[] = {
+		{"rate below 100 kbit/s", l_rate_low, "egress link 0 (port 2): rate"},
+		{"rate above 400 Gbit/s", l_rate_high, "egress link 0 (port 2): rate"},
+		{"rate 100 kbit/s", l_rate_min, NULL},
+		{"rate line", l_rate_line, NULL},
+		{"burst 0", l_burst_0, "egress link 0 (port 2): rate, burst"},
+		{"burst below one frame", l_burst_low, "egress link 0"},
+		{"burst above 16 MiB", l_burst_high, "egress link 1 (port 1)"},
+		{"frame overhead 65", l_overhead, "egress link 1 (port 1)"},
+		{"routine queue 0", l_queue_0, "queue of class 3 holds 0 packets"},
+		{"flash queue 4097", l_queue_big, "queue of class 0 holds 4097 packets"},
+		{"flash queue 4096", l_queue_max, NULL},
+		{"a port twice", l_port_dup, "egress link 1 repeats port 2 of link 0"},
+		{"a port no channel sends on", l_port_unused, "port 7, which no channel sends on"},
+		{"3 links counted, 2 in the section", l_count_core,
+		 "the policy counts 3 egress_links but the section holds 2"},
+		{"0 links counted, 2 in the section", l_count_core_0,
+		 "the policy counts 0 egress_links"},
+		{"the section claims 3 records", l_count_sect,
+		 "section 'egress_links' holds 3 records"},
+		{"both say 1 link (the second one dropped)", l_count_both, NULL},
+		{"2^32-1 links counted", l_count_huge, "the policy counts 4294967295 egress_links"},
+		{"a priority row of format object", p_formats_object,
+		 "priority rule 2 does not hold together"},
+		{"a priority row of format 31", p_formats_bit31,
+		 "priority rule 0 does not hold together"},
+		{"a priority row of another format", p_formats_cot, NULL},
+		{"has_dscp 2", c_has_dscp_2, "channel 0 does not hold together"},
+		{"a DSCP without has_dscp", c_dscp_without, "channel 1 does not hold together"},
+		{"DSCP 64", c_dscp_64, "channel 0 does not hold together"},
+	};
+	struct pc_image img;
+	struct insp_err err;
+	struct insp_policy *ref;
+	struct rs_ruleset rs;
+	uint8_t *c;
+	int rc;
+
+	if (compile_text(egress_policy, &img) != 0) {
+		CHECK(0, "the egress policy compiles");
+		return;
+	}
+	ref = pc_policy_load(egress_policy, strlen(egress_policy), "egress.yaml", &err);
+	CHECK(ref != NULL, "and loads (%s)", ref ? "ok" : err.msg);
+	rc = rs_ruleset_open(&rs, img.bytes, img.len, NULL, "egress", &err);
+	CHECK(rc == RS_OK, "its image opens (%s)", rc ? err.msg : "ok");
+	if (rc == RS_OK && ref != NULL) {
+		const struct insp_policy *p = &rs.policy;
+		const struct insp_egress_link *l = insp_policy_egress_link(p, 2);
+
+		CHECK(hdr_of(img.bytes)->sect[RS_SEC_EGRESS_LINKS].count == 2 &&
+			      p->n_egress_links == 2,
+		      "the image holds 2 egress links");
+		CHECK(l != NULL && l->rate_bps == 500000 && l->burst_bytes == 4000 &&
+			      l->frame_overhead == 20 && l->queue_max[0] == 16 &&
+			      l->queue_max[1] == 32 && l->queue_max[2] == 64 &&
+			      l->queue_max[3] == 128,
+		      "port 2: 500 kbit/s, burst 4000, overhead 20, queues 16/32/64/128");
+		l = insp_policy_egress_link(p, 1);
+		CHECK(l != NULL && l->rate_bps == INSP_EGRESS_RATE_LINE &&
+			      l->burst_bytes == 2 * (1514 + INSP_EGRESS_OVERHEAD_DEFAULT) &&
+			      l->queue_max[3] == INSP_EGRESS_QUEUE_DEFAULT,
+		      "port 1: line rate, defaults");
+		CHECK(p->n_egress_links == ref->n_egress_links &&
+			      memcmp(p->egress_links, ref->egress_links,
+				     p->n_egress_links * sizeof(*p->egress_links)) == 0,
+		      "links as the loader built them");
+		CHECK(p->n_priorities == 4 && ref->n_priorities == 4 &&
+			      memcmp(p->priorities, ref->priorities, 4 * sizeof(*p->priorities)) ==
+				      0,
+		      "priority rows as the loader built them");
+		CHECK(p->n_priorities == 4 &&
+			      p->priorities[0].formats == 1u << INSP_FORMAT_ADATP3 &&
+			      p->priorities[1].formats ==
+				      (1u << INSP_FORMAT_COT | 1u << INSP_FORMAT_TAK_MESH |
+				       1u << INSP_FORMAT_TAK_STREAM) &&
+			      p->priorities[2].formats ==
+				      (1u << INSP_FORMAT_LABELLED_XML | 1u << INSP_FORMAT_ADATP3) &&
+			      p->priorities[3].formats == 0,
+		      "the rows' formats survive the image");
+		CHECK(p->channels[0].egress.has_dscp == 1 && p->channels[0].egress.dscp == 40 &&
+			      p->channels[1].egress.has_dscp == 0 &&
+			      insp_egress_dscp(p, &p->channels[0], 3) == 40 &&
+			      insp_egress_dscp(p, &p->channels[1], 0) == 46,
+		      "the DSCP override survives the image");
+	}
+	rs_ruleset_close(&rs);
+	pc_policy_free(ref);
+
+	c = aligned_copy(img.bytes, img.len, 0);
+	for (size_t i = 0; c != NULL && i < sizeof(edits) / sizeof(edits[0]); i++) {
+		struct img_view v;
+
+		memcpy(c, img.bytes, img.len);
+		v = view_of(c);
+		CHECK(v.core->n_egress_links == 2 && v.links[0].port == 2 && v.links[1].port == 1,
+		      "%s: the image's links are ports 2 and 1", edits[i].what);
+		edits[i].edit(&v);
+		check_edited(c, img.len, edits[i].what, edits[i].word);
 	}
 	free(c);
 	pc_image_free(&img);
@@ -764,6 +975,7 @@ smsgs_init(void)
 struct decision {
 	enum insp_reason reason;
 	uint32_t rule;
+	uint32_t tclass; /* of a release, else 0 */
 };
 
 /* Decide every message with @p p; -1 if no scratch. */
@@ -781,6 +993,7 @@ decide_small(const struct insp_policy *p, struct decision out[N_SMSGS])
 			     T_NOW_MS, &r);
 		out[i].reason = r.reason;
 		out[i].rule = r.rule_id;
+		out[i].tclass = r.reason == INSP_R_RELEASE ? r.tclass : 0;
 	}
 	insp_scratch_free(s);
 	return 0;
@@ -844,6 +1057,8 @@ static const struct field core_fields[] = {
 	FLD(struct insp_policy, n_priorities),
 	FLD(struct insp_policy, priorities),
 	FLD(struct insp_policy, class_dscp),
+	FLD(struct insp_policy, n_egress_links),
+	FLD(struct insp_policy, egress_links),
 	FLD(struct insp_policy, n_patterns),
 	FLD(struct insp_policy, patterns),
 	FLD(struct insp_policy, n_terms),
@@ -898,6 +1113,7 @@ static const struct field chan_fields[] = {
 	FLD(struct insp_channel, egress.dst_udp_port),
 	FLD(struct insp_channel, egress.ttl),
 	FLD(struct insp_channel, egress.dscp),
+	FLD(struct insp_channel, egress.has_dscp),
 	{0, 0, NULL},
 };
 static const struct field hint_fields[] = {
@@ -909,6 +1125,7 @@ static const struct field hint_fields[] = {
 };
 static const struct field prio_fields[] = {
 	FLD(struct insp_priority_rule, channel),
+	FLD(struct insp_priority_rule, formats),
 	FLD(struct insp_priority_rule, type_prefix_len),
 	FLD(struct insp_priority_rule, type_prefix),
 	FLD(struct insp_priority_rule, qos_priority),
@@ -941,14 +1158,24 @@ static const struct field input_fields[] = {
 	{0, 0, NULL},
 };
 
+static const struct field link_fields[] = {
+	FLD(struct insp_egress_link, port),	   FLD(struct insp_egress_link, frame_overhead),
+	FLD(struct insp_egress_link, burst_bytes), FLD(struct insp_egress_link, rate_bps),
+	FLD(struct insp_egress_link, queue_max),   {0, 0, NULL},
+};
+
 static const char *const sec_names[RS_SEC_COUNT] = {
-	"core",	   "groups",   "class_policies", "class_names", "destinations",
-	"held",	   "channels", "hints",		 "priorities",	"patterns",
-	"strings", "inputs",   "hs_regex",	 "hs_literal",
+	"core",	    "groups",	  "class_policies", "class_names", "destinations", "held",
+	"channels", "hints",	  "priorities",	    "patterns",	   "strings",	   "inputs",
+	"hs_regex", "hs_literal", "hint_order",	    "prio_order",  "channel_keys", "egress_links",
 };
 static const struct field *const sec_fields[RS_SEC_COUNT] = {
-	core_fields, group_fields, cpol_fields, cname_fields, dest_fields,  NULL, chan_fields,
-	hint_fields, prio_fields,  pat_fields,	NULL,	      input_fields, NULL, NULL,
+	[RS_SEC_CORE] = core_fields,	       [RS_SEC_GROUPS] = group_fields,
+	[RS_SEC_CLASS_POLICIES] = cpol_fields, [RS_SEC_CLASS_NAMES] = cname_fields,
+	[RS_SEC_DESTINATIONS] = dest_fields,   [RS_SEC_CHANNELS] = chan_fields,
+	[RS_SEC_HINTS] = hint_fields,	       [RS_SEC_PRIORITIES] = prio_fields,
+	[RS_SEC_PATTERNS] = pat_fields,	       [RS_SEC_INPUTS] = input_fields,
+	[RS_SEC_EGRESS_LINKS] = link_fields,
 };
 
 static void
@@ -1018,7 +1245,14 @@ static int
 semantic_field(const char *where)
 {
 	static const char *const fields[] = {
-		".rule_id", "strings", "class_names[", "class_policies[", "stale_skew_ms",
+		".rule_id",
+		"strings",
+		"class_names[",
+		"class_policies[",
+		"stale_skew_ms",
+		/* a priority row with another prefix or qos digit is another valid row */
+		".type_prefix+",
+		".qos_priority",
 	};
 
 	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
@@ -1073,6 +1307,10 @@ test_every_byte(void)
 		      "small image, %s: %s rule %u (got %s rule %u)", smsgs[i].what,
 		      insp_reason_name(smsgs[i].want), smsgs[i].rule,
 		      insp_reason_name(base[i].reason), base[i].rule);
+	CHECK(base[0].reason == INSP_R_RELEASE && base[0].tclass == 2,
+	      "small image, clean a-f-G-U-C: the cot row's class priority, not the adatp3 row's "
+	      "flash (got %u)",
+	      base[0].tclass);
 
 	c = aligned_copy(img.bytes, len, 0);
 	if (c == NULL) {
@@ -1129,13 +1367,15 @@ test_every_byte(void)
 		rs_ruleset_close(&rs);
 		describe(h, i, where, sizeof(where));
 		for (size_t k = 0; k < N_SMSGS; k++) {
-			if (got[k].reason == base[k].reason && got[k].rule == base[k].rule)
+			if (got[k].reason == base[k].reason && got[k].rule == base[k].rule &&
+			    got[k].tclass == base[k].tclass)
 				continue;
-			printf("#   FINDING offset %zu (%s, %02x -> %02x): '%s' %s rule %u, was %s "
-			       "rule %u\n",
+			printf("#   FINDING offset %zu (%s, %02x -> %02x): '%s' %s rule %u class "
+			       "%u, "
+			       "was %s rule %u class %u\n",
 			       i, where, img.bytes[i], c[i], smsgs[k].what,
-			       insp_reason_name(got[k].reason), got[k].rule,
-			       insp_reason_name(base[k].reason), base[k].rule);
+			       insp_reason_name(got[k].reason), got[k].rule, got[k].tclass,
+			       insp_reason_name(base[k].reason), base[k].rule, base[k].tclass);
 			break;
 		}
 		if (memcmp(got, base, sizeof(got)) == 0) {
@@ -1203,6 +1443,7 @@ main(int argc, char **argv)
 	test_reproducible();
 	test_refusals();
 	test_object_review_image();
+	test_egress_image();
 	test_every_byte();
 	printf("# %.2f s\n", now_s() - t0);
 	return test_done();

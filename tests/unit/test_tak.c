@@ -246,36 +246,15 @@ static char want_buf[200];
 static long
 read_hex(const char *name, uint8_t *out, size_t cap)
 {
-	size_t len = 0, n = 0;
+	size_t len = 0;
 	char *t = test_read_sample(name, &len);
-	int hi = -1;
+	long n;
 
 	if (t == NULL)
 		return -1;
-	for (size_t i = 0; i < len; i++) {
-		char c = t[i];
-		int v;
-
-		if (c == '#') {
-			while (i < len && t[i] != '\n')
-				i++;
-			continue;
-		}
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = v;
-		} else if (n < cap) {
-			out[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
+	n = test_hex_decode(t, len, out, cap);
 	free(t);
-	return hi < 0 ? (long)n : -1;
+	return n;
 }
 
 #define GOLD_CONTENT                                                                       \

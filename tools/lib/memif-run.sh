@@ -28,12 +28,13 @@
 #
 # Usage: memif-run.sh --guardd BIN --ruleset IMAGE --pcap FILE --expect FILE --workdir DIR
 #          [--idle-exit SEC] [--timeout SEC] [--released-pcap FILE] [--label TEXT]
-#          [--workers N] [--lcores MAP] [--prefix NAME]
+#          [--workers N] [--lcores MAP] [--prefix NAME] [--guardd-opt OPT]...
 #          (--workers N: N worker lcores and N queues per memif, above; --lcores MAP: EAL
 #          --lcores of guardd or the stand-in instead of the default (-l 0,1 for one
 #          worker; for N: main lcore on CPU 0, worker lcore i on CPU i mod the number of
 #          CPUs); --prefix NAME: DPDK file prefixes and the socket directory start with
-#          NAME (default guard))
+#          NAME (default guard); --guardd-opt OPT: one more guardd option, e.g.
+#          --egress-direct for perf/egress.sh)
 #          [--control GUARD_CONTROL --guardctl GUARDCTL [--reload POLICY]]
 #          (guard-control attached to guardd, audit log DIR/audit.jsonl; --reload loads POLICY
 #          once while the traffic flows: it must decide as the ruleset does, so that the
@@ -59,6 +60,7 @@ usage() {
 
 guardd='' ruleset='' pcap='' expect='' workdir='' idle_exit=2 timeout=600 released='' standin=0
 control='' guardctl='' reload='' workers=1 mid_lcores='' prefix_base=guard
+guardd_opts=()
 label="memif replay"
 while (($#)); do
 	case $1 in
@@ -72,6 +74,7 @@ while (($#)); do
 	--released-pcap) released=${2:?}; shift 2 ;;
 	--label) label=${2:?}; shift 2 ;;
 	--standin) standin=1; shift ;;
+	--guardd-opt) guardd_opts+=("${2:?}"); shift 2 ;;
 	--control) control=${2:?}; shift 2 ;;
 	--guardctl) guardctl=${2:?}; shift 2 ;;
 	--reload) reload=${2:?}; shift 2 ;;
@@ -286,7 +289,7 @@ else
 	"$guardd" "${mid_eal[@]}" --no-pci --file-prefix "$gd_prefix" -m 256 \
 		"${memif_clients[@]}" \
 		-- --ruleset "$ruleset" --stats-file "$gd_stats" --idle-exit "$idle_exit" \
-		</dev/null >"$gd_log" 2>&1 &
+		"${guardd_opts[@]}" </dev/null >"$gd_log" 2>&1 &
 fi
 gd_pid=$!
 gd_name=guardd
