@@ -626,6 +626,14 @@ problems=()
 		printf '  %-36s %12s\n' "frames replayed by testpmd" "$sent_in"
 		printf '  %-36s %12s\n' "testpmd TX-dropped (memif A)" "$to_guard_drop"
 		printf '  %-36s %12s %12s\n' "received back by testpmd" "$back" "$e_rel"
+		# priority egress (docs/egress.md): what each traffic class sent on the low side
+		awk '$1 == "total" && $2 == "egress" && ($5 == "sent" || $5 == "queue_full") {
+				v[$3 " " $4 " " $5] = $6; k[$3 " " $4] = 1 }
+			END { for (x in k) { split(x, a, " ")
+				printf "  %-36s %12s  (queue_full %d)\n", "sent on port " a[1] ", " a[2],
+					v[x " sent"] + 0, v[x " queue_full"] + 0 } }' "$gd_stats" | sort
+		eg_sent=$(awk '$1 == "total" && $2 == "egress" && $5 == "sent" { s += $6 } END { print s + 0 }' "$gd_stats")
+		((eg_sent == g_tx)) || problems+=("guardd's egress classes sent $eg_sent frames, its total tx is $g_tx")
 		mpps=$(awk -v n="$g_rx" -v s="$g_secs" 'BEGIN { if (s > 0) printf "%.3f", n / s / 1e6; else print "n/a" }')
 		g_secs=$(awk -v s="$g_secs" 'BEGIN { printf "%.3f", s }')
 		printf '  %-36s %12s  (%s frames in %s s, guardd stats)\n' "guardd rate, Mpps" "$mpps" "$g_rx" "$g_secs"
