@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gc_json.h"
 #include "insp_chunk.h"
 #include "insp_obj.h"
 #include "sp_image.h"
@@ -18,77 +19,6 @@ struct sp_ctx {
 	size_t env_cap;
 	struct sp_pdf_report pdf; /* large: kept here, not on the stack */
 };
-
-/* A growing string for the findings JSON. */
-struct jbuf {
-	char *b;
-	size_t len, cap;
-	int oom;
-};
-
-static void
-jb_put(struct jbuf *j, const char *s, size_t n)
-{
-	if (j->oom)
-		return;
-	if (j->len + n + 1 > j->cap) {
-		size_t cap = j->cap ? j->cap : 256;
-		char *nb;
-
-		while (cap < j->len + n + 1)
-			cap *= 2;
-		if ((nb = realloc(j->b, cap)) == NULL) {
-			j->oom = 1;
-			return;
-		}
-		j->b = nb;
-		j->cap = cap;
-	}
-	memcpy(j->b + j->len, s, n);
-	j->len += n;
-	j->b[j->len] = '\0';
-}
-
-static void __attribute__((format(printf, 2, 3))) jb_printf(struct jbuf *j, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		jb_put(j, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-}
-
-/* A JSON string: quotes, backslash and control characters escaped, UTF-8 as it is. */
-static void
-jb_str(struct jbuf *j, const char *s)
-{
-	jb_put(j, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			char e[2] = {'\\', (char)c};
-
-			jb_put(j, e, 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			jb_printf(j, "\\u%04x", c);
-		} else {
-			jb_put(j, (const char *)&c, 1);
-		}
-	}
-	jb_put(j, "\"", 1);
-}
-
-/* Begin a finding object: ',' between them. */
-static void
-jb_item(struct jbuf *j)
-{
-	jb_put(j, j->len > 1 ? ",{" : "{", j->len > 1 ? 2 : 1);
-}
 
 const char *
 sp_kind_name(enum sp_kind k)
@@ -169,7 +99,7 @@ decide(struct sp_outcome *out, enum insp_reason r, const char *fmt, ...)
 
 /* The PDF's findings as JSON items. */
 static void
-pdf_findings(struct jbuf *j, const struct sp_pdf_report *s)
+pdf_findings(struct gc_json *j, const struct sp_pdf_report *s)
 {
 	char where[48];
 
@@ -180,22 +110,20 @@ pdf_findings(struct jbuf *j, const struct sp_pdf_report *s)
 			snprintf(where, sizeof(where), "trailer");
 		else
 			snprintf(where, sizeof(where), "object %d %d", f->obj, f->gen);
-		jb_item(j);
-		jb_printf(j, "\"kind\":\"%s\",\"what\":",
-			  f->kind == SP_PDF_ACTIVE ? "active_content" : "link");
-		jb_str(j, f->what);
-		jb_put(j, ",\"where\":", 9);
-		jb_str(j, where);
-		if (f->kind == SP_PDF_LINK) {
-			jb_put(j, ",\"uri\":", 7);
-			jb_str(j, f->uri);
-		}
-		jb_put(j, "}", 1);
+		gc_json_begin_object(j, NULL);
+		gc_json_str(j, "kind", f->kind == SP_PDF_ACTIVE ? "active_content" : "link");
+		gc_json_str(j, "what", f->what);
+		gc_json_str(j, "where", where);
+		if (f->kind == SP_PDF_LINK)
+			gc_json_str(j, "uri", f->uri);
+		gc_json_end_object(j);
 	}
 	if (s->n_active + s->n_links > s->n_findings) {
-		jb_item(j);
-		jb_printf(j, "\"kind\":\"truncated\",\"active_content\":%u,\"links\":%u}",
-			  s->n_active, s->n_links);
+		gc_json_begin_object(j, NULL);
+		gc_json_str(j, "kind", "truncated");
+		gc_json_uint(j, "active_content", s->n_active);
+		gc_json_uint(j, "links", s->n_links);
+		gc_json_end_object(j);
 	}
 }
 
@@ -326,7 +254,10 @@ sp_object_inspect(struct sp_ctx *c, const struct insp_policy *p, struct insp_scr
 		  const struct sp_object *o, int64_t now_ms, struct sp_outcome *out)
 {
 	const struct insp_channel *ch;
-	struct jbuf j = {0};
+	char *findings = NULL;
+	size_t findings_len = 0;
+	FILE *fj = open_memstream(&findings, &findings_len);
+	struct gc_json j;
 	struct insp_result res;
 	enum insp_reason r;
 	char *text = NULL;
@@ -338,7 +269,10 @@ sp_object_inspect(struct sp_ctx *c, const struct insp_policy *p, struct insp_scr
 	memset(out, 0, sizeof(*out));
 	out->kind = SP_REFUSE;
 	out->level = INSP_LEVEL_NONE;
-	jb_put(&j, "[", 1);
+	if (fj == NULL)
+		goto oom;
+	gc_json_init(&j, fj);
+	gc_json_begin_array(&j, NULL);
 	if (p == NULL || o->channel >= p->n_channels ||
 	    p->channels[o->channel].format != INSP_FORMAT_OBJECT) {
 		decide(out, p == NULL ? INSP_R_NO_POLICY : INSP_R_L2L4_NO_CHANNEL,
@@ -426,13 +360,13 @@ sp_object_inspect(struct sp_ctx *c, const struct insp_policy *p, struct insp_scr
 		out->text_offset = locate(p, res.rule_id, (const uint8_t *)text, text_len);
 		if (out->text_offset == 0 && res.offset > hdr)
 			out->text_offset = res.offset - (uint32_t)hdr;
-		jb_item(&j);
-		jb_printf(&j,
-			  "\"kind\":\"%s\",\"reason\":\"%s\",\"rule\":%u,\"offset\":%u,\"text\":",
-			  marking ? "marking" : "term", insp_reason_name(r), res.rule_id,
-			  out->text_offset);
-		jb_str(&j, rt);
-		jb_put(&j, "}", 1);
+		gc_json_begin_object(&j, NULL);
+		gc_json_str(&j, "kind", marking ? "marking" : "term");
+		gc_json_str(&j, "reason", insp_reason_name(r));
+		gc_json_uint(&j, "rule", res.rule_id);
+		gc_json_uint(&j, "offset", out->text_offset);
+		gc_json_str(&j, "text", rt);
+		gc_json_end_object(&j);
 	}
 	snprintf(out->detail, sizeof(out->detail), "%s", res.detail);
 	out->reason = r;
@@ -462,13 +396,14 @@ oom:
 done:
 	free(text);
 	free(content);
-	jb_put(&j, "]", 1);
-	if (j.oom) {
-		free(j.b);
-		j.b = dup_bytes("[]", 2);
-		oom = 1;
+	if (fj != NULL) {
+		gc_json_end_array(&j);
+		if (ferror(fj))
+			oom = 1;
+		if (fclose(fj) != 0)
+			oom = 1;
 	}
-	out->findings = j.b;
+	out->findings = findings;
 	if (out->findings == NULL)
 		oom = 1;
 	if (oom) {
